@@ -1,0 +1,58 @@
+/**
+ * @module
+ * Every path cao uses, derived from one root: the cao home. Pure: resolving the root takes the inputs as
+ * arguments (flag, environment, user home), so nothing here reads the environment itself.
+ */
+
+import { join } from "node:path";
+
+/** Name of the cao home directory inside the user's home. */
+export const DEFAULT_HOME_DIRNAME = ".codex-account-orchestrator";
+
+/** The files and directories of one cao home. */
+export interface CaoPaths {
+  /** The cao home itself (mode 0700). */
+  root: string;
+  /** `registry.json`: the accounts, their order and the default. */
+  registry: string;
+  /** `account_status.json`: what cao has learned about each account. */
+  status: string;
+  /** `gateway.json`: saved gateway settings. */
+  gatewaySettings: string;
+  /** The CODEX_HOME of one account. */
+  accountDir(name: string): string;
+  /** The Codex login of one account. */
+  authFile(name: string): string;
+  /** The Codex config of one account. */
+  configFile(name: string): string;
+}
+
+/** Inputs for locating the cao home, in order of precedence. */
+export interface HomeInputs {
+  /** `--data-dir` on the command line. */
+  dataDir?: string;
+  /** `CAO_HOME` from the environment. */
+  caoHomeEnv?: string;
+  /** The user's home directory (HOME, or USERPROFILE on Windows). */
+  userHome: string;
+}
+
+/** `--data-dir` > `CAO_HOME` > `<user home>/.codex-account-orchestrator`. */
+export function resolveCaoRoot(inputs: HomeInputs): string {
+  if (inputs.dataDir && inputs.dataDir.length > 0) return inputs.dataDir;
+  if (inputs.caoHomeEnv && inputs.caoHomeEnv.length > 0) return inputs.caoHomeEnv;
+  return join(inputs.userHome, DEFAULT_HOME_DIRNAME);
+}
+
+/** All paths below a cao home root. Account names must already be validated. */
+export function caoPaths(root: string): CaoPaths {
+  return {
+    root,
+    registry: join(root, "registry.json"),
+    status: join(root, "account_status.json"),
+    gatewaySettings: join(root, "gateway.json"),
+    accountDir: (name) => join(root, name),
+    authFile: (name) => join(root, name, "auth.json"),
+    configFile: (name) => join(root, name, "config.toml"),
+  };
+}

@@ -1,0 +1,199 @@
+/**
+ * @module
+ * `registry.json`: which accounts exist, in which order, and which is the default. Parsing and the edits are
+ * pure; {@link loadRegistry} and {@link updateRegistry} are the only I/O, the latter under an exclusive lock
+ * so that concurrent cao processes (and the gateway) never lose each other's updates.
+ *
+ * On-disk format (schemaVersion 1):
+ * ```json
+ * { "schemaVersion": 1, "defaultAccount": "work",
+ *   "accounts": [ { "name": "work", "addedAt": "2026-11-21T14:00:00.000Z" } ] }
+ * ```
+ */
+
+import { accountNameProblem } from "./account_name.ts";
+import { writeJsonAtomic } from "./atomic_write.ts";
+import type { CaoHome } from "./cao_home.ts";
+import { ensureCaoHome } from "./cao_home.ts";
+import { withFileLock } from "./file_lock.ts";
+import { readJsonFile } from "./json_file.ts";
+import { DataFileError } from "../shared/errors.ts";
+
+/** The registry schema version this build reads and writes. */
+export const REGISTRY_SCHEMA_VERSION = 1;
+
+/** One registered account. */
+export interface RegistryAccount {
+  /** The account name: also the name of its directory (its CODEX_HOME) under the cao home. */
+  name: string;
+  /** When it was added, ISO 8601. */
+  addedAt: string;
+  /** Per-account reserve: new work avoids this account above this percent used (null: no reserve). */
+  reservePercent?: number | null;
+  /** Unknown fields written by newer versions are kept. */
+  [extra: string]: unknown;
+}
+
+/** The whole registry file. */
+export interface Registry {
+  /** Format version; a file with a newer version is refused rather than rewritten. */
+  schemaVersion: number;
+  /** The account `cao run` starts on and new gateway conversations prefer; null when there are none. */
+  defaultAccount: string | null;
+  /** Accounts in fallback order. */
+  accounts: RegistryAccount[];
+}
+
+/** A registry with no accounts. */
+export function emptyRegistry(): Registry {
+  return { schemaVersion: REGISTRY_SCHEMA_VERSION, defaultAccount: null, accounts: [] };
+}
+
+/** Validates a parsed registry document; returns the registry or a reason it is unusable. Pure. */
+export function parseRegistry(
+  value: unknown,
+): { kind: "ok"; registry: Registry } | { kind: "invalid"; reason: string } {
+  if (!value || typeof value !== "object" || Array.isArray(value)) {
+    return { kind: "invalid", reason: "it is not a JSON object" };
+  }
+  const doc = value as Record<string, unknown>;
+  const version = doc.schemaVersion;
+  if (typeof version !== "number") return { kind: "invalid", reason: "schemaVersion is missing" };
+  if (!Array.isArray(doc.accounts)) return { kind: "invalid", reason: "accounts is not a list" };
+  const accounts: RegistryAccount[] = [];
+  const seen = new Set<string>();
+  for (const entry of doc.accounts) {
+    if (!entry || typeof entry !== "object") {
+      return { kind: "invalid", reason: "an account entry is not an object" };
+    }
+    const account = entry as Record<string, unknown>;
+    const name = account.name;
+    if (typeof name !== "string" || accountNameProblem(name) !== null) {
+      return { kind: "invalid", reason: `account name ${JSON.stringify(name)} is not valid` };
+    }
+    if (seen.has(name)) return { kind: "invalid", reason: `account "${name}" is listed twice` };
+    seen.add(name);
+    accounts.push({ ...account, name, addedAt: typeof account.addedAt === "string" ? account.addedAt : "" });
+  }
+  const defaultAccount = typeof doc.defaultAccount === "string" && seen.has(doc.defaultAccount)
+    ? doc.defaultAccount
+    : (accounts[0]?.name ?? null);
+  return { kind: "ok", registry: { schemaVersion: version, defaultAccount, accounts } };
+}
+
+/** Looks up an account by name. Pure. */
+export function findAccount(registry: Registry, name: string): RegistryAccount | undefined {
+  return registry.accounts.find((account) => account.name === name);
+}
+
+/** Adds `name` at the end; the first account becomes the default. Returns false when it already exists. */
+export function addAccountEntry(registry: Registry, name: string, now: Date): boolean {
+  if (findAccount(registry, name)) return false;
+  registry.accounts.push({ name, addedAt: now.toISOString() });
+  if (registry.defaultAccount === null) registry.defaultAccount = name;
+  return true;
+}
+
+/** Removes `name`; when it was the default, the next account in order (or the previous) becomes the default. */
+export function removeAccountEntry(registry: Registry, name: string): boolean {
+  const index = registry.accounts.findIndex((account) => account.name === name);
+  if (index < 0) return false;
+  registry.accounts.splice(index, 1);
+  if (registry.defaultAccount === name) {
+    const next = registry.accounts[index] ?? registry.accounts[index - 1];
+    registry.defaultAccount = next?.name ?? null;
+  }
+  return true;
+}
+
+/** Renames an entry in place, keeping its position and default mark. */
+export function renameAccountEntry(registry: Registry, from: string, to: string): boolean {
+  const account = findAccount(registry, from);
+  if (!account || findAccount(registry, to)) return false;
+  account.name = to;
+  if (registry.defaultAccount === from) registry.defaultAccount = to;
+  return true;
+}
+
+async function readRegistryFile(home: CaoHome): Promise<Registry> {
+  const path = home.paths.registry;
+  const read = await readJsonFile(path, home.now());
+  if (read.kind === "missing") return emptyRegistry();
+  if (read.kind === "corrupt") {
+    home.warn(
+      `registry.json could not be parsed (${read.reason}); it was moved to "${read.movedTo}" and the registry ` +
+        `was rebuilt from the account directories`,
+    );
+    return await recoverRegistry(home);
+  }
+  const parsed = parseRegistry(read.value);
+  if (parsed.kind === "invalid") {
+    throw new DataFileError(path, `Cannot read registry "${path}": ${parsed.reason}`, {
+      hint:
+        'fix the file by hand, or move it aside and run "cao list" to rebuild it from the account directories',
+    });
+  }
+  if (parsed.registry.schemaVersion > REGISTRY_SCHEMA_VERSION) {
+    throw new DataFileError(
+      path,
+      `Cannot read registry "${path}": schema version ${parsed.registry.schemaVersion} is newer than this cao understands`,
+      { hint: "upgrade cao" },
+    );
+  }
+  return parsed.registry;
+}
+
+/** Rebuilds a registry from the account directories present in the home (those holding a config or a login). */
+export async function recoverRegistry(home: CaoHome): Promise<Registry> {
+  const registry = emptyRegistry();
+  const names: string[] = [];
+  try {
+    for await (const entry of Deno.readDir(home.paths.root)) {
+      if (!entry.isDirectory || accountNameProblem(entry.name) !== null) continue;
+      const dir = home.paths.accountDir(entry.name);
+      const hasAccountFile = await Promise.any([
+        Deno.stat(`${dir}/config.toml`),
+        Deno.stat(`${dir}/auth.json`),
+      ]).then(() => true, () => false);
+      if (hasAccountFile) names.push(entry.name);
+    }
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  for (const name of names.sort()) addAccountEntry(registry, name, home.now());
+  return registry;
+}
+
+/** Reads the registry (an empty one when the file does not exist yet). Read-only callers need no lock. */
+export async function loadRegistry(home: CaoHome): Promise<Registry> {
+  return await readRegistryFile(home);
+}
+
+/**
+ * Reads, edits and writes the registry under the registry lock. `edit` mutates the registry it is given and
+ * returns a result; the file is rewritten only when the content changed.
+ */
+export async function updateRegistry<T>(
+  home: CaoHome,
+  edit: (registry: Registry) => T | Promise<T>,
+): Promise<T> {
+  await ensureCaoHome(home);
+  return await withFileLock(`${home.paths.registry}.lock`, async () => {
+    const registry = await readRegistryFile(home);
+    const before = JSON.stringify(registry);
+    const result = await edit(registry);
+    if (JSON.stringify(registry) !== before || !(await exists(home.paths.registry))) {
+      await writeJsonAtomic(home.paths.registry, { ...registry, schemaVersion: REGISTRY_SCHEMA_VERSION });
+    }
+    return result;
+  });
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.lstat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,208 @@
+/**
+ * @module
+ * `account_status.json`: what cao has learned about each account (attempts, successes, failures, cooldowns,
+ * usage windows, the last error). Parsing is pure and tolerant (unknown fields kept, bad fields reset);
+ * {@link updateStatusFile} is the only writer, under an exclusive lock.
+ *
+ * On-disk format (schemaVersion 1):
+ * ```json
+ * { "schemaVersion": 1, "accounts": { "work": { "attempts": 3, "successes": 2, …see AccountStatus… } } }
+ * ```
+ */
+
+import { writeJsonAtomic } from "./atomic_write.ts";
+import type { CaoHome } from "./cao_home.ts";
+import { ensureCaoHome } from "./cao_home.ts";
+import { withFileLock } from "./file_lock.ts";
+import { readJsonFile } from "./json_file.ts";
+
+/** The status schema version this build writes. */
+export const STATUS_SCHEMA_VERSION = 1;
+
+/** One usage window (the 5-hour "primary" or the weekly "secondary"), as Codex reports it. */
+export interface UsageWindow {
+  /** Percent of the window used, 0-100. */
+  usedPercent: number;
+  /** Length of the window in minutes (300 = 5 hours, 10080 = a week), null when unknown. */
+  windowMinutes: number | null;
+  /** When the window resets, epoch seconds, null when unknown. */
+  resetsAt: number | null;
+}
+
+/** The usage windows last seen for an account. */
+export interface UsageSnapshot {
+  /** The short (5-hour) window. */
+  primary: UsageWindow | null;
+  /** The long (weekly) window. */
+  secondary: UsageWindow | null;
+  /** When this snapshot was observed, ISO 8601. */
+  observedAt: string;
+  /** Where it came from: "rollout" (cao run), "headers" (gateway), "usage-endpoint" (status --refresh). */
+  source: string;
+}
+
+/** Everything cao records about one account. Times are ISO 8601 strings; null means never/unknown. */
+export interface AccountStatus {
+  /** Runs or requests started on this account. */
+  attempts: number;
+  /** Runs or requests that completed normally. */
+  successes: number;
+  /** Runs or requests that failed for a reason other than a usage limit (total). */
+  failures: number;
+  /** Failures since the last success (doctor warns past a threshold). */
+  consecutiveFailures: number;
+  /** When the last attempt started. */
+  lastAttemptAt: string | null;
+  /** When the last success ended. */
+  lastSuccessAt: string | null;
+  /** When the last failure happened. */
+  lastFailureAt: string | null;
+  /** When the account last hit its usage limit. */
+  lastQuotaHitAt: string | null;
+  /** Until when the account is cooling down after a usage limit (null: available). */
+  cooldownUntil: string | null;
+  /** The last error, one line, redacted. */
+  lastError: string | null;
+  /** The usage windows last seen. */
+  usage: UsageSnapshot | null;
+  /** Set when a token refresh was refused (reused, expired, revoked): the account needs `cao add <name>`. */
+  needsRelogin: boolean;
+  /** Why it needs a new login. */
+  needsReloginReason: string | null;
+  /** Unknown fields written by newer versions are kept. */
+  [extra: string]: unknown;
+}
+
+/** The whole status file. */
+export interface StatusFile {
+  /** Format version. */
+  schemaVersion: number;
+  /** Status per account name. */
+  accounts: Record<string, AccountStatus>;
+}
+
+/** A fresh status for an account that has never run. */
+export function emptyAccountStatus(): AccountStatus {
+  return {
+    attempts: 0,
+    successes: 0,
+    failures: 0,
+    consecutiveFailures: 0,
+    lastAttemptAt: null,
+    lastSuccessAt: null,
+    lastFailureAt: null,
+    lastQuotaHitAt: null,
+    cooldownUntil: null,
+    lastError: null,
+    usage: null,
+    needsRelogin: false,
+    needsReloginReason: null,
+  };
+}
+
+function count(value: unknown): number {
+  return typeof value === "number" && Number.isFinite(value) && value >= 0 ? Math.floor(value) : 0;
+}
+
+function isoOrNull(value: unknown): string | null {
+  return typeof value === "string" && !Number.isNaN(Date.parse(value)) ? value : null;
+}
+
+function parseWindow(value: unknown): UsageWindow | null {
+  if (!value || typeof value !== "object") return null;
+  const w = value as Record<string, unknown>;
+  if (typeof w.usedPercent !== "number") return null;
+  return {
+    usedPercent: w.usedPercent,
+    windowMinutes: typeof w.windowMinutes === "number" ? w.windowMinutes : null,
+    resetsAt: typeof w.resetsAt === "number" ? w.resetsAt : null,
+  };
+}
+
+function parseUsage(value: unknown): UsageSnapshot | null {
+  if (!value || typeof value !== "object") return null;
+  const u = value as Record<string, unknown>;
+  const observedAt = isoOrNull(u.observedAt);
+  if (observedAt === null) return null;
+  return {
+    primary: parseWindow(u.primary),
+    secondary: parseWindow(u.secondary),
+    observedAt,
+    source: typeof u.source === "string" ? u.source : "unknown",
+  };
+}
+
+/** Normalises one account's status from a parsed document, keeping unknown fields. Pure. */
+export function parseAccountStatus(value: unknown): AccountStatus {
+  const raw = value && typeof value === "object" && !Array.isArray(value)
+    ? value as Record<string, unknown>
+    : {};
+  return {
+    ...raw,
+    attempts: count(raw.attempts),
+    successes: count(raw.successes),
+    failures: count(raw.failures),
+    consecutiveFailures: count(raw.consecutiveFailures),
+    lastAttemptAt: isoOrNull(raw.lastAttemptAt),
+    lastSuccessAt: isoOrNull(raw.lastSuccessAt),
+    lastFailureAt: isoOrNull(raw.lastFailureAt),
+    lastQuotaHitAt: isoOrNull(raw.lastQuotaHitAt),
+    cooldownUntil: isoOrNull(raw.cooldownUntil),
+    lastError: typeof raw.lastError === "string" ? raw.lastError : null,
+    usage: parseUsage(raw.usage),
+    needsRelogin: raw.needsRelogin === true,
+    needsReloginReason: typeof raw.needsReloginReason === "string" ? raw.needsReloginReason : null,
+  };
+}
+
+/** Normalises a whole status document; anything unusable yields an empty file. Pure. */
+export function parseStatusFile(value: unknown): StatusFile {
+  const doc = value && typeof value === "object" && !Array.isArray(value)
+    ? value as Record<string, unknown>
+    : {};
+  const accounts: Record<string, AccountStatus> = {};
+  const rawAccounts = doc.accounts && typeof doc.accounts === "object"
+    ? doc.accounts as Record<string, unknown>
+    : {};
+  for (const [name, status] of Object.entries(rawAccounts)) accounts[name] = parseAccountStatus(status);
+  return { schemaVersion: STATUS_SCHEMA_VERSION, accounts };
+}
+
+/** The status of `name` in `file`, created empty when missing. */
+export function statusOf(file: StatusFile, name: string): AccountStatus {
+  file.accounts[name] ??= emptyAccountStatus();
+  return file.accounts[name];
+}
+
+async function readStatusFile(home: CaoHome): Promise<StatusFile> {
+  const read = await readJsonFile(home.paths.status, home.now());
+  if (read.kind === "missing") return parseStatusFile({});
+  if (read.kind === "corrupt") {
+    home.warn(
+      `account_status.json could not be parsed (${read.reason}); it was moved to "${read.movedTo}" and the ` +
+        `status starts afresh`,
+    );
+    return parseStatusFile({});
+  }
+  return parseStatusFile(read.value);
+}
+
+/** Reads the status file (empty when missing). */
+export async function loadStatusFile(home: CaoHome): Promise<StatusFile> {
+  return await readStatusFile(home);
+}
+
+/** Reads, edits and writes the status file under its lock; rewritten only when the content changed. */
+export async function updateStatusFile<T>(
+  home: CaoHome,
+  edit: (file: StatusFile) => T | Promise<T>,
+): Promise<T> {
+  await ensureCaoHome(home);
+  return await withFileLock(`${home.paths.status}.lock`, async () => {
+    const file = await readStatusFile(home);
+    const before = JSON.stringify(file);
+    const result = await edit(file);
+    if (JSON.stringify(file) !== before) await writeJsonAtomic(home.paths.status, file);
+    return result;
+  });
+}

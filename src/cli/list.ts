@@ -1,0 +1,108 @@
+/**
+ * @module
+ * `cao list [--details] [--json]`: the accounts in fallback order, the default marked, login state, email,
+ * plan and token expiry (decoded from the JWT claims; no token is ever printed).
+ */
+
+import { emptyAccountStatus, loadStatusFile } from "../accounts/status_store.ts";
+import { type AccountSummary, collectAccountSummaries } from "../codex/account_summary.ts";
+import type { Command } from "../deps/commander.ts";
+import { ExitCode } from "../shared/errors.ts";
+import { formatRelative, renderTable } from "../shared/format.ts";
+import { accountJson } from "./account_json.ts";
+import type { CommandContext } from "./context.ts";
+import { loginStateLabel } from "./login_text.ts";
+import type { Runner } from "./run_cli.ts";
+import type { AccountStatus } from "../accounts/status_store.ts";
+import type { Palette } from "./output.ts";
+
+/** Options of `cao list`. */
+export interface ListOptions {
+  details: boolean;
+  json: boolean;
+}
+
+function expiryText(summary: AccountSummary, now: Date): string {
+  const exp = summary.login.accessExpiresAt;
+  if (exp === null) return "-";
+  const text = formatRelative(new Date(exp * 1000), now);
+  return exp * 1000 < now.getTime() && summary.login.hasRefreshToken ? `${text} (renews)` : text;
+}
+
+/** Table rows for the accounts. Pure. */
+export function listRows(
+  summaries: AccountSummary[],
+  statuses: Record<string, AccountStatus>,
+  now: Date,
+  details: boolean,
+  color: Palette,
+): string[] {
+  const header = ["", "ACCOUNT", "EMAIL", "PLAN", "LOGIN", "TOKEN"];
+  if (details) header.push("RUNS", "FAILS", "COOLDOWN", "LAST QUOTA HIT");
+  const rows = summaries.map((s) => {
+    const login = loginStateLabel(s.login);
+    const row = [
+      s.isDefault ? "*" : "",
+      s.name,
+      s.login.email ?? "-",
+      s.login.plan ?? "-",
+      s.login.state === "logged-in" ? color.green(login) : color.yellow(login),
+      expiryText(s, now),
+    ];
+    if (details) {
+      const st = statuses[s.name] ?? emptyAccountStatus();
+      const cooldown = st.cooldownUntil && Date.parse(st.cooldownUntil) > now.getTime()
+        ? `until ${st.cooldownUntil}`
+        : "-";
+      row.push(
+        `${st.successes}/${st.attempts}`,
+        String(st.consecutiveFailures),
+        cooldown,
+        st.lastQuotaHitAt ?? "-",
+      );
+    }
+    return row;
+  });
+  return renderTable(header, rows);
+}
+
+/** Lists the accounts. */
+export async function listAccounts(ctx: CommandContext, options: ListOptions): Promise<number> {
+  const summaries = await collectAccountSummaries(ctx.home);
+  const statuses = options.details || options.json ? (await loadStatusFile(ctx.home)).accounts : {};
+  if (options.json) {
+    ctx.out.json({
+      home: ctx.home.paths.root,
+      defaultAccount: summaries.find((s) => s.isDefault)?.name ?? null,
+      accounts: summaries.map((s) =>
+        accountJson(
+          s,
+          ctx.home.paths.accountDir(s.name),
+          options.details ? statuses[s.name] ?? emptyAccountStatus() : undefined,
+        )
+      ),
+    });
+    return ExitCode.ok;
+  }
+  if (summaries.length === 0) {
+    ctx.out.line('No accounts yet. Add one with "cao add <name>" or import with "cao import codex".');
+    return ExitCode.ok;
+  }
+  for (const line of listRows(summaries, statuses, ctx.deps.now(), options.details, ctx.out.color)) {
+    ctx.out.line(line);
+  }
+  for (const s of summaries.filter((s) => s.duplicateOf.length > 0)) {
+    ctx.out.warn(`"${s.name}" is the same ChatGPT login as ${s.duplicateOf.map((n) => `"${n}"`).join(", ")}`);
+  }
+  return ExitCode.ok;
+}
+
+/** Registers `cao list`. */
+export function registerList(program: Command, run: Runner): void {
+  program.command("list")
+    .alias("ls")
+    .description("list the accounts: order, default (*), login, email, plan, token expiry")
+    .option("--details", "also show runs, failures, cooldowns and quota hits", false)
+    .option("--json", "print JSON ({ accounts: [...] })", false)
+    .action((options) => run((ctx) => listAccounts(ctx, options)));
+}

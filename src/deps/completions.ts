@@ -1,0 +1,29 @@
+/**
+ * @module
+ * Adapter for shell completions (`npm:@bomb.sh/tab`): attaches `completions <shell>` and the hidden
+ * `complete -- <args>` callback to a commander program. The library prints with console.log, so callers run
+ * the parse inside {@link withConsoleLogTo} to send that output where the CLI's stdout goes.
+ */
+
+import type { Command } from "@commander-js/extra-typings";
+import tab from "@bomb.sh/tab/commander";
+
+/** Adds the completion commands to `program` (call after every other command is registered). */
+export function attachCompletions(program: Command): void {
+  // deno-lint-ignore no-explicit-any
+  tab(program as any, { completionCommandName: "completions" });
+}
+
+/** Runs `action` with console.log routed to `write`. */
+export async function withConsoleLogTo<T>(
+  write: (text: string) => void,
+  action: () => Promise<T>,
+): Promise<T> {
+  const original = console.log;
+  console.log = (...parts: unknown[]) => write(parts.map(String).join(" ") + "\n");
+  try {
+    return await action();
+  } finally {
+    console.log = original;
+  }
+}
