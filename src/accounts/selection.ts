@@ -51,7 +51,11 @@ export function highestUsedPercent(status: AccountStatus, now: Date): number | n
 }
 
 /** Whether one account can be used at `now`. Pure. */
-export function accountAvailability(candidate: SelectionCandidate, policy: SelectionPolicy, now: Date): Availability {
+export function accountAvailability(
+  candidate: SelectionCandidate,
+  policy: SelectionPolicy,
+  now: Date,
+): Availability {
   if (!candidate.canLogIn) return { kind: "needs-login", reason: "not logged in" };
   if (candidate.status.needsRelogin) {
     return { kind: "needs-login", reason: candidate.status.needsReloginReason ?? "login refused" };
@@ -60,7 +64,9 @@ export function accountAvailability(candidate: SelectionCandidate, policy: Selec
   if (until !== null) return { kind: "cooling", until };
   const used = highestUsedPercent(candidate.status, now);
   const limits = [policy.switchAtPercent, candidate.reservePercent].filter((v): v is number => v !== null);
-  if (used !== null && limits.some((limit) => used >= limit)) return { kind: "over-threshold", percent: used };
+  if (used !== null && limits.some((limit) => used >= limit)) {
+    return { kind: "over-threshold", percent: used };
+  }
   return { kind: "available" };
 }
 
@@ -80,7 +86,9 @@ export function selectNextAccount(
     if (options.exclude?.has(candidate.name)) continue;
     const availability = accountAvailability(candidate, options.policy, options.now);
     reasons[candidate.name] = availability;
-    if (availability.kind === "available") return { kind: "selected", name: candidate.name, overThreshold: false };
+    if (availability.kind === "available") {
+      return { kind: "selected", name: candidate.name, overThreshold: false };
+    }
     if (availability.kind === "over-threshold" && fallback === null) fallback = candidate.name;
   }
   if (fallback !== null) return { kind: "selected", name: fallback, overThreshold: true };

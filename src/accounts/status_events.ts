@@ -22,7 +22,9 @@ export function recordSuccess(status: AccountStatus, now: Date): void {
   status.successes += 1;
   status.consecutiveFailures = 0;
   status.lastSuccessAt = now.toISOString();
-  if (status.cooldownUntil !== null && Date.parse(status.cooldownUntil) <= now.getTime()) status.cooldownUntil = null;
+  if (status.cooldownUntil !== null && Date.parse(status.cooldownUntil) <= now.getTime()) {
+    status.cooldownUntil = null;
+  }
 }
 
 /** A run or request failed for a reason other than a usage limit. */

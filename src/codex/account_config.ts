@@ -147,10 +147,12 @@ export async function syncAccountConfig(
   }
 
   let account: TomlTable = {};
+  let accountUsable = false;
   const accountText = await readTextOrNull(configPath);
   if (accountText !== null) {
     try {
       account = parseToml(accountText);
+      accountUsable = true;
     } catch (error) {
       const movedTo = await moveAside(configPath, now);
       warnings.push(
@@ -161,8 +163,9 @@ export async function syncAccountConfig(
     }
   }
 
+  // The base only means something next to the account config it was merged into.
   let base: TomlTable = {};
-  const baseText = await readTextOrNull(basePath);
+  const baseText = accountUsable ? await readTextOrNull(basePath) : null;
   if (baseText !== null) {
     try {
       const parsed = JSON.parse(baseText);

@@ -12,21 +12,20 @@ export function visibleWidth(text: string): number {
   return [...text.replace(ANSI, "")].length;
 }
 
-/** `1d 2h`, `3h 5m`, `4m`, `12s`: the two largest units of a duration. */
+/** `1d 2h`, `3h 5m`, `4m`, `12s`: the largest unit of a duration and the one after it (when not zero). */
 export function formatDuration(ms: number): string {
   const total = Math.max(0, Math.round(ms / 1000));
   const units: [string, number][] = [["d", 86400], ["h", 3600], ["m", 60], ["s", 1]];
-  const parts: string[] = [];
-  let rest = total;
-  for (const [label, size] of units) {
-    const value = Math.floor(rest / size);
-    if (value > 0 || (parts.length > 0 && parts.length < 2)) {
-      if (value > 0) parts.push(`${value}${label}`);
-      rest -= value * size;
-    }
-    if (parts.length === 2) break;
+  const first = units.findIndex(([, size]) => total >= size);
+  if (first < 0) return "0s";
+  const [label, size] = units[first];
+  const parts = [`${Math.floor(total / size)}${label}`];
+  const next = units[first + 1];
+  if (next) {
+    const value = Math.floor((total % size) / next[1]);
+    if (value > 0) parts.push(`${value}${next[0]}`);
   }
-  return parts.length > 0 ? parts.join(" ") : "0s";
+  return parts.join(" ");
 }
 
 /** `in 2h 5m` or `3d ago` relative to `now`. */

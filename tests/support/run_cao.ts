@@ -67,7 +67,11 @@ export interface RunCaoOptions {
 }
 
 /** Runs `deno run <permissions> main.ts <args>` as a child with the temp home. */
-export async function runCaoProcess(home: TempHome, args: string[], options: RunCaoOptions = {}): Promise<CaoResult> {
+export async function runCaoProcess(
+  home: TempHome,
+  args: string[],
+  options: RunCaoOptions = {},
+): Promise<CaoResult> {
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "--quiet", ...CAO_PERMISSIONS, MAIN_TS, ...args],
     env: {
@@ -106,7 +110,11 @@ export interface InProcessOptions {
 }
 
 /** Runs the CLI in this process with recorded output (real files, real spawn; fake terminal and clock). */
-export async function runCaoInProcess(home: TempHome, args: string[], options: InProcessOptions = {}): Promise<CaoResult> {
+export async function runCaoInProcess(
+  home: TempHome,
+  args: string[],
+  options: InProcessOptions = {},
+): Promise<CaoResult> {
   let stdout = "";
   let stderr = "";
   const env: Record<string, string> = {

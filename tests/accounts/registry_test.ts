@@ -1,0 +1,108 @@
+import assert from "node:assert/strict";
+import {
+  addAccountEntry,
+  emptyRegistry,
+  loadRegistry,
+  parseRegistry,
+  removeAccountEntry,
+  renameAccountEntry,
+  updateRegistry,
+} from "../../src/accounts/registry.ts";
+import { DataFileError } from "../../src/shared/errors.ts";
+import { tempCaoHome } from "../support/temp_cao_home.ts";
+
+const NOW = new Date("2026-11-21T12:00:00Z");
+
+Deno.test("addAccountEntry() makes the first account the default and refuses duplicates", () => {
+  const registry = emptyRegistry();
+  assert.equal(addAccountEntry(registry, "a", NOW), true);
+  assert.equal(addAccountEntry(registry, "b", NOW), true);
+  assert.equal(addAccountEntry(registry, "a", NOW), false);
+  assert.equal(registry.defaultAccount, "a");
+  assert.deepEqual(registry.accounts.map((a) => a.name), ["a", "b"]);
+});
+
+Deno.test("removeAccountEntry() moves the default to the next account, else the previous", () => {
+  const registry = emptyRegistry();
+  for (const name of ["a", "b", "c"]) addAccountEntry(registry, name, NOW);
+  registry.defaultAccount = "b";
+  removeAccountEntry(registry, "b");
+  assert.equal(registry.defaultAccount, "c");
+  removeAccountEntry(registry, "c");
+  assert.equal(registry.defaultAccount, "a");
+  removeAccountEntry(registry, "a");
+  assert.equal(registry.defaultAccount, null);
+  assert.equal(removeAccountEntry(registry, "zzz"), false);
+});
+
+Deno.test("renameAccountEntry() keeps position and default mark", () => {
+  const registry = emptyRegistry();
+  for (const name of ["a", "b"]) addAccountEntry(registry, name, NOW);
+  assert.equal(renameAccountEntry(registry, "a", "z"), true);
+  assert.deepEqual(registry.accounts.map((a) => a.name), ["z", "b"]);
+  assert.equal(registry.defaultAccount, "z");
+  assert.equal(renameAccountEntry(registry, "z", "b"), false);
+});
+
+Deno.test("parseRegistry() rejects bad names and duplicates, keeps unknown fields, repairs a stale default", () => {
+  assert.equal(parseRegistry([]).kind, "invalid");
+  assert.equal(parseRegistry({ schemaVersion: 1, accounts: [{ name: "../x" }] }).kind, "invalid");
+  assert.equal(parseRegistry({ schemaVersion: 1, accounts: [{ name: "a" }, { name: "a" }] }).kind, "invalid");
+  const parsed = parseRegistry({
+    schemaVersion: 1,
+    defaultAccount: "gone",
+    accounts: [{ name: "a", addedAt: "x", future: { keep: true } }],
+  });
+  assert.equal(parsed.kind, "ok");
+  if (parsed.kind === "ok") {
+    assert.equal(parsed.registry.defaultAccount, "a");
+    assert.deepEqual(parsed.registry.accounts[0].future, { keep: true });
+  }
+});
+
+Deno.test("updateRegistry() writes atomically with mode 0600 and loadRegistry() reads it back", async () => {
+  await using home = await tempCaoHome();
+  await updateRegistry(home, (r) => addAccountEntry(r, "work", home.now()));
+  const loaded = await loadRegistry(home);
+  assert.equal(loaded.defaultAccount, "work");
+  if (Deno.build.os !== "windows") {
+    assert.equal((await Deno.stat(home.paths.registry)).mode! & 0o777, 0o600);
+    assert.equal((await Deno.stat(home.paths.root)).mode! & 0o777, 0o700);
+  }
+  const names = [];
+  for await (const entry of Deno.readDir(home.paths.root)) names.push(entry.name);
+  assert.ok(!names.some((n) => n.includes(".tmp-")), `no temp files left: ${names}`);
+});
+
+Deno.test("a corrupt registry.json is moved aside and rebuilt from the account directories", async () => {
+  await using home = await tempCaoHome();
+  await Deno.mkdir(home.paths.root, { recursive: true, mode: 0o700 });
+  await Deno.mkdir(`${home.paths.root}/beta`, { recursive: true });
+  await Deno.writeTextFile(`${home.paths.root}/beta/config.toml`, "");
+  await Deno.mkdir(`${home.paths.root}/alpha`, { recursive: true });
+  await Deno.writeTextFile(`${home.paths.root}/alpha/auth.json`, "{}");
+  await Deno.mkdir(`${home.paths.root}/not-an-account`, { recursive: true });
+  await Deno.writeTextFile(home.paths.registry, '{"schemaVersion": 1, "accounts": [');
+  const registry = await updateRegistry(home, (r) => structuredClone(r));
+  assert.deepEqual(registry.accounts.map((a) => a.name), ["alpha", "beta"]);
+  assert.equal(home.warnings.length, 1);
+  assert.match(
+    home.warnings[0],
+    /registry\.json could not be parsed .* moved to ".*registry\.json\.corrupt-20261121T120000Z"/,
+  );
+  assert.equal(
+    await Deno.readTextFile(`${home.paths.registry}.corrupt-20261121T120000Z`),
+    '{"schemaVersion": 1, "accounts": [',
+    "the corrupt content is kept byte for byte",
+  );
+  assert.equal((await loadRegistry(home)).accounts.length, 2, "the rebuilt registry was written");
+});
+
+Deno.test("a registry with a newer schema version is refused, not rewritten", async () => {
+  await using home = await tempCaoHome();
+  await Deno.mkdir(home.paths.root, { recursive: true });
+  const text = JSON.stringify({ schemaVersion: 99, accounts: [] });
+  await Deno.writeTextFile(home.paths.registry, text);
+  await assert.rejects(() => updateRegistry(home, () => {}), DataFileError);
+  assert.equal(await Deno.readTextFile(home.paths.registry), text);
+});

@@ -1,0 +1,99 @@
+import assert from "node:assert/strict";
+import {
+  emptyAccountStatus,
+  loadStatusFile,
+  parseAccountStatus,
+  parseStatusFile,
+  statusOf,
+  updateStatusFile,
+} from "../../src/accounts/status_store.ts";
+import {
+  activeCooldown,
+  clearCooldown,
+  DEFAULT_COOLDOWN_MS,
+  markNeedsRelogin,
+  recordAttempt,
+  recordFailure,
+  recordQuotaHit,
+  recordSuccess,
+} from "../../src/accounts/status_events.ts";
+import { tempCaoHome } from "../support/temp_cao_home.ts";
+
+const NOW = new Date("2026-11-21T12:00:00Z");
+
+Deno.test("parseAccountStatus() resets bad fields and keeps unknown ones", () => {
+  const status = parseAccountStatus({
+    attempts: -3,
+    successes: "x",
+    cooldownUntil: "garbage",
+    future: 1,
+    failures: 2.7,
+  });
+  assert.equal(status.attempts, 0);
+  assert.equal(status.successes, 0);
+  assert.equal(status.failures, 2);
+  assert.equal(status.cooldownUntil, null);
+  assert.equal(status.future, 1);
+  assert.deepEqual(parseStatusFile("nonsense").accounts, {});
+});
+
+Deno.test("status events: attempt, failure, success, quota hit, relogin", () => {
+  const status = emptyAccountStatus();
+  recordAttempt(status, NOW);
+  recordFailure(status, NOW, "boom\nsecond line with Bearer abcdefghijk");
+  recordFailure(status, NOW, "again");
+  assert.equal(status.consecutiveFailures, 2);
+  assert.equal(status.lastError, "again");
+  recordSuccess(status, NOW);
+  assert.equal(status.consecutiveFailures, 0);
+  assert.equal(status.failures, 2);
+  assert.equal(status.successes, 1);
+
+  const reset = new Date("2026-11-21T15:00:00Z");
+  assert.deepEqual(recordQuotaHit(status, NOW, { resetsAt: reset, message: "limit" }), reset);
+  assert.equal(status.cooldownUntil, reset.toISOString());
+  assert.deepEqual(activeCooldown(status, NOW), reset);
+  assert.equal(
+    activeCooldown(status, new Date("2026-11-21T15:00:01Z")),
+    null,
+    "a passed cooldown no longer counts",
+  );
+
+  const unknownReset = recordQuotaHit(status, NOW, { resetsAt: null });
+  assert.equal(unknownReset.getTime(), NOW.getTime() + DEFAULT_COOLDOWN_MS);
+  assert.equal(clearCooldown(status), true);
+  assert.equal(status.cooldownUntil, null);
+
+  markNeedsRelogin(status, "refresh_token_reused rt_secretsecretsecret");
+  assert.equal(status.needsRelogin, true);
+  assert.ok(!status.needsReloginReason!.includes("rt_secretsecretsecret"));
+});
+
+Deno.test("recordSuccess() clears a cooldown that has expired", () => {
+  const status = emptyAccountStatus();
+  status.cooldownUntil = "2026-11-21T11:00:00.000Z";
+  recordSuccess(status, NOW);
+  assert.equal(status.cooldownUntil, null);
+});
+
+Deno.test("a corrupt account_status.json is moved aside and the status starts afresh", async () => {
+  await using home = await tempCaoHome();
+  await Deno.mkdir(home.paths.root, { recursive: true, mode: 0o700 });
+  await Deno.writeTextFile(home.paths.status, "][");
+  await updateStatusFile(home, (file) => recordAttempt(statusOf(file, "a"), NOW));
+  assert.equal((await loadStatusFile(home)).accounts.a.attempts, 1);
+  assert.equal(await Deno.readTextFile(`${home.paths.status}.corrupt-20261121T120000Z`), "][");
+  assert.match(home.warnings[0], /account_status\.json could not be parsed/);
+});
+
+Deno.test("concurrent updateStatusFile() calls lose no increment", async () => {
+  await using home = await tempCaoHome();
+  await Promise.all(Array.from({ length: 25 }, () =>
+    updateStatusFile(home, async (file) => {
+      const status = statusOf(file, "a");
+      const before = status.attempts;
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      status.attempts = before + 1;
+    })));
+  assert.equal((await loadStatusFile(home)).accounts.a.attempts, 25);
+});
