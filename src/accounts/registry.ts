@@ -12,10 +12,8 @@
  */
 
 import { accountNameProblem } from "./account_name.ts";
-import { writeJsonAtomic } from "./atomic_write.ts";
 import type { CaoHome } from "./cao_home.ts";
-import { ensureCaoHome } from "./cao_home.ts";
-import { withFileLock } from "./file_lock.ts";
+import { updateLocked } from "./locked_update.ts";
 import { readJsonFile } from "./json_file.ts";
 import { DataFileError } from "../shared/errors.ts";
 
@@ -177,23 +175,9 @@ export async function updateRegistry<T>(
   home: CaoHome,
   edit: (registry: Registry) => T | Promise<T>,
 ): Promise<T> {
-  await ensureCaoHome(home);
-  return await withFileLock(`${home.paths.registry}.lock`, async () => {
-    const registry = await readRegistryFile(home);
-    const before = JSON.stringify(registry);
-    const result = await edit(registry);
-    if (JSON.stringify(registry) !== before || !(await exists(home.paths.registry))) {
-      await writeJsonAtomic(home.paths.registry, { ...registry, schemaVersion: REGISTRY_SCHEMA_VERSION });
-    }
-    return result;
-  });
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch {
-    return false;
-  }
+  return await updateLocked(home, {
+    path: home.paths.registry,
+    read: () => readRegistryFile(home),
+    toJson: (registry) => ({ ...registry, schemaVersion: REGISTRY_SCHEMA_VERSION }),
+  }, edit);
 }

@@ -10,10 +10,8 @@
  * ```
  */
 
-import { writeJsonAtomic } from "./atomic_write.ts";
 import type { CaoHome } from "./cao_home.ts";
-import { ensureCaoHome } from "./cao_home.ts";
-import { withFileLock } from "./file_lock.ts";
+import { updateLocked } from "./locked_update.ts";
 import { readJsonFile } from "./json_file.ts";
 
 /** The status schema version this build writes. */
@@ -197,12 +195,9 @@ export async function updateStatusFile<T>(
   home: CaoHome,
   edit: (file: StatusFile) => T | Promise<T>,
 ): Promise<T> {
-  await ensureCaoHome(home);
-  return await withFileLock(`${home.paths.status}.lock`, async () => {
-    const file = await readStatusFile(home);
-    const before = JSON.stringify(file);
-    const result = await edit(file);
-    if (JSON.stringify(file) !== before) await writeJsonAtomic(home.paths.status, file);
-    return result;
-  });
+  return await updateLocked(home, {
+    path: home.paths.status,
+    read: () => readStatusFile(home),
+    toJson: (f) => f,
+  }, edit);
 }
