@@ -162,6 +162,16 @@ export async function recoverRegistry(home: CaoHome): Promise<Registry> {
   return registry;
 }
 
+/** The account names in a registry file, read synchronously for shell completion; [] when unreadable. */
+export function readAccountNamesSync(registryPath: string): string[] {
+  try {
+    const parsed = parseRegistry(JSON.parse(Deno.readTextFileSync(registryPath)));
+    return parsed.kind === "ok" ? parsed.registry.accounts.map((account) => account.name) : [];
+  } catch {
+    return [];
+  }
+}
+
 /** Reads the registry (an empty one when the file does not exist yet). Read-only callers need no lock. */
 export async function loadRegistry(home: CaoHome): Promise<Registry> {
   return await readRegistryFile(home);

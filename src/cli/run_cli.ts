@@ -8,6 +8,7 @@
 import denoJson from "../../deno.json" with { type: "json" };
 import { Command, CommanderError } from "../deps/commander.ts";
 import { attachCompletions, withConsoleLogTo } from "../deps/completions.ts";
+import { readAccountNamesSync } from "../accounts/registry.ts";
 import { CaoError, ExitCode } from "../shared/errors.ts";
 import { redactSecrets } from "../shared/redact.ts";
 import { type CommandContext, createContext, type GlobalOptions } from "./context.ts";
@@ -60,7 +61,15 @@ export function buildProgram(deps: CliDeps, run: Runner): Command {
       writeErr: (text) => deps.stderr(text),
     });
   for (const register of COMMANDS) register(program, run);
-  attachCompletions(program);
+  const accountNames = () => readAccountNamesSync(createContext(deps, program.opts()).home.paths.registry);
+  const byName = { argument: "name", values: accountNames };
+  attachCompletions(program, {
+    use: byName,
+    switch: byName,
+    remove: byName,
+    add: byName,
+    rename: { argument: "old", values: accountNames },
+  });
   for (const command of program.commands) command.exitOverride().configureOutput(program.configureOutput());
   return program;
 }

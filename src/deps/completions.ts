@@ -8,10 +8,20 @@
 import type { Command } from "@commander-js/extra-typings";
 import tab from "@bomb.sh/tab/commander";
 
-/** Adds the completion commands to `program` (call after every other command is registered). */
-export function attachCompletions(program: Command): void {
+/** Positional arguments whose values can be completed, as `command path → argument name`. */
+export type DynamicArguments = Record<string, { argument: string; values: () => string[] }>;
+
+/**
+ * Adds the completion commands to `program` (call after every other command is registered). `dynamic`
+ * completes positional values such as account names, computed only when the shell asks.
+ */
+export function attachCompletions(program: Command, dynamic: DynamicArguments = {}): void {
   // deno-lint-ignore no-explicit-any
-  tab(program as any, { completionCommandName: "completions" });
+  const root = tab(program as any, { completionCommandName: "completions" });
+  for (const [path, spec] of Object.entries(dynamic)) {
+    const argument = root.commands.get(path)?.arguments.get(spec.argument);
+    if (argument) argument.handler = (complete) => spec.values().forEach((value) => complete(value, ""));
+  }
 }
 
 /** Runs `action` with console.log routed to `write`. */

@@ -75,3 +75,16 @@ Deno.test("--data-dir beats CAO_HOME", async () => {
   await Deno.stat(`${other}/registry.json`);
   await assert.rejects(() => Deno.stat(`${home.caoHome}/registry.json`), Deno.errors.NotFound);
 });
+
+Deno.test("completion suggests account names for commands that take one", async () => {
+  await using home = await makeTempHome();
+  for (const name of ["alpha", "beta"]) {
+    assert.equal((await runCaoInProcess(home, ["add", name, "--no-login"])).code, 0);
+  }
+  const use = await runCaoInProcess(home, ["complete", "--", "use", ""]);
+  assert.match(use.stdout, /^alpha\t/m);
+  assert.match(use.stdout, /^beta\t/m);
+  const rename = await runCaoInProcess(home, ["complete", "--", "rename", "be"]);
+  assert.match(rename.stdout, /^beta\t/m);
+  assert.doesNotMatch(rename.stdout, /^alpha/m);
+});
