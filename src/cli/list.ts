@@ -10,6 +10,8 @@ import { type AccountSummary, collectAccountSummaries } from "../codex/account_s
 import type { Command } from "../deps/commander.ts";
 import { ExitCode } from "../shared/errors.ts";
 import { formatRelative, renderTable } from "../shared/format.ts";
+import { windowAt } from "../status/account_state.ts";
+import { agoText, cooldownText, failuresText, windowCell } from "../status/cells.ts";
 import { accountJson } from "./account_json.ts";
 import type { CommandContext } from "./context.ts";
 import { loginStateLabel } from "./login_text.ts";
@@ -39,7 +41,7 @@ export function listRows(
   color: Palette,
 ): string[] {
   const header = ["", "ACCOUNT", "EMAIL", "PLAN", "LOGIN", "TOKEN"];
-  if (details) header.push("RUNS", "FAILS", "COOLDOWN", "LAST QUOTA HIT");
+  if (details) header.push("5H", "WEEKLY", "COOLDOWN", "LAST QUOTA HIT", "RUNS", "FAILURES");
   const rows = summaries.map((s) => {
     const login = loginStateLabel(s.login);
     const row = [
@@ -51,15 +53,15 @@ export function listRows(
       expiryText(s, now),
     ];
     if (details) {
+      // The same texts as `cao status` (src/status/cells.ts).
       const st = statuses[s.name] ?? emptyAccountStatus();
-      const cooldown = st.cooldownUntil && Date.parse(st.cooldownUntil) > now.getTime()
-        ? `until ${st.cooldownUntil}`
-        : "-";
       row.push(
-        `${st.successes}/${st.attempts}`,
-        String(st.consecutiveFailures),
-        cooldown,
-        st.lastQuotaHitAt ?? "-",
+        windowCell(windowAt(st.usage?.primary, now), now),
+        windowCell(windowAt(st.usage?.secondary, now), now),
+        cooldownText(st, now),
+        st.lastQuotaHitAt === null ? "never" : agoText(st.lastQuotaHitAt, now),
+        `${st.successes}/${st.attempts} ok`,
+        failuresText(st),
       );
     }
     return row;

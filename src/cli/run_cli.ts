@@ -15,10 +15,13 @@ import { type CommandContext, createContext, type GlobalOptions } from "./contex
 import type { CliDeps } from "./deps.ts";
 import { registerAdd } from "./add.ts";
 import { registerCurrent } from "./current.ts";
+import { registerDoctor } from "./doctor.ts";
 import { registerImport } from "./import.ts";
 import { registerList } from "./list.ts";
 import { registerRemove } from "./remove.ts";
 import { registerRename } from "./rename.ts";
+import { registerReport } from "./report.ts";
+import { registerStatus } from "./status.ts";
 import { registerSwitch } from "./switch.ts";
 import { registerUse } from "./use.ts";
 
@@ -41,6 +44,9 @@ const COMMANDS: Register[] = [
   registerRename,
   registerRemove,
   registerImport,
+  registerStatus,
+  registerDoctor,
+  registerReport,
 ];
 
 /** Builds the program; `run` executes command bodies. Exported for the help-text tests. */

@@ -1,0 +1,228 @@
+/**
+ * @module
+ * `cao status`: every account at a glance. A dashboard on a terminal (or with `--pretty`), one line per
+ * account otherwise (or with `--compact`), `--full`, `--json`, `--watch [seconds]`; `--refresh` first asks
+ * each account's usage endpoint; `--doctor` and `--report` are the other dialect of `cao doctor` and
+ * `cao report`. Start-up stays light: the refresher, doctor and report code are imported only when asked for,
+ * and there is no network I/O without `--refresh` or the doctor.
+ */
+
+import denoJson from "../../deno.json" with { type: "json" };
+import { collectAccountSummaries } from "../codex/account_summary.ts";
+import type { Command } from "../deps/commander.ts";
+import { ExitCode, UsageError } from "../shared/errors.ts";
+import { collectStatus, type StatusSnapshot } from "../status/collect.ts";
+import { renderCompact } from "../status/render_compact.ts";
+import { renderDashboard } from "../status/render_dashboard.ts";
+import { renderFull } from "../status/render_full.ts";
+import { statusJson } from "../status/status_json.ts";
+import type { CommandContext } from "./context.ts";
+import type { Runner } from "./run_cli.ts";
+
+/** Options of `cao status`, as parsed. */
+export interface StatusOptions {
+  full?: boolean;
+  compact?: boolean;
+  pretty?: boolean;
+  json?: boolean;
+  watch?: string | boolean;
+  refresh?: boolean;
+  timeout?: string;
+  doctor?: boolean;
+  report?: string | boolean;
+  redact?: boolean;
+  expiresWithinHours?: string;
+  maxFailures?: string;
+}
+
+/** Which view to print. */
+export type StatusView = "dashboard" | "compact" | "full" | "json";
+
+/** Default `--watch` interval, seconds. */
+export const DEFAULT_WATCH_SECONDS = 5;
+
+/** Default `--timeout` of each usage request, seconds. */
+export const DEFAULT_REFRESH_TIMEOUT_SECONDS = 10;
+
+/** With `--watch --refresh`, the usage endpoint is asked at most this often. */
+const WATCH_REFRESH_MIN_MS = 60_000;
+
+/** Ctrl-C: 128 + SIGINT. */
+const INTERRUPTED = 130;
+
+/** Picks the view: an explicit flag, else the dashboard on a terminal and the compact view otherwise. Pure. */
+export function chooseView(options: StatusOptions, isTerminal: boolean): StatusView {
+  const chosen = (["json", "full", "compact", "pretty"] as const).filter((flag) => options[flag]);
+  if (chosen.length > 1) {
+    throw new UsageError(
+      `Cannot combine ${chosen.map((f) => `--${f}`).join(" and ")}`,
+      "pick one view: --pretty, --compact, --full or --json",
+    );
+  }
+  if (options.json) return "json";
+  if (options.full) return "full";
+  if (options.compact) return "compact";
+  if (options.pretty) return "dashboard";
+  return isTerminal ? "dashboard" : "compact";
+}
+
+/** Parses a positive number of seconds from a flag. Pure. */
+export function parseSeconds(value: string | boolean | undefined, flag: string, fallback: number): number {
+  if (value === undefined || value === true || value === false) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) {
+    throw new UsageError(`Cannot use ${flag} "${value}": it is not a positive number of seconds`);
+  }
+  return n;
+}
+
+/** Asks every account's usage endpoint and records the answers; problems become warnings on stderr. */
+export async function refreshUsage(ctx: CommandContext, timeoutSeconds: number): Promise<void> {
+  const [{ refreshAllUsage }, { chatgptBaseUrl }, { refreshTokenUrl }] = await Promise.all([
+    import("../status/usage_refresh.ts"),
+    import("../status/usage_response.ts"),
+    import("../codex/token_refresh.ts"),
+  ]);
+  const summaries = await collectAccountSummaries(ctx.home);
+  const results = await refreshAllUsage(ctx.home, summaries, {
+    fetch: ctx.deps.fetch,
+    baseUrl: chatgptBaseUrl(ctx.deps.env),
+    tokenUrl: refreshTokenUrl(ctx.deps.env),
+    now: ctx.deps.now,
+    timeoutMs: timeoutSeconds * 1000,
+    userAgent: `cao/${denoJson.version}`,
+  });
+  for (const result of results) {
+    if (result.kind === "failed") {
+      ctx.out.warn(`cannot refresh the usage of "${result.name}": ${result.reason}`);
+    }
+  }
+}
+
+/** Renders one view of a snapshot as lines (JSON as one pretty document). */
+export function renderView(view: StatusView, snapshot: StatusSnapshot, ctx: CommandContext): string[] {
+  switch (view) {
+    case "json":
+      return [JSON.stringify(statusJson(snapshot), null, 2)];
+    case "full":
+      return renderFull(snapshot, ctx.out.color);
+    case "compact":
+      return renderCompact(snapshot, ctx.out.color);
+    case "dashboard":
+      return renderDashboard(snapshot, ctx.out.color);
+  }
+}
+
+/** Waits `ms` or until `signal` aborts; leaves no timer behind. */
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done);
+  });
+}
+
+/** Redraws `frame()` in place every `intervalMs` until `signal` aborts. */
+export async function watchLoop(
+  frame: () => Promise<string[]>,
+  write: (text: string) => void,
+  options: { intervalMs: number; signal: AbortSignal },
+): Promise<void> {
+  while (!options.signal.aborted) {
+    const lines = await frame();
+    if (options.signal.aborted) break;
+    write("\x1b[H\x1b[2J" + lines.join("\n") + "\n");
+    await pause(options.intervalMs, options.signal);
+  }
+}
+
+async function watchStatus(ctx: CommandContext, view: StatusView, options: StatusOptions): Promise<number> {
+  if (view === "json") {
+    throw new UsageError("Cannot combine --watch and --json", "use --watch with a text view");
+  }
+  const seconds = parseSeconds(options.watch, "--watch", DEFAULT_WATCH_SECONDS);
+  const timeout = parseSeconds(options.timeout, "--timeout", DEFAULT_REFRESH_TIMEOUT_SECONDS);
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  Deno.addSignalListener("SIGINT", stop);
+  let lastRefresh = -Infinity;
+  try {
+    await watchLoop(
+      async () => {
+        if (options.refresh && ctx.deps.now().getTime() - lastRefresh >= WATCH_REFRESH_MIN_MS) {
+          lastRefresh = ctx.deps.now().getTime();
+          await refreshUsage(ctx, timeout);
+        }
+        const snapshot = await collectStatus(ctx.home, { userCodexHome: ctx.userCodexHome });
+        const shown = view === "compact" || view === "full" ? view : "dashboard";
+        return [
+          ...renderView(shown, snapshot, ctx),
+          "",
+          ctx.out.color.dim(`every ${seconds}s · Ctrl-C to stop`),
+        ];
+      },
+      ctx.deps.stdout,
+      { intervalMs: seconds * 1000, signal: controller.signal },
+    );
+  } finally {
+    Deno.removeSignalListener("SIGINT", stop);
+  }
+  return INTERRUPTED;
+}
+
+/** `cao status`. */
+export async function showStatus(ctx: CommandContext, options: StatusOptions): Promise<number> {
+  if (options.doctor) {
+    const { runDoctor } = await import("./doctor.ts");
+    return await runDoctor(ctx, { ...options, json: options.json === true });
+  }
+  if (options.report !== undefined && options.report !== false) {
+    const { runReport } = await import("./report.ts");
+    const format = typeof options.report === "string" ? options.report : options.json ? "json" : "md";
+    return await runReport(ctx, { ...options, format, redact: options.redact === true });
+  }
+  if (options.redact) {
+    throw new UsageError("Cannot use --redact without --report", 'use "cao report --redact"');
+  }
+  const view = chooseView(options, ctx.deps.isTerminal().stdout);
+  if (options.watch !== undefined && options.watch !== false) return await watchStatus(ctx, view, options);
+  if (options.refresh) {
+    await refreshUsage(ctx, parseSeconds(options.timeout, "--timeout", DEFAULT_REFRESH_TIMEOUT_SECONDS));
+  }
+  const snapshot = await collectStatus(ctx.home, { userCodexHome: ctx.userCodexHome });
+  for (const line of renderView(view, snapshot, ctx)) ctx.out.line(line);
+  return ExitCode.ok;
+}
+
+/** Registers `cao status`. */
+export function registerStatus(program: Command, run: Runner): void {
+  program.command("status")
+    .description("every account at a glance: login, usage windows, cooldowns, failures")
+    .option("--pretty", "the dashboard, even when stdout is not a terminal")
+    .option("--compact", "one line per account (the default when stdout is not a terminal)")
+    .option("--full", "every field of every account")
+    .option("--json", "JSON ({ schemaVersion, accounts: [...] }; see the README)")
+    .option(
+      "--watch [seconds]",
+      `redraw the dashboard every few seconds (default ${DEFAULT_WATCH_SECONDS}) until Ctrl-C`,
+    )
+    .option("--refresh", "ask each account's usage endpoint first (network)")
+    .option(
+      "--timeout <seconds>",
+      `per-request timeout of --refresh (default ${DEFAULT_REFRESH_TIMEOUT_SECONDS})`,
+    )
+    .option(
+      "--doctor",
+      "check every account and the setup (as cao doctor); exit 0 healthy, 1 warnings, 2 errors",
+    )
+    .option("--report [format]", "a shareable report, md or json (as cao report)")
+    .option("--redact", "with --report: replace emails and account ids")
+    .option("--expires-within-hours <hours>", "with --doctor: mention tokens expiring this soon (default 24)")
+    .option("--max-failures <n>", "with --doctor: warn at this many failures in a row (default 3)")
+    .action((options) => run((ctx) => showStatus(ctx, options)));
+}

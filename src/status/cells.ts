@@ -1,0 +1,63 @@
+/**
+ * @module
+ * The small texts every human view shares (percent used, time to reset, cooldown left, "5m ago", the state
+ * word, the login), so that the dashboard, the compact and full views, `cao list --details` and the report
+ * say the same thing the same way. Pure.
+ */
+
+import type { AccountStatus } from "../accounts/status_store.ts";
+import { activeCooldown } from "../accounts/status_events.ts";
+import type { LoginSummary } from "../codex/auth_file.ts";
+import { formatDuration, formatRelative } from "../shared/format.ts";
+import type { WindowAt } from "./account_state.ts";
+
+/** `40%`, `100%`; `-` when nothing was recorded; `reset` when the window has reset since. Pure. */
+export function percentText(window: WindowAt | null): string {
+  if (window === null) return "-";
+  if (window.stale) return "reset";
+  return `${Math.round(window.usedPercent)}%`;
+}
+
+/** `in 2h 10m`, `2h ago` (reset passed), or `-`. Pure. */
+export function resetText(window: WindowAt | null, now: Date): string {
+  if (window === null || window.resetsAt === null) return "-";
+  return formatRelative(window.resetsAt, now);
+}
+
+/** `40% (in 2h 10m)`, for one-line views. Pure. */
+export function windowCell(window: WindowAt | null, now: Date): string {
+  if (window === null) return "-";
+  if (window.stale) return `reset ${formatRelative(window.resetsAt!, now)}`;
+  const reset = window.resetsAt === null
+    ? ""
+    : ` (${formatDuration(window.resetsAt.getTime() - now.getTime())})`;
+  return `${percentText(window)}${reset}`;
+}
+
+/** `1h 2m left`, or `-` when no cooldown is active. Pure. */
+export function cooldownText(status: AccountStatus, now: Date): string {
+  const until = activeCooldown(status, now);
+  return until === null ? "-" : `${formatDuration(until.getTime() - now.getTime())} left`;
+}
+
+/** `5m ago` for an ISO time, `never` for null. Pure. */
+export function agoText(iso: string | null, now: Date): string {
+  if (iso === null) return "never";
+  const at = new Date(iso);
+  return Number.isNaN(at.getTime()) ? "never" : formatRelative(at, now);
+}
+
+/** `2026-11-21T14:10Z`: an absolute time to the minute, for reports and the full view. Pure. */
+export function minuteText(at: Date | null): string {
+  return at === null ? "-" : at.toISOString().replace(/:\d{2}\.\d{3}Z$/, "Z");
+}
+
+/** `alice@example.com`, else the account id, else `-`. Pure. */
+export function loginWho(login: LoginSummary): string {
+  return login.email ?? login.accountId ?? "-";
+}
+
+/** `none`, or `2 in a row, 5 total`. Pure. */
+export function failuresText(status: AccountStatus): string {
+  return status.failures === 0 ? "none" : `${status.consecutiveFailures} in a row, ${status.failures} total`;
+}

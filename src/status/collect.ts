@@ -1,0 +1,96 @@
+/**
+ * @module
+ * The facts every status view is rendered from: per account its login (from auth.json, never a token), what
+ * `cao run` and the gateway recorded (account_status.json), whether the gateway is serving it; plus the
+ * gateway's own facts. {@link buildStatusSnapshot} is pure; {@link collectStatus} reads the files and does
+ * no network I/O.
+ */
+
+import type { CaoHome } from "../accounts/cao_home.ts";
+import { loadRegistry } from "../accounts/registry.ts";
+import { type AccountStatus, emptyAccountStatus, loadStatusFile } from "../accounts/status_store.ts";
+import { type AccountSummary, collectAccountSummaries } from "../codex/account_summary.ts";
+import type { LoginSummary } from "../codex/auth_file.ts";
+import { type GatewayFacts, loadGatewayFacts, NO_GATEWAY } from "./gateway_facts.ts";
+
+/** One account as the status views see it. */
+export interface AccountView {
+  name: string;
+  /** Position in the fallback order, from 1. */
+  position: number;
+  isDefault: boolean;
+  /** The login, decoded from auth.json claims (no token). */
+  login: LoginSummary;
+  /** Other accounts holding the same ChatGPT login. */
+  duplicateOf: string[];
+  /** What cao recorded about it (an empty status when it never ran). */
+  status: AccountStatus;
+  /** Whether the gateway reports serving conversations on it. */
+  inUseByGateway: boolean;
+  /** Its CODEX_HOME. */
+  home: string;
+}
+
+/** Everything the views render, observed at `now`. */
+export interface StatusSnapshot {
+  now: Date;
+  /** The cao home. */
+  home: string;
+  defaultAccount: string | null;
+  accounts: AccountView[];
+  gateway: GatewayFacts;
+}
+
+/** Joins logins, recorded statuses and gateway facts. Pure. */
+export function buildStatusSnapshot(input: {
+  now: Date;
+  home: string;
+  summaries: AccountSummary[];
+  statuses: Record<string, AccountStatus>;
+  gateway?: GatewayFacts;
+  accountHome: (name: string) => string;
+}): StatusSnapshot {
+  const gateway = input.gateway ?? NO_GATEWAY;
+  return {
+    now: input.now,
+    home: input.home,
+    defaultAccount: input.summaries.find((s) => s.isDefault)?.name ?? null,
+    accounts: input.summaries.map((s) => ({
+      name: s.name,
+      position: s.position,
+      isDefault: s.isDefault,
+      login: s.login,
+      duplicateOf: s.duplicateOf,
+      status: input.statuses[s.name] ?? emptyAccountStatus(),
+      inUseByGateway: gateway.accountsInUse.includes(s.name),
+      home: input.accountHome(s.name),
+    })),
+    gateway,
+  };
+}
+
+/** Options of {@link collectStatus}. */
+export interface CollectOptions {
+  /** The user's own CODEX_HOME (its config.toml says whether Codex is routed through the gateway). */
+  userCodexHome: string;
+  /** Gateway facts already known (e.g. from its status endpoint); read from disk when absent. */
+  gateway?: GatewayFacts;
+}
+
+/** Reads the registry, every login, the status file and the gateway facts. No network. */
+export async function collectStatus(home: CaoHome, options: CollectOptions): Promise<StatusSnapshot> {
+  const registry = await loadRegistry(home);
+  const [summaries, statusFile, gateway] = await Promise.all([
+    collectAccountSummaries(home, registry),
+    loadStatusFile(home),
+    options.gateway ?? loadGatewayFacts(home, options.userCodexHome),
+  ]);
+  return buildStatusSnapshot({
+    now: home.now(),
+    home: home.paths.root,
+    summaries,
+    statuses: statusFile.accounts,
+    gateway,
+    accountHome: (name) => home.paths.accountDir(name),
+  });
+}

@@ -1,0 +1,128 @@
+/**
+ * @module
+ * What the status views know about the gateway without asking it: whether the user's Codex config
+ * (`~/.codex/config.toml`) routes model traffic to a loopback URL — `openai_base_url`, or the `base_url` of
+ * the selected `[model_providers.<id>]` (CODEX_FACTS §1.4 recipes C and B) — and which accounts
+ * `gateway.json` says are in use. Works whether or not the gateway exists yet: every field is optional in
+ * `gateway.json`. {@link probeGateway} (doctor only) asks `GET <origin>/health` with a short timeout.
+ * Nothing here prints.
+ */
+
+import { join } from "node:path";
+import type { CaoHome } from "../accounts/cao_home.ts";
+
+/** The gateway as the status views see it. */
+export interface GatewayFacts {
+  /** Whether the user's Codex config points model traffic at a loopback URL. */
+  enabled: boolean;
+  /** That URL (as configured), or null. */
+  url: string | null;
+  /** Accounts the gateway reports serving now (`gateway.json` `accountsInUse` / `activeAccounts` / `activeAccount`). */
+  accountsInUse: string[];
+}
+
+/** No gateway configured, nothing in use. */
+export const NO_GATEWAY: GatewayFacts = { enabled: false, url: null, accountsInUse: [] };
+
+/** Whether `url` is an http(s) URL on this machine (127.0.0.0/8, localhost, ::1). Pure. */
+export function isLoopbackUrl(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    if (parsed.protocol !== "http:" && parsed.protocol !== "https:") return false;
+    const host = parsed.hostname.replace(/^\[|\]$/g, "");
+    return host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
+  } catch {
+    return false;
+  }
+}
+
+function table(value: unknown): Record<string, unknown> | null {
+  return value && typeof value === "object" && !Array.isArray(value)
+    ? value as Record<string, unknown>
+    : null;
+}
+
+/** The loopback URL a parsed Codex config routes model traffic to, or null. Pure. */
+export function gatewayUrlFromConfig(config: Record<string, unknown>): string | null {
+  const candidates: unknown[] = [config.openai_base_url];
+  const provider = config.model_provider;
+  if (typeof provider === "string") {
+    candidates.unshift(table(table(config.model_providers)?.[provider])?.base_url);
+  }
+  for (const candidate of candidates) {
+    if (typeof candidate === "string" && isLoopbackUrl(candidate)) return candidate;
+  }
+  return null;
+}
+
+/** The accounts a `gateway.json` document reports in use; tolerant of any shape. Pure. */
+export function accountsInUseFrom(doc: unknown): string[] {
+  const d = table(doc);
+  if (!d) return [];
+  for (const key of ["accountsInUse", "activeAccounts"]) {
+    const list = d[key];
+    if (Array.isArray(list)) return list.filter((n): n is string => typeof n === "string");
+  }
+  return typeof d.activeAccount === "string" ? [d.activeAccount] : [];
+}
+
+async function readTextOrNull(path: string): Promise<string | null> {
+  try {
+    return await Deno.readTextFile(path);
+  } catch {
+    return null;
+  }
+}
+
+/** Reads the user's config.toml (TOML parser loaded only when a base URL is set) and gateway.json. */
+export async function loadGatewayFacts(home: CaoHome, userCodexHome: string): Promise<GatewayFacts> {
+  const [configText, gatewayText] = await Promise.all([
+    readTextOrNull(join(userCodexHome, "config.toml")),
+    readTextOrNull(home.paths.gatewaySettings),
+  ]);
+  let url: string | null = null;
+  if (configText !== null && configText.includes("base_url")) {
+    try {
+      const { parseToml } = await import("../deps/toml.ts");
+      url = gatewayUrlFromConfig(parseToml(configText));
+    } catch { /* an unparsable user config is doctor's to report */ }
+  }
+  let accountsInUse: string[] = [];
+  if (gatewayText !== null) {
+    try {
+      accountsInUse = accountsInUseFrom(JSON.parse(gatewayText));
+    } catch { /* the gateway owns this file */ }
+  }
+  return { enabled: url !== null, url, accountsInUse };
+}
+
+/** The outcome of asking the gateway whether it is up. */
+export type GatewayProbe =
+  | { kind: "up"; url: string }
+  | { kind: "unexpected"; url: string; status: number }
+  | { kind: "down"; url: string; reason: string };
+
+/** `GET <origin of url>/health` with a timeout: up on 2xx, unexpected on another answer, down on no answer. */
+export async function probeGateway(
+  fetchFn: typeof fetch,
+  url: string,
+  timeoutMs = 1500,
+): Promise<GatewayProbe> {
+  const healthUrl = `${new URL(url).origin}/health`;
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  try {
+    const response = await fetchFn(healthUrl, { signal: controller.signal });
+    await response.body?.cancel();
+    return response.ok
+      ? { kind: "up", url: healthUrl }
+      : { kind: "unexpected", url: healthUrl, status: response.status };
+  } catch (error) {
+    const reason = controller.signal.aborted
+      ? `no answer within ${timeoutMs / 1000}s`
+      : (error instanceof Error ? error.message : String(error)).split("\n")[0];
+    return { kind: "down", url: healthUrl, reason };
+  } finally {
+    clearTimeout(timer);
+  }
+}

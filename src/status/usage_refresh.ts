@@ -1,0 +1,191 @@
+/**
+ * @module
+ * `cao status --refresh`: asks every logged-in account's usage endpoint at once (each with its own
+ * `Authorization` and `ChatGPT-Account-Id`, and a timeout) and records the answers in account_status.json.
+ * An access token about to expire is renewed first through the shared refresher
+ * (`codex/token_refresh.ts`: Codex's lock, re-read, adopt); a 401 gets one renewal and one retry. A dead
+ * login is recorded as needing a new login, not reported as a failure of cao. Never prints.
+ */
+
+import type { CaoHome } from "../accounts/cao_home.ts";
+import { type StatusFile, statusOf, updateStatusFile } from "../accounts/status_store.ts";
+import { markNeedsRelogin, recordUsage } from "../accounts/status_events.ts";
+import type { AccountSummary } from "../codex/account_summary.ts";
+import { authTokens, readAuthFile } from "../codex/auth_file.ts";
+import { decodeJwtPayload, readTokenClaims } from "../codex/jwt.ts";
+import { type FreshTokens, isAccessTokenFresh, refreshAccountTokens } from "../codex/token_refresh.ts";
+import { redactSecrets } from "../shared/redact.ts";
+import { limitResetsAt, parseUsageAnswer, type UsageAnswer, usageEndpointUrl } from "./usage_response.ts";
+
+/** How to reach the endpoints. */
+export interface UsageRefreshOptions {
+  fetch: typeof fetch;
+  /** The ChatGPT backend base (`chatgptBaseUrl`). */
+  baseUrl: string;
+  /** The token URL (`refreshTokenUrl`). */
+  tokenUrl: string;
+  now: () => Date;
+  /** Per request. */
+  timeoutMs: number;
+  /** Sent as `user-agent`. */
+  userAgent: string;
+}
+
+/** What happened to one account. */
+export type UsageRefreshResult =
+  | { kind: "updated"; name: string; answer: UsageAnswer; renewed: boolean }
+  | { kind: "needs-relogin"; name: string; reason: string }
+  | { kind: "skipped"; name: string; reason: string }
+  | { kind: "failed"; name: string; reason: string };
+
+type Fetched =
+  | { kind: "ok"; answer: UsageAnswer }
+  | { kind: "unauthorized" }
+  | { kind: "failed"; reason: string };
+
+async function fetchUsage(tokens: FreshTokens, options: UsageRefreshOptions): Promise<Fetched> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), options.timeoutMs);
+  try {
+    const response = await options.fetch(usageEndpointUrl(options.baseUrl), {
+      headers: {
+        "authorization": `Bearer ${tokens.accessToken}`,
+        ...(tokens.accountId ? { "chatgpt-account-id": tokens.accountId } : {}),
+        "user-agent": options.userAgent,
+        "accept": "*/*",
+      },
+      signal: controller.signal,
+    });
+    const text = await response.text();
+    if (response.status === 401 || response.status === 403) return { kind: "unauthorized" };
+    if (!response.ok) return { kind: "failed", reason: `the usage endpoint answered ${response.status}` };
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      return { kind: "failed", reason: "the usage endpoint answered with something other than JSON" };
+    }
+    const answer = parseUsageAnswer(body, options.now());
+    return answer ? { kind: "ok", answer } : { kind: "failed", reason: "the usage answer had no rate_limit" };
+  } catch (error) {
+    if (controller.signal.aborted) {
+      return {
+        kind: "failed",
+        reason: `the usage endpoint did not answer within ${options.timeoutMs / 1000}s`,
+      };
+    }
+    return {
+      kind: "failed",
+      reason: redactSecrets(
+        `cannot reach the usage endpoint (${error instanceof Error ? error.message : error})`,
+      ),
+    };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Refreshes one account's usage (without recording it). */
+export async function refreshAccountUsage(
+  home: CaoHome,
+  summary: AccountSummary,
+  options: UsageRefreshOptions,
+): Promise<UsageRefreshResult> {
+  const name = summary.name;
+  if (summary.login.state !== "logged-in") {
+    return { kind: "skipped", name, reason: summary.login.problem ?? "not logged in" };
+  }
+  const authPath = home.paths.authFile(name);
+  const read = await readAuthFile(authPath);
+  const accessToken = read.kind === "ok" ? authTokens(read.auth)?.access_token : undefined;
+  if (read.kind !== "ok" || typeof accessToken !== "string") {
+    return { kind: "skipped", name, reason: "auth.json changed while reading it" };
+  }
+  const rawAccountId = authTokens(read.auth)?.account_id;
+  let tokens: FreshTokens = {
+    accessToken,
+    accountId: typeof rawAccountId === "string" && rawAccountId.length > 0 ? rawAccountId : null,
+    expiresAt: readTokenClaims(decodeJwtPayload(accessToken)).expiresAt,
+  };
+  let renewed = false;
+  const renew = async (rejected?: string): Promise<UsageRefreshResult | null> => {
+    const outcome = await refreshAccountTokens({
+      authPath,
+      fetch: options.fetch,
+      tokenUrl: options.tokenUrl,
+      now: options.now,
+      reason: rejected === undefined ? "proactive_expiry" : "unauthorized_recovery",
+      rejectedAccessToken: rejected,
+      timeoutMs: options.timeoutMs,
+      userAgent: options.userAgent,
+    });
+    if (outcome.kind === "needs-relogin") return { kind: "needs-relogin", name, reason: outcome.reason };
+    if (outcome.kind === "failed") {
+      return { kind: "failed", name, reason: `cannot renew the login: ${outcome.reason}` };
+    }
+    tokens = outcome.tokens;
+    renewed ||= outcome.kind === "refreshed";
+    return null;
+  };
+
+  if (tokens.expiresAt !== null && !isAccessTokenFresh(tokens.expiresAt, options.now())) {
+    const stop = await renew();
+    if (stop) return stop;
+  }
+  let fetched = await fetchUsage(tokens, options);
+  if (fetched.kind === "unauthorized") {
+    const stop = await renew(tokens.accessToken);
+    if (stop) return stop;
+    fetched = await fetchUsage(tokens, options);
+    if (fetched.kind === "unauthorized") {
+      return { kind: "failed", name, reason: "the usage endpoint refused the renewed login (401)" };
+    }
+  }
+  if (fetched.kind === "failed") return { kind: "failed", name, reason: fetched.reason };
+  return { kind: "updated", name, answer: fetched.answer, renewed };
+}
+
+/**
+ * Records refresh results in a status file: usage windows; a cooldown until the reset when the limit is
+ * reached; an active cooldown cleared when the endpoint says the account is usable again (an early
+ * reset); needs-re-login for dead logins (cleared after a successful renewal). Pure mutation.
+ */
+export function applyUsageResults(file: StatusFile, results: UsageRefreshResult[], now: Date): void {
+  for (const result of results) {
+    if (result.kind === "needs-relogin") markNeedsRelogin(statusOf(file, result.name), result.reason);
+    if (result.kind !== "updated") continue;
+    const status = statusOf(file, result.name);
+    recordUsage(status, result.answer.usage);
+    if (result.renewed) {
+      status.needsRelogin = false;
+      status.needsReloginReason = null;
+    }
+    const active = status.cooldownUntil !== null && Date.parse(status.cooldownUntil) > now.getTime();
+    if (result.answer.limitReached) {
+      const windows = [result.answer.usage.primary, result.answer.usage.secondary];
+      const anyReset = Math.max(0, ...windows.map((w) => w?.resetsAt ?? 0));
+      const until = limitResetsAt(result.answer.usage) ?? (anyReset > 0 ? new Date(anyReset * 1000) : null);
+      if (
+        until && until.getTime() > now.getTime() &&
+        (!active || Date.parse(status.cooldownUntil!) < until.getTime())
+      ) {
+        status.cooldownUntil = until.toISOString();
+      }
+    } else if (active) {
+      status.cooldownUntil = null;
+    }
+  }
+}
+
+/** Refreshes every account concurrently and records the answers under the status lock. */
+export async function refreshAllUsage(
+  home: CaoHome,
+  summaries: AccountSummary[],
+  options: UsageRefreshOptions,
+): Promise<UsageRefreshResult[]> {
+  const results = await Promise.all(summaries.map((summary) => refreshAccountUsage(home, summary, options)));
+  if (results.some((r) => r.kind === "updated" || r.kind === "needs-relogin")) {
+    await updateStatusFile(home, (file) => applyUsageResults(file, results, options.now()));
+  }
+  return results;
+}
