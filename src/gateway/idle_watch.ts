@@ -1,0 +1,86 @@
+/**
+ * @module
+ * The gateway's idle timeout: an upstream exchange (waiting for headers, or a stream) that shows no activity
+ * for the idle time is aborted. Long streams that keep talking are never cut. One timer serves every
+ * exchange and runs only while something is tracked; marking activity is a plain field write (no clock
+ * read, no timer reset per chunk).
+ */
+
+/** One tracked exchange. */
+export interface IdleTicket {
+  /** Marks activity (cheap: call it per chunk). */
+  touch(): void;
+  /** Stops tracking. Idempotent. */
+  done(): void;
+}
+
+interface Entry {
+  lastTick: number;
+  onIdle: () => void;
+}
+
+/** Aborts exchanges idle for longer than `idleMs`. */
+export class IdleWatch {
+  readonly #idleMs: number;
+  readonly #stepMs: number;
+  readonly #entries = new Set<Entry>();
+  #tick = 0;
+  #timer: ReturnType<typeof setInterval> | undefined;
+
+  constructor(idleMs: number) {
+    this.#idleMs = idleMs;
+    this.#stepMs = Math.min(5000, Math.max(20, Math.floor(idleMs / 4)));
+  }
+
+  /** Number of exchanges tracked now. */
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  /** Tracks an exchange; `onIdle` runs once when it has been idle for the idle time. */
+  track(onIdle: () => void): IdleTicket {
+    const entry: Entry = { lastTick: this.#tick, onIdle };
+    this.#entries.add(entry);
+    this.#start();
+    return {
+      touch: () => {
+        entry.lastTick = this.#tick;
+      },
+      done: () => {
+        this.#entries.delete(entry);
+        if (this.#entries.size === 0) this.#stop();
+      },
+    };
+  }
+
+  /** Stops the timer and forgets every exchange (on shutdown). */
+  close(): void {
+    this.#entries.clear();
+    this.#stop();
+  }
+
+  #start(): void {
+    if (this.#timer !== undefined) return;
+    this.#timer = setInterval(() => this.#check(), this.#stepMs);
+  }
+
+  #stop(): void {
+    if (this.#timer === undefined) return;
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+
+  #check(): void {
+    this.#tick++;
+    const limit = Math.ceil(this.#idleMs / this.#stepMs);
+    for (const entry of [...this.#entries]) {
+      if (this.#tick - entry.lastTick > limit) {
+        this.#entries.delete(entry);
+        try {
+          entry.onIdle();
+        } catch { /* an abort handler must not stop the others */ }
+      }
+    }
+    if (this.#entries.size === 0) this.#stop();
+  }
+}

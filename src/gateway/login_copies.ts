@@ -1,0 +1,135 @@
+/**
+ * @module
+ * Copies of one login in several auth.json files (an account imported from `~/.codex/auth.json`, or one
+ * login registered twice). Refresh tokens are single-use (CODEX_FACTS §4.3), so two holders of one token
+ * invalidate each other. The gateway keeps exactly one owner: it is the one that refreshes, and after a
+ * refresh it writes the rotated tokens into every file that still held the old refresh token, under that
+ * file's own Codex locks (`auth.lock`, then `auth.json.lock`). When its own token turns out to be spent, it
+ * adopts a newer rotation another holder wrote. Nothing here returns or prints a token except to the caller.
+ */
+
+import { dirname, join } from "node:path";
+import { withFileLock } from "../accounts/file_lock.ts";
+import { authTokens, type CodexAuthDoc, readAuthFile, writeAuthFile } from "../codex/auth_file.ts";
+import { decodeJwtPayload, readTokenClaims } from "../codex/jwt.ts";
+
+/** What the gateway needs to know about one auth.json. */
+export interface LoginFacts {
+  path: string;
+  refreshToken: string | null;
+  accessToken: string | null;
+  /** `account_id` plus user id: the same ChatGPT login, whatever its token generation. */
+  identity: string | null;
+  /** Access token expiry, epoch seconds. */
+  expiresAt: number | null;
+  lastRefresh: string | null;
+}
+
+function text(value: unknown): string | null {
+  return typeof value === "string" && value.length > 0 ? value : null;
+}
+
+/** Facts of a parsed auth document. Pure. */
+export function loginFacts(path: string, auth: CodexAuthDoc): LoginFacts {
+  const tokens = authTokens(auth) ?? {};
+  const idClaims = readTokenClaims(decodeJwtPayload(text(tokens.id_token) ?? ""));
+  const accessToken = text(tokens.access_token);
+  const accountId = text(tokens.account_id) ?? idClaims.accountId;
+  const user = idClaims.userId ?? idClaims.email;
+  return {
+    path,
+    refreshToken: text(tokens.refresh_token),
+    accessToken,
+    identity: accountId !== null ? `${accountId}|${user ?? ""}` : null,
+    expiresAt: readTokenClaims(decodeJwtPayload(accessToken ?? "")).expiresAt,
+    lastRefresh: text(auth.last_refresh),
+  };
+}
+
+/** Reads the facts of `path`, or null when it is missing or unreadable. */
+export async function readLoginFacts(path: string): Promise<LoginFacts | null> {
+  const read = await readAuthFile(path);
+  return read.kind === "ok" ? loginFacts(path, read.auth) : null;
+}
+
+/** Groups of paths holding the same refresh token (only groups of two or more). Pure. */
+export function sharedRefreshTokens(facts: LoginFacts[]): string[][] {
+  const byToken = new Map<string, string[]>();
+  for (const f of facts) {
+    if (f.refreshToken === null) continue;
+    byToken.set(f.refreshToken, [...(byToken.get(f.refreshToken) ?? []), f.path]);
+  }
+  return [...byToken.values()].filter((paths) => paths.length > 1);
+}
+
+async function underCodexLocks<T>(authPath: string, action: () => Promise<T>): Promise<T> {
+  return await withFileLock(
+    join(dirname(authPath), "auth.lock"),
+    () => withFileLock(`${authPath}.lock`, action),
+  );
+}
+
+/**
+ * Writes `source`'s tokens into each of `copies` that still holds `oldRefreshToken` (others changed hands and
+ * are left alone). Returns the paths updated.
+ */
+export async function syncLoginCopies(
+  source: CodexAuthDoc,
+  oldRefreshToken: string,
+  copies: string[],
+): Promise<string[]> {
+  const updated: string[] = [];
+  const fresh = authTokens(source) ?? {};
+  for (const path of copies) {
+    try {
+      const done = await underCodexLocks(path, async () => {
+        const read = await readAuthFile(path);
+        if (read.kind !== "ok" || text(authTokens(read.auth)?.refresh_token) !== oldRefreshToken) {
+          return false;
+        }
+        const tokens = { ...(authTokens(read.auth) ?? {}) };
+        for (const key of ["id_token", "access_token", "refresh_token"]) {
+          if (text(fresh[key])) tokens[key] = fresh[key];
+        }
+        await writeAuthFile(path, {
+          ...read.auth,
+          tokens,
+          last_refresh: source.last_refresh ?? read.auth.last_refresh,
+        });
+        return true;
+      });
+      if (done) updated.push(path);
+    } catch { /* a copy that cannot be written is left as it is */ }
+  }
+  return updated;
+}
+
+/**
+ * When `own` (whose refresh token was refused) has a same-login copy rotated later by someone else, writes
+ * that copy's tokens into `own` and returns true.
+ */
+export async function adoptNewerCopy(ownPath: string, candidates: string[]): Promise<boolean> {
+  const own = await readLoginFacts(ownPath);
+  if (!own || own.identity === null) return false;
+  for (const path of candidates) {
+    const copy = await readLoginFacts(path);
+    if (!copy || copy.identity !== own.identity || copy.refreshToken === null) continue;
+    if (copy.refreshToken === own.refreshToken) continue;
+    if ((copy.lastRefresh ?? "") <= (own.lastRefresh ?? "")) continue;
+    const read = await readAuthFile(path);
+    if (read.kind !== "ok") continue;
+    const adopted = await underCodexLocks(ownPath, async () => {
+      const current = await readAuthFile(ownPath);
+      if (current.kind !== "ok") return false;
+      const tokens = { ...(authTokens(current.auth) ?? {}) };
+      const theirs = authTokens(read.auth) ?? {};
+      for (const key of ["id_token", "access_token", "refresh_token"]) {
+        if (text(theirs[key])) tokens[key] = theirs[key];
+      }
+      await writeAuthFile(ownPath, { ...current.auth, tokens, last_refresh: read.auth.last_refresh });
+      return true;
+    });
+    if (adopted) return true;
+  }
+  return false;
+}

@@ -1,0 +1,302 @@
+/**
+ * @module
+ * One proxied request, end to end: choose an account (sticky per conversation), give the request that
+ * account's identity, send it upstream, and decide from the status, body or first SSE events what happens
+ * next. A usage limit puts the account in cooldown and replays the request on the next account before
+ * anything reaches Codex; a 401 is answered by a token refresh and one more try; a 400
+ * `invalid_encrypted_content` by stripping account-bound items and one more try; 5xx and network errors are
+ * retried on the same account (`upstream_client.ts`). When no account is left, Codex gets the upstream's own
+ * 429 shape with the earliest reset. Every other answer is passed through, streams untouched.
+ */
+
+import {
+  markNeedsRelogin,
+  recordAttempt,
+  recordFailure,
+  recordQuotaHit,
+  recordSuccess,
+  recordUsage,
+} from "../accounts/status_events.ts";
+import type { AccountPool } from "./account_pool.ts";
+import type { Credentials } from "./credentials.ts";
+import { clientResponseHeaders, upstreamRequestHeaders, upstreamUrl } from "./forward_headers.ts";
+import { allLimitedAnswer, noAccountAnswer, upstreamUnreachableAnswer } from "./gateway_answers.ts";
+import type { IdleWatch } from "./idle_watch.ts";
+import { exhaustedResetAt, sameWindows, usageFromHeaders } from "./rate_limit_headers.ts";
+import type { RequestLogEntry } from "./request_log.ts";
+import { rewriteForAccountMove, type RewrittenBody } from "./request_body.ts";
+import { relayStream, sniffFirstEvents } from "./sse_relay.ts";
+import { sendUpstream } from "./upstream_client.ts";
+import { classifyErrorAnswer, type UsageLimitInfo } from "./upstream_verdict.ts";
+
+/** What every proxied request shares. */
+export interface GatewayContext {
+  pool: AccountPool;
+  credentials: Credentials;
+  idle: IdleWatch;
+  upstream: string;
+  retries: number;
+  backoffBaseMs?: number;
+  fetch: typeof fetch;
+  now: () => Date;
+  /** Upstream exchanges in flight (aborted on shutdown). */
+  active: Set<AbortController>;
+  log(entry: RequestLogEntry): void;
+}
+
+/** The request, already past routing and the key check. */
+export interface ProxyRequest {
+  request: Request;
+  /** Path without the key prefix. */
+  path: string;
+  search: string;
+  /** Aborts when the client goes away (absent in tests that do not need it). */
+  clientSignal?: AbortSignal;
+}
+
+interface Attempt {
+  tried: Set<string>;
+  refreshed: Set<string>;
+  forceStrip: boolean;
+  lastLimit: UsageLimitInfo | null;
+  firstAccount: string | null;
+  retries: number;
+  rewritten?: RewrittenBody | null;
+}
+
+function isEventStream(response: Response): boolean {
+  return (response.headers.get("content-type") ?? "").toLowerCase().startsWith("text/event-stream");
+}
+
+/** Proxies one request and returns the answer for the client. */
+export async function proxyRequest(ctx: GatewayContext, req: ProxyRequest): Promise<Response> {
+  const started = performance.now();
+  const { request } = req;
+  const sessionId = request.headers.get("session-id");
+  const hasBody = request.method !== "GET" && request.method !== "HEAD" && request.body !== null;
+  const body = hasBody ? new Uint8Array(await request.arrayBuffer()) : null;
+  const contentEncoding = request.headers.get("content-encoding");
+  const state: Attempt = {
+    tried: new Set(),
+    refreshed: new Set(),
+    forceStrip: false,
+    lastLimit: null,
+    firstAccount: null,
+    retries: 0,
+  };
+  const previousAccount = ctx.pool.session(sessionId)?.account ?? null;
+  const switchedFrom = (account: string | null) => {
+    const from = previousAccount ?? state.firstAccount;
+    return from !== null && account !== null && from !== account ? from : null;
+  };
+
+  const log = (status: number, account: string | null, note?: string) =>
+    ctx.log({
+      at: ctx.now(),
+      method: request.method,
+      path: req.path,
+      status,
+      durationMs: performance.now() - started,
+      account,
+      switchedFrom: switchedFrom(account),
+      session: sessionId,
+      retries: state.retries,
+      note,
+    });
+  const maxAttempts = ctx.pool.registry.accounts.length * 3 + 3;
+  for (let n = 0; n < maxAttempts; n++) {
+    const choice = ctx.pool.choose(sessionId, state.tried);
+    if (choice.kind === "none") {
+      const answer = choice.earliestReset
+        ? allLimitedAnswer(
+          choice.earliestReset.at,
+          ctx.now(),
+          state.lastLimit?.planType ?? null,
+          choice.reasons,
+        )
+        : noAccountAnswer(choice.reasons);
+      log(answer.status, null, choice.earliestReset ? "all accounts limited" : "no usable account");
+      return answer;
+    }
+    const name = choice.name;
+    state.firstAccount ??= name;
+    const token = await ctx.credentials.tokenFor(name);
+    if (token.kind !== "ok") {
+      const reason = token.reason;
+      if (token.kind === "needs-relogin") ctx.pool.record(name, (s) => markNeedsRelogin(s, reason));
+      else ctx.pool.record(name, (s) => recordFailure(s, ctx.now(), `token refresh failed: ${reason}`));
+      state.tried.add(name);
+      continue;
+    }
+
+    const session = ctx.pool.session(sessionId);
+    const strip = state.forceStrip || choice.moved || (session?.moved ?? false);
+    let sendBody = body;
+    let rewritten = false;
+    if (strip && body !== null) {
+      if (state.rewritten === undefined) state.rewritten = rewriteForAccountMove(body, contentEncoding);
+      if (state.rewritten) {
+        sendBody = state.rewritten.bytes;
+        rewritten = true;
+      }
+    }
+    const dropTurnState = choice.moved || (session?.turnStateFrom != null && session.turnStateFrom !== name);
+    const headers = upstreamRequestHeaders(request.headers, token, {
+      dropTurnState,
+      bodyRewritten: rewritten,
+    });
+    const now = ctx.now();
+    ctx.pool.record(name, (s) => recordAttempt(s, now));
+    const sent = await sendUpstream(
+      {
+        url: upstreamUrl(ctx.upstream, req.path, req.search),
+        method: request.method,
+        headers,
+        body: sendBody,
+      },
+      {
+        fetch: ctx.fetch,
+        idle: ctx.idle,
+        retries: ctx.retries,
+        backoffBaseMs: ctx.backoffBaseMs,
+        clientSignal: req.clientSignal,
+        active: ctx.active,
+      },
+    );
+    state.retries += sent.retries;
+    if (sent.kind === "client-gone") {
+      log(499, name, "client went away");
+      return new Response(null, { status: 499 });
+    }
+    if (sent.kind === "network-error") {
+      ctx.pool.record(name, (s) => recordFailure(s, ctx.now(), sent.message));
+      log(502, name, sent.message);
+      return upstreamUnreachableAnswer(sent.message);
+    }
+
+    const response = sent.response;
+    const usage = usageFromHeaders(response.headers, ctx.now());
+    if (usage && !sameWindows(ctx.pool.statuses[name]?.usage ?? null, usage)) {
+      ctx.pool.record(name, (s) => recordUsage(s, usage));
+    }
+
+    if (!response.ok) {
+      const text = await response.text().catch(() => "");
+      sent.release();
+      const verdict = classifyErrorAnswer(response.status, text, ctx.now());
+      if (verdict.kind === "usage-limit") {
+        limitHit(ctx, name, verdict, exhaustedResetAt(usage), usage);
+        state.lastLimit = verdict;
+        state.tried.add(name);
+        continue;
+      }
+      if (verdict.kind === "unauthorized") {
+        if (!state.refreshed.has(name)) {
+          state.refreshed.add(name);
+          const renewed = await ctx.credentials.recoverUnauthorized(name, token.accessToken);
+          if (renewed.kind === "ok") continue;
+          const reason = renewed.reason;
+          if (renewed.kind === "needs-relogin") ctx.pool.record(name, (s) => markNeedsRelogin(s, reason));
+        } else {
+          ctx.pool.record(name, (s) => recordFailure(s, ctx.now(), "the upstream refused the login (401)"));
+        }
+        state.tried.add(name);
+        continue;
+      }
+      if (verdict.kind === "invalid-encrypted-content" && !state.forceStrip && body !== null) {
+        state.forceStrip = true;
+        continue;
+      }
+      if (verdict.kind === "retryable") {
+        ctx.pool.record(name, (s) => recordFailure(s, ctx.now(), `upstream answered ${response.status}`));
+      }
+      commit(ctx, sessionId, name, response, switchedFrom(name) !== null);
+      log(response.status, name);
+      return new Response(text, {
+        status: response.status,
+        headers: clientResponseHeaders(response.headers),
+      });
+    }
+
+    if (!isEventStream(response) || response.body === null) {
+      commit(ctx, sessionId, name, response, switchedFrom(name) !== null);
+      ctx.pool.record(name, (s) => recordSuccess(s, ctx.now()));
+      sent.release();
+      log(response.status, name);
+      return new Response(response.body, {
+        status: response.status,
+        headers: clientResponseHeaders(response.headers),
+      });
+    }
+
+    const reader = response.body.getReader();
+    let sniff;
+    try {
+      sniff = await sniffFirstEvents(reader, ctx.now, sent.ticket.touch);
+    } catch (error) {
+      sent.release();
+      if (req.clientSignal?.aborted) {
+        log(499, name, "client went away");
+        return new Response(null, { status: 499 });
+      }
+      const message = `the stream broke before its first event (${(error as Error).message})`;
+      ctx.pool.record(name, (s) => recordFailure(s, ctx.now(), message));
+      log(502, name, message);
+      return upstreamUnreachableAnswer(message);
+    }
+    if (sniff.kind === "limit") {
+      await reader.cancel().catch(() => {});
+      sent.release();
+      limitHit(ctx, name, sniff.info, exhaustedResetAt(usage), usage);
+      state.lastLimit = sniff.info;
+      state.tried.add(name);
+      continue;
+    }
+    commit(ctx, sessionId, name, response, switchedFrom(name) !== null);
+    const relay = relayStream(sniff.buffered, sniff.done, reader, {
+      onChunk: sent.ticket.touch,
+      onEnd: (how, error) => {
+        sent.release();
+        if (how === "completed") ctx.pool.record(name, (s) => recordSuccess(s, ctx.now()));
+        if (how === "upstream-failed") {
+          const message = `the stream broke (${(error as Error)?.message ?? "unknown"})`;
+          ctx.pool.record(name, (s) => recordFailure(s, ctx.now(), message));
+        }
+        log(response.status, name, how === "completed" ? undefined : how);
+      },
+    });
+    return new Response(relay, { status: response.status, headers: clientResponseHeaders(response.headers) });
+  }
+  log(502, null, "too many attempts");
+  return upstreamUnreachableAnswer("too many attempts");
+}
+
+function commit(
+  ctx: GatewayContext,
+  sessionId: string | null,
+  name: string,
+  response: Response,
+  switched: boolean,
+): void {
+  ctx.pool.bindSession(sessionId, name, response.headers.has("x-codex-turn-state"));
+  if (switched) ctx.pool.switches++;
+}
+
+function limitHit(
+  ctx: GatewayContext,
+  name: string,
+  info: UsageLimitInfo,
+  headerReset: number | null,
+  usage: ReturnType<typeof usageFromHeaders>,
+): void {
+  const resetsAt = info.resetsAt ?? headerReset;
+  const now = ctx.now();
+  ctx.pool.countLimitHit(name);
+  ctx.pool.record(name, (s) => {
+    recordQuotaHit(s, now, {
+      resetsAt: resetsAt !== null ? new Date(resetsAt * 1000) : null,
+      usage,
+      message: `usage limit (${info.code})${info.message ? `: ${info.message}` : ""}`,
+    });
+  });
+}

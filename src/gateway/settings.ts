@@ -1,0 +1,196 @@
+/**
+ * @module
+ * `gateway.json`: the gateway's saved settings, its key, what `gateway enable` changed, and what a running
+ * gateway reports about itself. Resolving the settings is pure and follows one rule: command-line flags beat
+ * the saved file, which beats the defaults (a flag that was not given is `undefined`, never a default).
+ * {@link updateGatewayFile} is the only writer (locked, atomic, 0600: the file holds the key).
+ *
+ * On-disk format (schemaVersion 1; every field optional when read):
+ * ```json
+ * { "schemaVersion": 1,
+ *   "port": 4319, "bind": "127.0.0.1", "upstream": "https://chatgpt.com/backend-api/codex",
+ *   "switchAt": 90, "allowRemote": false, "idleTimeoutSeconds": 300, "retries": 2,
+ *   "key": "sk-cao-gw-…",
+ *   "enabled": { "configPath": "/home/me/.codex/config.toml", "value": "http://127.0.0.1:4319/k/…", "previous": null },
+ *   "running": { "pid": 4242, "url": "http://127.0.0.1:4319", "startedAt": "…", "logFile": null },
+ *   "accountsInUse": ["work"] }
+ * ```
+ */
+
+import { writeJsonAtomic } from "../accounts/atomic_write.ts";
+import { type CaoHome, ensureCaoHome } from "../accounts/cao_home.ts";
+import { withFileLock } from "../accounts/file_lock.ts";
+import { readJsonFile } from "../accounts/json_file.ts";
+
+/** The gateway.json schema version this build writes. */
+export const GATEWAY_SCHEMA_VERSION = 1;
+
+/** Settings of one gateway run. */
+export interface GatewaySettings {
+  /** TCP port (0: any free port). */
+  port: number;
+  /** Address to listen on; loopback unless `allowRemote`. */
+  bind: string;
+  /** Base URL requests are forwarded to, their path appended. */
+  upstream: string;
+  /** New conversations avoid accounts whose 5-hour or weekly window is at or above this percent (null: off). */
+  switchAt: number | null;
+  /** Whether a non-loopback `bind` is allowed (every request still needs the key). */
+  allowRemote: boolean;
+  /** An upstream that sends nothing for this long is given up on (no limit on a stream that keeps talking). */
+  idleTimeoutSeconds: number;
+  /** Retries on the same account after a 5xx answer or a network error. */
+  retries: number;
+}
+
+/** Defaults (the lowest precedence). */
+export const DEFAULT_GATEWAY_SETTINGS: GatewaySettings = {
+  port: 4319,
+  bind: "127.0.0.1",
+  upstream: "https://chatgpt.com/backend-api/codex",
+  switchAt: null,
+  allowRemote: false,
+  idleTimeoutSeconds: 300,
+  retries: 2,
+};
+
+/** What `gateway enable` put into a Codex config.toml, so that `disable` can take exactly that out. */
+export interface EnableRecord {
+  /** The config.toml edited. */
+  configPath: string;
+  /** The `openai_base_url` value written. */
+  value: string;
+  /** The value it replaced (null: the key was absent). */
+  previous: string | null;
+}
+
+/** What a running gateway reports about itself. */
+export interface RunningRecord {
+  pid: number;
+  /** `http://<host>:<port>` without the key. */
+  url: string;
+  startedAt: string;
+  /** Where a detached gateway logs (null: stderr). */
+  logFile: string | null;
+}
+
+/** The whole gateway.json. Unknown fields are kept. */
+export interface GatewayFile extends Partial<GatewaySettings> {
+  schemaVersion: number;
+  key?: string;
+  enabled?: EnableRecord | null;
+  running?: RunningRecord | null;
+  /** Accounts serving conversations now (read by `cao status`). */
+  accountsInUse?: string[];
+  [extra: string]: unknown;
+}
+
+function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, "");
+  return h === "localhost" || h === "::1" || /^127\.\d+\.\d+\.\d+$/.test(h);
+}
+
+/** Whether `bind` is a loopback address. Pure. */
+export function isLoopbackBind(bind: string): boolean {
+  return isLoopbackHost(bind);
+}
+
+/** Why a settings value is unusable, or null. Pure. */
+export function settingsProblem(s: GatewaySettings): string | null {
+  if (!Number.isInteger(s.port) || s.port < 0 || s.port > 65535) return `port ${s.port} is not a TCP port`;
+  if (s.switchAt !== null && !(s.switchAt > 0 && s.switchAt <= 100)) {
+    return `--switch-at ${s.switchAt} is not a percent between 1 and 100`;
+  }
+  if (!(s.idleTimeoutSeconds > 0)) {
+    return `idle timeout ${s.idleTimeoutSeconds} is not a positive number of seconds`;
+  }
+  if (!Number.isInteger(s.retries) || s.retries < 0 || s.retries > 10) {
+    return `retries ${s.retries} is not 0-10`;
+  }
+  try {
+    const url = new URL(s.upstream);
+    if (url.protocol !== "https:" && url.protocol !== "http:") {
+      return `upstream "${s.upstream}" is not http(s)`;
+    }
+  } catch {
+    return `upstream "${s.upstream}" is not a URL`;
+  }
+  return null;
+}
+
+/** The saved settings inside a parsed gateway.json, dropping values of the wrong type. Pure. */
+export function savedSettings(file: GatewayFile): Partial<GatewaySettings> {
+  const out: Partial<GatewaySettings> = {};
+  if (typeof file.port === "number") out.port = file.port;
+  if (typeof file.bind === "string") out.bind = file.bind;
+  if (typeof file.upstream === "string") out.upstream = file.upstream;
+  if (typeof file.switchAt === "number" || file.switchAt === null) out.switchAt = file.switchAt;
+  if (typeof file.allowRemote === "boolean") out.allowRemote = file.allowRemote;
+  if (typeof file.idleTimeoutSeconds === "number") out.idleTimeoutSeconds = file.idleTimeoutSeconds;
+  if (typeof file.retries === "number") out.retries = file.retries;
+  return out;
+}
+
+function defined<T extends object>(value: Partial<T>): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** Flags > gateway.json > defaults. Pure. */
+export function resolveSettings(
+  flags: Partial<GatewaySettings>,
+  saved: Partial<GatewaySettings>,
+): GatewaySettings {
+  return { ...DEFAULT_GATEWAY_SETTINGS, ...defined(saved), ...defined(flags) };
+}
+
+/** Normalises a parsed gateway.json (anything unusable yields an empty file). Pure. */
+export function parseGatewayFile(value: unknown): GatewayFile {
+  const doc = value && typeof value === "object" && !Array.isArray(value)
+    ? value as Record<string, unknown>
+    : {};
+  return { ...doc, schemaVersion: GATEWAY_SCHEMA_VERSION };
+}
+
+/** A new random gateway key. It starts with `sk-` so that cao's redaction hides it wherever it is printed. */
+export function newGatewayKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(24));
+  return "sk-cao-gw-" +
+    btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+/** Reads gateway.json (an empty one when missing; an unparsable one is moved aside with a warning). */
+export async function loadGatewayFile(home: CaoHome): Promise<GatewayFile> {
+  const read = await readJsonFile(home.paths.gatewaySettings, home.now());
+  if (read.kind === "missing") return parseGatewayFile({});
+  if (read.kind === "corrupt") {
+    home.warn(`gateway.json could not be parsed (${read.reason}); it was moved to "${read.movedTo}"`);
+    return parseGatewayFile({});
+  }
+  return parseGatewayFile(read.value);
+}
+
+/** Reads, edits and writes gateway.json under its lock (0600); rewritten only when the content changed. */
+export async function updateGatewayFile<T>(
+  home: CaoHome,
+  edit: (file: GatewayFile) => T | Promise<T>,
+): Promise<T> {
+  await ensureCaoHome(home);
+  const path = home.paths.gatewaySettings;
+  return await withFileLock(`${path}.lock`, async () => {
+    const file = await loadGatewayFile(home);
+    const before = JSON.stringify(file);
+    const result = await edit(file);
+    if (JSON.stringify(file) !== before) await writeJsonAtomic(path, file, { mode: 0o600 });
+    return result;
+  });
+}
+
+/** The gateway key, created and saved on first use. */
+export async function ensureGatewayKey(home: CaoHome): Promise<string> {
+  const existing = (await loadGatewayFile(home)).key;
+  if (typeof existing === "string" && existing.length >= 16) return existing;
+  return await updateGatewayFile(home, (file) => {
+    if (typeof file.key !== "string" || file.key.length < 16) file.key = newGatewayKey();
+    return file.key;
+  });
+}

@@ -1,0 +1,175 @@
+/**
+ * @module
+ * Puts a gateway together and runs it: the pool, the logins, the coalesced status persistence, the handler
+ * and the server; records itself in gateway.json (`running`, `accountsInUse`) and takes that out again on
+ * close, after aborting what is in flight and writing the queued status changes.
+ */
+
+import type { CaoHome } from "../accounts/cao_home.ts";
+import { emptyRegistry } from "../accounts/registry.ts";
+import { AccountPool } from "./account_pool.ts";
+import { Credentials } from "./credentials.ts";
+import { createGatewayHandler } from "./handler.ts";
+import { IdleWatch } from "./idle_watch.ts";
+import type { GatewayContext } from "./proxy.ts";
+import { formatLogLine } from "./request_log.ts";
+import { serveHandler, type ServerHandle } from "./server.ts";
+import { type GatewaySettings, isLoopbackBind, settingsProblem, updateGatewayFile } from "./settings.ts";
+import { gatewayStatusJson } from "./status_view.ts";
+import { StatusSync } from "./status_sync.ts";
+
+/** Inputs of {@link startGateway}. */
+export interface StartGatewayOptions {
+  home: CaoHome;
+  settings: GatewaySettings;
+  key: string;
+  fetch: typeof fetch;
+  /** Real token endpoint (Codex's default, or `CODEX_REFRESH_TOKEN_URL_OVERRIDE`). */
+  tokenUrl: string;
+  version: string;
+  /** Receives one line per request, and notices. */
+  log(line: string): void;
+  /** The user's own auth.json, watched for copies of pool logins. */
+  userAuthPath?: string;
+  /** Where a detached gateway logs (recorded in gateway.json). */
+  logFile?: string | null;
+  /** Record `running` in gateway.json (default true). */
+  record?: boolean;
+  flushDelayMs?: number;
+  reloadIntervalMs?: number;
+  backoffBaseMs?: number;
+}
+
+/** A running gateway. */
+export interface RunningGateway {
+  url: string;
+  port: number;
+  pool: AccountPool;
+  credentials: Credentials;
+  sync: StatusSync;
+  /** Resolves when `POST /shutdown` asked the gateway to stop. */
+  stopRequested: Promise<void>;
+  /** Stops everything; idempotent. */
+  close(): Promise<void>;
+}
+
+/** Why `settings` may not be served, or null. Pure. */
+export function startProblem(settings: GatewaySettings, key: string): string | null {
+  const problem = settingsProblem(settings);
+  if (problem) return problem;
+  if (!isLoopbackBind(settings.bind) && !settings.allowRemote) {
+    return `binding to "${settings.bind}" exposes the gateway beyond this machine; pass --allow-remote to do it`;
+  }
+  if (!isLoopbackBind(settings.bind) && key.length < 16) return "a remote gateway needs a key";
+  return null;
+}
+
+/** Starts a gateway. Throws when the address is in use or the settings are not servable. */
+export async function startGateway(options: StartGatewayOptions): Promise<RunningGateway> {
+  const { home, settings } = options;
+  const problem = startProblem(settings, options.key);
+  if (problem) throw new Error(problem);
+  const startedAt = home.now().toISOString();
+  const credentials = new Credentials({
+    fetch: options.fetch,
+    tokenUrl: options.tokenUrl,
+    now: home.now,
+    authPath: (name) => home.paths.authFile(name),
+    extraPaths: options.userAuthPath ? [options.userAuthPath] : [],
+  });
+  let sync: StatusSync | null = null;
+  const pool = new AccountPool(emptyRegistry(), {}, {
+    policy: { switchAtPercent: settings.switchAt },
+    now: home.now,
+    canLogIn: (name) => credentials.canLogIn(name),
+    onChange: (name, mutation) => sync?.enqueue(name, mutation),
+  });
+  let published = "";
+  let shared = "";
+  sync = new StatusSync(home, {
+    flushDelayMs: options.flushDelayMs,
+    reloadIntervalMs: options.reloadIntervalMs,
+    onState: (registry, statuses) => pool.replaceState(registry, statuses),
+    afterReload: async () => {
+      await credentials.reload(pool.registry.accounts.map((a) => a.name));
+      pool.pruneSessions();
+      const nowShared = credentials.sharedLogins.join(",");
+      if (nowShared !== shared && nowShared !== "") {
+        options.log(
+          `notice: the login of ${nowShared} is also held elsewhere; the gateway renews it and keeps the copies in step`,
+        );
+      }
+      shared = nowShared;
+      const inUse = pool.accountsInUse();
+      if (options.record !== false && JSON.stringify(inUse) !== published) {
+        published = JSON.stringify(inUse);
+        await updateGatewayFile(home, (file) => void (file.accountsInUse = inUse));
+      }
+    },
+    onError: (message) => options.log(`error: ${message}`),
+  });
+  await sync.start();
+
+  let signalStop!: () => void;
+  const stopRequested = new Promise<void>((resolve) => signalStop = resolve);
+  const idle = new IdleWatch(settings.idleTimeoutSeconds * 1000);
+  const active = new Set<AbortController>();
+  const context: GatewayContext = {
+    pool,
+    credentials,
+    idle,
+    upstream: settings.upstream,
+    retries: settings.retries,
+    backoffBaseMs: options.backoffBaseMs,
+    fetch: options.fetch,
+    now: home.now,
+    active,
+    log: (entry) => options.log(formatLogLine(entry)),
+  };
+  const identity = () => ({
+    version: options.version,
+    pid: Deno.pid,
+    startedAt,
+    url: server.url,
+    upstream: settings.upstream,
+    refreshes: credentials.refreshes,
+    sharedLogins: credentials.sharedLogins,
+  });
+  const handler = createGatewayHandler({
+    key: options.key,
+    context,
+    tokenRoute: { credentials, fetch: options.fetch, tokenUrl: options.tokenUrl },
+    health: () => ({ ok: true, service: "cao-gateway", version: options.version, pid: Deno.pid }),
+    status: () => gatewayStatusJson(pool, identity(), home.now()),
+    requestShutdown: () => signalStop(),
+  });
+  let server: ServerHandle;
+  try {
+    server = serveHandler(handler, { hostname: settings.bind, port: settings.port });
+  } catch (error) {
+    await sync.close();
+    throw error;
+  }
+  if (options.record !== false) {
+    await updateGatewayFile(home, (file) => {
+      file.running = { pid: Deno.pid, url: server.url, startedAt, logFile: options.logFile ?? null };
+      file.accountsInUse = [];
+    });
+  }
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    closing ??= (async () => {
+      for (const controller of active) controller.abort(new DOMException("gateway stopping", "AbortError"));
+      idle.close();
+      await server.shutdown();
+      await sync.close();
+      if (options.record !== false) {
+        await updateGatewayFile(home, (file) => {
+          if (file.running?.pid === Deno.pid) file.running = null;
+          file.accountsInUse = [];
+        });
+      }
+      signalStop();
+    })();
+  return { url: server.url, port: server.port, pool, credentials, sync, stopRequested, close };
+}

@@ -1,0 +1,138 @@
+/**
+ * @module
+ * What an upstream answer means for the gateway, decided from its status, body and first SSE events
+ * (CODEX_FACTS §2.1, §6). A usage limit (429 `usage_limit_reached` / `usage_not_included`, or
+ * `response.failed` with `usage_limit_reached`, `usage_not_included` or `insufficient_quota` among the first
+ * events) moves the request to another account; a 401 calls for a token refresh; a 400
+ * `invalid_encrypted_content` for stripping account-bound reasoning; 5xx for a retry. Pure.
+ */
+
+/** A usage limit and what the upstream said about it. */
+export interface UsageLimitInfo {
+  kind: "usage-limit";
+  /** `error.type` / `error.code` as the upstream sent it. */
+  code: string;
+  /** When the limit resets, unix seconds, if the upstream said. */
+  resetsAt: number | null;
+  /** `error.plan_type`, if any. */
+  planType: string | null;
+  /** The upstream's message (no secrets in it, but redacted again before it is logged). */
+  message: string | null;
+}
+
+/** The verdict on a non-2xx answer. */
+export type ErrorVerdict =
+  | UsageLimitInfo
+  | { kind: "unauthorized" }
+  | { kind: "invalid-encrypted-content" }
+  | { kind: "retryable" }
+  | { kind: "pass" };
+
+/** What one early SSE event means. */
+export type EventVerdict = UsageLimitInfo | { kind: "wait" } | { kind: "commit" };
+
+/** `error.type`/`code` values of a 429 that mean the account's usage is exhausted. */
+export const USAGE_LIMIT_ERROR_TYPES: ReadonlySet<string> = new Set([
+  "usage_limit_reached",
+  "usage_not_included",
+]);
+
+/** `response.error.code` values of an in-stream failure that mean the same. */
+export const USAGE_LIMIT_STREAM_CODES: ReadonlySet<string> = new Set([
+  "usage_limit_reached",
+  "usage_not_included",
+  "insufficient_quota",
+]);
+
+/** Events that may come before the upstream has committed to an answer. */
+const PRELUDE_EVENTS: ReadonlySet<string> = new Set([
+  "response.created",
+  "response.in_progress",
+  "response.queued",
+]);
+
+function record(value: unknown): Record<string, unknown> | null {
+  return value && typeof value === "object" && !Array.isArray(value)
+    ? value as Record<string, unknown>
+    : null;
+}
+
+function str(value: unknown): string | null {
+  return typeof value === "string" && value.length > 0 ? value : null;
+}
+
+function num(value: unknown): number | null {
+  return typeof value === "number" && Number.isFinite(value) ? value : null;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+function limitFrom(error: Record<string, unknown>, code: string, now: Date): UsageLimitInfo {
+  const resetsAt = num(error.resets_at) ??
+    (num(error.resets_in_seconds) !== null
+      ? Math.floor(now.getTime() / 1000) + num(error.resets_in_seconds)!
+      : null);
+  return { kind: "usage-limit", code, resetsAt, planType: str(error.plan_type), message: str(error.message) };
+}
+
+/** Classifies a non-2xx answer from its status and body text. Pure. */
+export function classifyErrorAnswer(status: number, bodyText: string, now: Date): ErrorVerdict {
+  const error = record(record(parseJson(bodyText))?.error);
+  const code = str(error?.type) ?? str(error?.code);
+  if (status === 429 && error) {
+    for (const candidate of [str(error.type), str(error.code)]) {
+      if (candidate && USAGE_LIMIT_ERROR_TYPES.has(candidate)) return limitFrom(error, candidate, now);
+    }
+  }
+  if (status === 401) return { kind: "unauthorized" };
+  if (
+    status === 400 &&
+    (str(error?.code) === "invalid_encrypted_content" || code === "invalid_encrypted_content")
+  ) {
+    return { kind: "invalid-encrypted-content" };
+  }
+  if (status >= 500 && status <= 599) return { kind: "retryable" };
+  return { kind: "pass" };
+}
+
+/** Classifies one parsed SSE `data:` payload seen before the stream is committed to the client. Pure. */
+export function classifyEarlyEvent(data: unknown, now: Date): EventVerdict {
+  const event = record(data);
+  const type = str(event?.type);
+  if (!event || !type) return { kind: "commit" };
+  if (PRELUDE_EVENTS.has(type)) return { kind: "wait" };
+  if (type === "response.failed" || type === "error") {
+    const error = record(record(event.response)?.error) ?? record(event.error) ?? event;
+    for (const candidate of [str(error.code), str(error.type)]) {
+      if (candidate && USAGE_LIMIT_STREAM_CODES.has(candidate)) return limitFrom(error, candidate, now);
+    }
+  }
+  return { kind: "commit" };
+}
+
+/** Splits complete SSE events off `buffer`; returns their data payloads and the unfinished rest. Pure. */
+export function takeSseEvents(buffer: string): { events: string[]; rest: string } {
+  const events: string[] = [];
+  const normalised = buffer.includes("\r") ? buffer.replace(/\r\n?/g, "\n") : buffer;
+  let start = 0;
+  for (;;) {
+    const end = normalised.indexOf("\n\n", start);
+    if (end < 0) break;
+    const block = normalised.slice(start, end);
+    start = end + 2;
+    const data = block.split("\n").filter((l) => l.startsWith("data:")).map((l) => l.slice(5).trimStart());
+    if (data.length > 0) events.push(data.join("\n"));
+  }
+  return { events, rest: normalised.slice(start) };
+}
+
+/** Parses an SSE data payload (null when it is not JSON). Pure. */
+export function parseEventData(data: string): unknown {
+  return parseJson(data);
+}

@@ -1,0 +1,134 @@
+/**
+ * @module
+ * A gateway under test: a temp cao home with accounts (fake logins whose ChatGPT account id is
+ * `acct_<name>`), the loopback mock upstream, and a gateway started in-process on a free port, pointed at the
+ * mock for both the model endpoint and the token endpoint. Dispose it to stop everything. Test-only.
+ */
+
+import { openCaoHome } from "../../src/accounts/cao_home.ts";
+import { addAccountEntry, updateRegistry } from "../../src/accounts/registry.ts";
+import { type RunningGateway, startGateway } from "../../src/gateway/start_gateway.ts";
+import { DEFAULT_GATEWAY_SETTINGS, type GatewaySettings } from "../../src/gateway/settings.ts";
+import { fakeAuthJson, type FakeAuthOptions } from "../support/fake_auth.ts";
+import { type MockUpstream, type MockUpstreamOptions, startMockUpstream } from "../support/mock_upstream.ts";
+import type { CaoHome } from "../../src/accounts/cao_home.ts";
+
+/** The key every harness gateway uses. */
+export const TEST_KEY = "sk-cao-gw-test-key-0123456789";
+
+/** One account of the harness. */
+export interface HarnessAccount {
+  name: string;
+  auth?: FakeAuthOptions | null;
+  reservePercent?: number;
+}
+
+/** Options of {@link startHarness}. */
+export interface HarnessOptions {
+  accounts?: (string | HarnessAccount)[];
+  mock?: MockUpstreamOptions;
+  settings?: Partial<GatewaySettings>;
+  /** Write the user's own ~/.codex/auth.json with this login. */
+  userAuth?: FakeAuthOptions;
+  reloadIntervalMs?: number;
+}
+
+/** A running harness. */
+export interface Harness extends AsyncDisposable {
+  dir: string;
+  home: CaoHome;
+  mock: MockUpstream;
+  gateway: RunningGateway;
+  /** `http://127.0.0.1:<port>/k/<key>`: what Codex gets as `openai_base_url`. */
+  base: string;
+  logs: string[];
+  userAuthPath: string;
+  /** POST …/responses with Codex-like headers. */
+  respond(
+    init?: { session?: string; body?: unknown; headers?: Record<string, string>; signal?: AbortSignal },
+  ): Promise<Response>;
+}
+
+/** Writes an account's home (auth.json 0600) and registers it. */
+export async function writeAccount(home: CaoHome, account: HarnessAccount): Promise<void> {
+  const dir = home.paths.accountDir(account.name);
+  await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
+  if (account.auth !== null) {
+    const auth = fakeAuthJson({ accountId: `acct_${account.name}`, ...account.auth });
+    await Deno.writeTextFile(home.paths.authFile(account.name), JSON.stringify(auth, null, 2), {
+      mode: 0o600,
+    });
+  }
+  await updateRegistry(home, (registry) => {
+    addAccountEntry(registry, account.name, new Date());
+    if (account.reservePercent !== undefined) {
+      registry.accounts.find((a) => a.name === account.name)!.reservePercent = account.reservePercent;
+    }
+  });
+}
+
+/** Starts mock, home and gateway. */
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const dir = await Deno.makeTempDir({ prefix: "cao-gw-test-" });
+  const logs: string[] = [];
+  const home = openCaoHome(`${dir}/cao`, () => new Date(), (m) => logs.push(`warning: ${m}`));
+  for (const account of options.accounts ?? ["a", "b"]) {
+    await writeAccount(home, typeof account === "string" ? { name: account } : account);
+  }
+  const userAuthPath = `${dir}/home/.codex/auth.json`;
+  await Deno.mkdir(`${dir}/home/.codex`, { recursive: true });
+  if (options.userAuth) {
+    await Deno.writeTextFile(userAuthPath, JSON.stringify(fakeAuthJson(options.userAuth), null, 2), {
+      mode: 0o600,
+    });
+  }
+  const mock = await startMockUpstream(options.mock);
+  const gateway = await startGateway({
+    home,
+    settings: { ...DEFAULT_GATEWAY_SETTINGS, port: 0, upstream: mock.url, ...options.settings },
+    key: TEST_KEY,
+    fetch: globalThis.fetch,
+    tokenUrl: `${mock.url}/oauth/token`,
+    version: "test",
+    log: (line) => logs.push(line),
+    userAuthPath,
+    flushDelayMs: 10,
+    reloadIntervalMs: options.reloadIntervalMs ?? 0,
+    backoffBaseMs: 5,
+  });
+  const base = `${gateway.url}/k/${TEST_KEY}`;
+  return {
+    dir,
+    home,
+    mock,
+    gateway,
+    base,
+    logs,
+    userAuthPath,
+    respond: (init = {}) =>
+      fetch(`${base}/responses`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          accept: "text/event-stream",
+          authorization: "Bearer caller-token-must-not-pass",
+          "chatgpt-account-id": "acct_caller",
+          ...(init.session ? { "session-id": init.session } : {}),
+          ...init.headers,
+        },
+        body: JSON.stringify(init.body ?? { model: "m", input: [], stream: true }),
+        signal: init.signal,
+      }),
+    async [Symbol.asyncDispose]() {
+      await gateway.close();
+      await mock.close();
+      await Deno.remove(dir, { recursive: true }).catch(() => {});
+    },
+  };
+}
+
+/** The text of every `output_text.delta` in an SSE body. */
+export function sseText(body: string): string {
+  return body.split("\n").filter((l) => l.startsWith("data: ")).map((l) => JSON.parse(l.slice(6)))
+    .filter((e) => e.type === "response.output_text.delta").map((e) => e.delta).join("");
+}

@@ -1,0 +1,70 @@
+/**
+ * Component tests: the gateway handler against the loopback mock upstream, on a real port.
+ */
+
+import assert from "node:assert/strict";
+import { loadStatusFile } from "../../src/accounts/status_store.ts";
+import { sseText, startHarness, TEST_KEY } from "./gateway_harness.ts";
+
+Deno.test("gateway forwards a request with the chosen account's identity and streams the answer", async () => {
+  await using h = await startHarness();
+  const res = await h.respond({ session: "s1" });
+  assert.equal(res.status, 200);
+  assert.equal(res.headers.get("content-type"), "text/event-stream");
+  assert.equal(sseText(await res.text()), "hello from acct_a");
+  const [seen] = h.mock.responsesRequests();
+  assert.equal(seen.accountId, "acct_a");
+  assert.match(seen.headers.authorization, /^Bearer eyJ/);
+  assert.notEqual(seen.headers.authorization, "Bearer caller-token-must-not-pass");
+  assert.equal(seen.path, "/responses");
+  assert.equal(seen.headers["session-id"], "s1");
+  assert.equal(seen.headers["x-cao-gateway-key"], undefined);
+});
+
+Deno.test("gateway answers 403 without the key and forwards nothing", async () => {
+  await using h = await startHarness();
+  for (
+    const url of [
+      `${h.gateway.url}/responses`,
+      `${h.gateway.url}/k/wrong-key/responses`,
+      `${h.gateway.url}/status`,
+    ]
+  ) {
+    const res = await fetch(url, {
+      method: url.endsWith("status") ? "GET" : "POST",
+      body: url.endsWith("status") ? undefined : "{}",
+    });
+    assert.equal(res.status, 403);
+    await res.body?.cancel();
+  }
+  assert.equal(h.mock.requests.length, 0);
+  const health = await fetch(`${h.gateway.url}/health`);
+  assert.equal(health.status, 200);
+  assert.equal((await health.json()).service, "cao-gateway");
+  const header = await fetch(`${h.gateway.url}/status`, { headers: { "x-cao-gateway-key": TEST_KEY } });
+  assert.equal(header.status, 200);
+  await header.body?.cancel();
+});
+
+Deno.test("gateway answers WebSocket upgrades with 426", async () => {
+  await using h = await startHarness();
+  const res = await fetch(`${h.base}/responses`, {
+    headers: { upgrade: "websocket", connection: "upgrade" },
+  });
+  assert.equal(res.status, 426);
+  await res.body?.cancel();
+  assert.equal(h.mock.requests.length, 0);
+});
+
+Deno.test("gateway replays a usage-limited request on the next account and records the cooldown", async () => {
+  const resetsAt = Math.floor(Date.now() / 1000) + 7200;
+  await using h = await startHarness({ mock: { responses: { acct_a: { kind: "usage_limit", resetsAt } } } });
+  const res = await h.respond({ session: "s1" });
+  assert.equal(res.status, 200);
+  assert.equal(sseText(await res.text()), "hello from acct_b");
+  assert.deepEqual(h.mock.responsesRequests().map((r) => r.accountId), ["acct_a", "acct_b"]);
+  await h.gateway.sync.flush();
+  const status = (await loadStatusFile(h.home)).accounts;
+  assert.equal(status.a.cooldownUntil, new Date(resetsAt * 1000).toISOString());
+  assert.ok(h.logs.some((l) => l.includes("switch=a->b")), h.logs.join("\n"));
+});

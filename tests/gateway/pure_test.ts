@@ -1,0 +1,231 @@
+/**
+ * Unit tests of the gateway's pure decisions: settings precedence, answer classification, SSE parsing,
+ * rate-limit headers, body stripping, header hygiene, log lines.
+ */
+
+import assert from "node:assert/strict";
+import { zstdCompressSync } from "node:zlib";
+import {
+  clientResponseHeaders,
+  upstreamRequestHeaders,
+  upstreamUrl,
+} from "../../src/gateway/forward_headers.ts";
+import { sameKey, splitKeyPrefix } from "../../src/gateway/handler.ts";
+import { exhaustedResetAt, usageFromHeaders } from "../../src/gateway/rate_limit_headers.ts";
+import { formatLogLine } from "../../src/gateway/request_log.ts";
+import { rewriteForAccountMove, stripAccountBoundItems } from "../../src/gateway/request_body.ts";
+import {
+  DEFAULT_GATEWAY_SETTINGS,
+  newGatewayKey,
+  resolveSettings,
+  savedSettings,
+  settingsProblem,
+} from "../../src/gateway/settings.ts";
+import { startProblem } from "../../src/gateway/start_gateway.ts";
+import {
+  classifyEarlyEvent,
+  classifyErrorAnswer,
+  takeSseEvents,
+} from "../../src/gateway/upstream_verdict.ts";
+import { redactSecrets } from "../../src/shared/redact.ts";
+
+const NOW = new Date("2026-11-21T12:00:00Z");
+
+Deno.test("resolveSettings() takes flags over gateway.json over defaults, and an unset flag never wins", () => {
+  const saved = savedSettings({ schemaVersion: 1, port: 5000, switchAt: 80, bind: 42 as unknown as string });
+  assert.deepEqual(saved, { port: 5000, switchAt: 80 });
+  const resolved = resolveSettings({ port: undefined, switchAt: 95 }, saved);
+  assert.equal(resolved.port, 5000);
+  assert.equal(resolved.switchAt, 95);
+  assert.equal(resolved.bind, DEFAULT_GATEWAY_SETTINGS.bind);
+  assert.equal(resolveSettings({}, {}).port, 4319);
+});
+
+Deno.test("settingsProblem() and startProblem() refuse bad values and a remote bind without --allow-remote", () => {
+  assert.equal(settingsProblem(DEFAULT_GATEWAY_SETTINGS), null);
+  assert.match(settingsProblem({ ...DEFAULT_GATEWAY_SETTINGS, port: 70000 })!, /not a TCP port/);
+  assert.match(settingsProblem({ ...DEFAULT_GATEWAY_SETTINGS, switchAt: 0 })!, /switch-at/);
+  assert.match(settingsProblem({ ...DEFAULT_GATEWAY_SETTINGS, upstream: "ftp://x" })!, /not http/);
+  const remote = { ...DEFAULT_GATEWAY_SETTINGS, bind: "0.0.0.0" };
+  assert.match(startProblem(remote, newGatewayKey())!, /--allow-remote/);
+  assert.equal(startProblem({ ...remote, allowRemote: true }, newGatewayKey()), null);
+});
+
+Deno.test("newGatewayKey() is random and hidden by redaction", () => {
+  const a = newGatewayKey();
+  assert.notEqual(a, newGatewayKey());
+  assert.match(a, /^sk-cao-gw-[A-Za-z0-9_-]{32}$/);
+  assert.equal(redactSecrets(`url http://127.0.0.1:4319/k/${a}/responses`).includes(a), false);
+});
+
+Deno.test("splitKeyPrefix() and sameKey() find the key in the path", () => {
+  assert.deepEqual(splitKeyPrefix("/k/abc/responses"), { key: "abc", path: "/responses" });
+  assert.deepEqual(splitKeyPrefix("/k/abc"), { key: "abc", path: "/" });
+  assert.deepEqual(splitKeyPrefix("/responses"), { key: null, path: "/responses" });
+  assert.equal(sameKey("abc", "abc"), true);
+  assert.equal(sameKey("abc", "abd"), false);
+  assert.equal(sameKey("abc", "abcd"), false);
+});
+
+Deno.test("classifyErrorAnswer() tells usage limits, auth, encrypted content and 5xx apart", () => {
+  const limit = classifyErrorAnswer(
+    429,
+    JSON.stringify({ error: { type: "usage_limit_reached", plan_type: "pro", resets_at: 1795300000 } }),
+    NOW,
+  );
+  assert.deepEqual(limit, {
+    kind: "usage-limit",
+    code: "usage_limit_reached",
+    resetsAt: 1795300000,
+    planType: "pro",
+    message: null,
+  });
+  const relative = classifyErrorAnswer(
+    429,
+    JSON.stringify({ error: { type: "usage_not_included", resets_in_seconds: 60 } }),
+    NOW,
+  );
+  assert.equal(relative.kind === "usage-limit" && relative.resetsAt, NOW.getTime() / 1000 + 60);
+  assert.equal(
+    classifyErrorAnswer(429, JSON.stringify({ error: { type: "rate_limit_exceeded" } }), NOW).kind,
+    "pass",
+  );
+  assert.equal(classifyErrorAnswer(401, "", NOW).kind, "unauthorized");
+  assert.equal(
+    classifyErrorAnswer(400, JSON.stringify({ error: { code: "invalid_encrypted_content" } }), NOW).kind,
+    "invalid-encrypted-content",
+  );
+  assert.equal(classifyErrorAnswer(503, "busy", NOW).kind, "retryable");
+  assert.equal(classifyErrorAnswer(400, "{}", NOW).kind, "pass");
+});
+
+Deno.test("classifyEarlyEvent() waits on the prelude and catches in-stream usage limits", () => {
+  assert.equal(classifyEarlyEvent({ type: "response.created" }, NOW).kind, "wait");
+  assert.equal(classifyEarlyEvent({ type: "response.output_item.added" }, NOW).kind, "commit");
+  for (const code of ["usage_limit_reached", "usage_not_included", "insufficient_quota"]) {
+    const verdict = classifyEarlyEvent({ type: "response.failed", response: { error: { code } } }, NOW);
+    assert.equal(verdict.kind, "usage-limit", code);
+  }
+  assert.equal(
+    classifyEarlyEvent({ type: "response.failed", response: { error: { code: "server_error" } } }, NOW).kind,
+    "commit",
+  );
+  assert.equal(
+    classifyEarlyEvent({ type: "error", error: { type: "usage_limit_reached" } }, NOW).kind,
+    "usage-limit",
+  );
+  assert.equal(classifyEarlyEvent(null, NOW).kind, "commit");
+});
+
+Deno.test("takeSseEvents() splits complete events and keeps the rest", () => {
+  const { events, rest } = takeSseEvents('event: a\ndata: {"type":"a"}\n\nevent: b\r\ndata: {"ty');
+  assert.deepEqual(events, ['{"type":"a"}']);
+  assert.equal(rest, 'event: b\ndata: {"ty');
+});
+
+Deno.test("usageFromHeaders() reads both windows; exhaustedResetAt() the reset of a full window", () => {
+  const headers = new Headers({
+    "x-codex-primary-used-percent": "100",
+    "x-codex-primary-window-minutes": "300",
+    "x-codex-primary-reset-at": "1795300000",
+    "x-codex-secondary-used-percent": "40.5",
+  });
+  const usage = usageFromHeaders(headers, NOW)!;
+  assert.deepEqual(usage.primary, { usedPercent: 100, windowMinutes: 300, resetsAt: 1795300000 });
+  assert.deepEqual(usage.secondary, { usedPercent: 40.5, windowMinutes: null, resetsAt: null });
+  assert.equal(usage.source, "headers");
+  assert.equal(exhaustedResetAt(usage), 1795300000);
+  assert.equal(usageFromHeaders(new Headers({ "x-codex-primary-used-percent": "0" }), NOW), null);
+});
+
+Deno.test("stripAccountBoundItems() drops encrypted reasoning and compaction, strips other ciphertext", () => {
+  const body = {
+    model: "m",
+    input: [
+      { type: "message", role: "user", content: [] },
+      { type: "reasoning", summary: [], encrypted_content: "enc_a" },
+      { type: "compaction", encrypted_content: "enc_b" },
+      { type: "custom_tool_call", name: "x", encrypted_content: "enc_c" },
+      { type: "reasoning", summary: [] },
+    ],
+  };
+  const result = stripAccountBoundItems(body);
+  assert.equal(result.droppedItems, 2);
+  assert.equal(result.strippedFields, 1);
+  assert.equal(JSON.stringify(result.body).includes("enc_"), false);
+  assert.equal((result.body.input as unknown[]).length, 3);
+});
+
+Deno.test("rewriteForAccountMove() decodes zstd bodies and returns plain JSON", () => {
+  const doc = { input: [{ type: "reasoning", encrypted_content: "enc" }], stream: true };
+  const zstd = new Uint8Array(zstdCompressSync(new TextEncoder().encode(JSON.stringify(doc))));
+  const out = rewriteForAccountMove(zstd, "zstd")!;
+  assert.deepEqual(JSON.parse(new TextDecoder().decode(out.bytes)), { input: [], stream: true });
+  assert.equal(rewriteForAccountMove(new TextEncoder().encode("not json"), null), null);
+  assert.equal(rewriteForAccountMove(zstd, "br"), null);
+});
+
+Deno.test("upstreamRequestHeaders() replaces the identity and drops what no longer matches", () => {
+  const incoming = new Headers({
+    authorization: "Bearer caller",
+    "chatgpt-account-id": "acct_caller",
+    "x-cao-gateway-key": "sk-cao-gw-x",
+    "content-encoding": "zstd",
+    "content-length": "12",
+    "x-codex-turn-state": "ts_a",
+    "session-id": "s1",
+    connection: "keep-alive",
+  });
+  const moved = upstreamRequestHeaders(incoming, { accessToken: "tok_b", accountId: "acct_b" }, {
+    dropTurnState: true,
+    bodyRewritten: true,
+  });
+  assert.equal(moved.get("authorization"), "Bearer tok_b");
+  assert.equal(moved.get("chatgpt-account-id"), "acct_b");
+  for (
+    const gone of [
+      "x-cao-gateway-key",
+      "content-encoding",
+      "content-length",
+      "x-codex-turn-state",
+      "connection",
+    ]
+  ) {
+    assert.equal(moved.has(gone), false, gone);
+  }
+  assert.equal(moved.get("session-id"), "s1");
+  const same = upstreamRequestHeaders(incoming, { accessToken: "tok_a", accountId: null }, {
+    dropTurnState: false,
+    bodyRewritten: false,
+  });
+  assert.equal(same.get("content-encoding"), "zstd");
+  assert.equal(same.get("x-codex-turn-state"), "ts_a");
+  assert.equal(same.has("chatgpt-account-id"), false);
+  const back = clientResponseHeaders(
+    new Headers({ "content-encoding": "gzip", "content-length": "5", "x-codex-turn-state": "t" }),
+  );
+  assert.deepEqual([...back.keys()], ["x-codex-turn-state"]);
+  assert.equal(
+    upstreamUrl("https://h/backend-api/codex/", "/responses", "?a=1"),
+    "https://h/backend-api/codex/responses?a=1",
+  );
+});
+
+Deno.test("formatLogLine() names account, switch and session, never a token", () => {
+  const line = formatLogLine({
+    at: NOW,
+    method: "POST",
+    path: "/responses",
+    status: 200,
+    durationMs: 12.4,
+    account: "b",
+    switchedFrom: "a",
+    session: "01a1fe83-6dfe-7f63-8f27-c101661c5974",
+    retries: 1,
+    note: "Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiIxMjM0NTY3ODkwIn0.sig",
+  });
+  assert.equal(
+    line,
+    '2026-11-21T12:00:00.000Z POST /responses 200 12ms account=b switch=a->b session=01a1fe83 retries=1 note="Bearer [redacted]"',
+  );
+});
