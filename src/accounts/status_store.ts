@@ -13,6 +13,7 @@
 import type { CaoHome } from "./cao_home.ts";
 import { updateLocked } from "./locked_update.ts";
 import { readJsonFile } from "./json_file.ts";
+import { redactSecrets } from "../shared/redact.ts";
 
 /** The status schema version this build writes. */
 export const STATUS_SCHEMA_VERSION = 1;
@@ -146,10 +147,12 @@ export function parseAccountStatus(value: unknown): AccountStatus {
     lastFailureAt: isoOrNull(raw.lastFailureAt),
     lastQuotaHitAt: isoOrNull(raw.lastQuotaHitAt),
     cooldownUntil: isoOrNull(raw.cooldownUntil),
-    lastError: typeof raw.lastError === "string" ? raw.lastError : null,
+    lastError: typeof raw.lastError === "string" ? redactSecrets(raw.lastError) : null,
     usage: parseUsage(raw.usage),
     needsRelogin: raw.needsRelogin === true,
-    needsReloginReason: typeof raw.needsReloginReason === "string" ? raw.needsReloginReason : null,
+    needsReloginReason: typeof raw.needsReloginReason === "string"
+      ? redactSecrets(raw.needsReloginReason)
+      : null,
   };
 }
 

@@ -189,8 +189,10 @@ export async function showStatus(ctx: CommandContext, options: StatusOptions): P
   if (options.redact) {
     throw new UsageError("Cannot use --redact without --report", 'use "cao report --redact"');
   }
-  const view = chooseView(options, ctx.deps.isTerminal().stdout);
-  if (options.watch !== undefined && options.watch !== false) return await watchStatus(ctx, view, options);
+  const watching = options.watch !== undefined && options.watch !== false;
+  // --watch redraws the dashboard unless a view is named, even when stdout is not a terminal.
+  const view = chooseView(options, watching || ctx.deps.isTerminal().stdout);
+  if (watching) return await watchStatus(ctx, view, options);
   if (options.refresh) {
     await refreshUsage(ctx, parseSeconds(options.timeout, "--timeout", DEFAULT_REFRESH_TIMEOUT_SECONDS));
   }

@@ -11,6 +11,7 @@ import { loadRegistry } from "../accounts/registry.ts";
 import { type AccountStatus, emptyAccountStatus, loadStatusFile } from "../accounts/status_store.ts";
 import { type AccountSummary, collectAccountSummaries } from "../codex/account_summary.ts";
 import type { LoginSummary } from "../codex/auth_file.ts";
+import { redactSecrets } from "../shared/redact.ts";
 import { type GatewayFacts, loadGatewayFacts, NO_GATEWAY } from "./gateway_facts.ts";
 
 /** One account as the status views see it. */
@@ -41,7 +42,19 @@ export interface StatusSnapshot {
   gateway: GatewayFacts;
 }
 
-/** Joins logins, recorded statuses and gateway facts. Pure. */
+function redactOrNull(text: string | null): string | null {
+  return text === null ? null : redactSecrets(text);
+}
+
+function sanitize(status: AccountStatus): AccountStatus {
+  return {
+    ...status,
+    lastError: redactOrNull(status.lastError),
+    needsReloginReason: redactOrNull(status.needsReloginReason),
+  };
+}
+
+/** Joins logins, recorded statuses and gateway facts; free text is redacted once, here. Pure. */
 export function buildStatusSnapshot(input: {
   now: Date;
   home: string;
@@ -59,9 +72,9 @@ export function buildStatusSnapshot(input: {
       name: s.name,
       position: s.position,
       isDefault: s.isDefault,
-      login: s.login,
+      login: { ...s.login, problem: redactOrNull(s.login.problem) },
       duplicateOf: s.duplicateOf,
-      status: input.statuses[s.name] ?? emptyAccountStatus(),
+      status: sanitize(input.statuses[s.name] ?? emptyAccountStatus()),
       inUseByGateway: gateway.accountsInUse.includes(s.name),
       home: input.accountHome(s.name),
     })),
