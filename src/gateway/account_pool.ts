@@ -131,7 +131,21 @@ export class AccountPool {
       }
     }
     const selection = selectNextAccount(candidates, { now, policy: this.#options.policy, exclude });
-    if (selection.kind === "none") return selection;
+    if (selection.kind === "none") {
+      // Accounts tried by this request were excluded above; the answer covers every account.
+      const reasons: Record<string, Availability> = {};
+      let earliestReset: { name: string; at: Date } | null = null;
+      for (const c of candidates) {
+        const availability = accountAvailability(c, this.#options.policy, now);
+        reasons[c.name] = availability;
+        if (
+          availability.kind === "cooling" && (earliestReset === null || availability.until < earliestReset.at)
+        ) {
+          earliestReset = { name: c.name, at: availability.until };
+        }
+      }
+      return { kind: "none", earliestReset, reasons };
+    }
     const previous = session?.account ?? null;
     return {
       kind: "account",

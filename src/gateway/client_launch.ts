@@ -1,0 +1,131 @@
+/**
+ * @module
+ * What a Codex started by `cao run --gateway` needs to go through the gateway: the `-c openai_base_url=…`
+ * argument (recipe C, CODEX_FACTS §1.4; the key travels as the path prefix `/k/<key>`, since Codex's built-in
+ * provider takes no extra headers), and the environment that sends its own token refreshes to the gateway
+ * (`CODEX_REFRESH_TOKEN_URL_OVERRIDE`), so that it never spends a refresh token the pool owns. The Codex keeps
+ * the user's own CODEX_HOME (config, history, sessions). {@link ensureGatewayRunning} finds a gateway that
+ * answers with this key, or starts one.
+ */
+
+import type { CaoHome } from "../accounts/cao_home.ts";
+import { CaoError } from "../shared/errors.ts";
+import { DEFAULT_GATEWAY_SETTINGS, ensureGatewayKey, loadGatewayFile, savedSettings } from "./settings.ts";
+
+/** Where a gateway is and the key it takes. */
+export interface GatewayTarget {
+  /** `http://host:port` (no key). */
+  url: string;
+  key: string;
+  /** Whether this call started it. */
+  started: boolean;
+}
+
+/** The URL Codex uses as `openai_base_url`: the gateway URL plus the key prefix. Pure. */
+export function gatewayBaseUrl(url: string, key: string): string {
+  return `${url.replace(/\/+$/, "")}/k/${key}`;
+}
+
+/** Global codex arguments routing model traffic through the gateway. Pure. */
+export function gatewayCodexArgs(url: string, key: string): string[] {
+  return ["-c", `openai_base_url=${JSON.stringify(gatewayBaseUrl(url, key))}`];
+}
+
+/** Environment for that codex: its own token refreshes go to the gateway too. Pure. */
+export function gatewayCodexEnv(url: string, key: string): Record<string, string> {
+  return { CODEX_REFRESH_TOKEN_URL_OVERRIDE: `${gatewayBaseUrl(url, key)}/oauth/token` };
+}
+
+/** The outcome of asking a URL whether a cao gateway with this key answers there. */
+export type GatewayProbe = { kind: "up"; status: Record<string, unknown> } | { kind: "wrong-key" } | {
+  kind: "down";
+  reason: string;
+};
+
+/** `GET <url>/k/<key>/status` with a short timeout. */
+export async function probeGateway(
+  fetchFn: typeof fetch,
+  url: string,
+  key: string,
+  timeoutMs = 1500,
+): Promise<GatewayProbe> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  try {
+    const response = await fetchFn(`${gatewayBaseUrl(url, key)}/status`, { signal: controller.signal });
+    if (response.status === 403) {
+      await response.body?.cancel();
+      return { kind: "wrong-key" };
+    }
+    if (!response.ok) {
+      await response.body?.cancel();
+      return { kind: "down", reason: `it answered ${response.status}` };
+    }
+    const status = await response.json() as Record<string, unknown>;
+    return status?.service === "cao-gateway"
+      ? { kind: "up", status }
+      : { kind: "down", reason: "not a cao gateway" };
+  } catch (error) {
+    return {
+      kind: "down",
+      reason: controller.signal.aborted ? "no answer" : (error as Error).message.split("\n")[0],
+    };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The URL a local gateway is (or would be) at: the running record, else the saved or default port. */
+export async function localGatewayUrl(home: CaoHome): Promise<string> {
+  const file = await loadGatewayFile(home);
+  if (file.running?.url) return file.running.url;
+  const settings = { ...DEFAULT_GATEWAY_SETTINGS, ...savedSettings(file) };
+  const host = settings.bind === "0.0.0.0" || settings.bind === "::" ? "127.0.0.1" : settings.bind;
+  return `http://${host.includes(":") ? `[${host}]` : host}:${settings.port}`;
+}
+
+/** Inputs of {@link ensureGatewayRunning}. */
+export interface EnsureGatewayOptions {
+  home: CaoHome;
+  fetch: typeof fetch;
+  /** `--gateway-url`: use this gateway, never start one. */
+  url?: string;
+  /** The key to use instead of gateway.json's (`CAO_GATEWAY_KEY`). */
+  key?: string;
+  /** Starts a detached local gateway (`cao gateway start --detach`). */
+  startDetached(): Promise<void>;
+  /** Wait this long for a started gateway (default 15 s). */
+  startTimeoutMs?: number;
+}
+
+/** A gateway that answers with the key: the given one, the local one, or one started now. */
+export async function ensureGatewayRunning(options: EnsureGatewayOptions): Promise<GatewayTarget> {
+  const key = options.key && options.key.length > 0 ? options.key : await ensureGatewayKey(options.home);
+  const url = options.url ?? await localGatewayUrl(options.home);
+  const first = await probeGateway(options.fetch, url, key);
+  if (first.kind === "up") return { url, key, started: false };
+  if (first.kind === "wrong-key") {
+    throw new CaoError(`Cannot use the gateway at ${url}: it does not accept this cao home's key`, {
+      hint: "set CAO_GATEWAY_KEY to its key, or use --data-dir of the cao home that started it",
+    });
+  }
+  if (options.url !== undefined) {
+    throw new CaoError(`Cannot reach a cao gateway at ${url}: ${first.reason}`, {
+      hint: 'start one with "cao gateway start", or drop --gateway-url to let cao start a local one',
+    });
+  }
+  await options.startDetached();
+  const deadline = Date.now() + (options.startTimeoutMs ?? 15_000);
+  for (;;) {
+    const started = await localGatewayUrl(options.home);
+    if ((await probeGateway(options.fetch, started, key)).kind === "up") {
+      return { url: started, key, started: true };
+    }
+    if (Date.now() > deadline) {
+      throw new CaoError(`Cannot start a gateway at ${started}`, {
+        hint: 'run "cao gateway start" to see why',
+      });
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

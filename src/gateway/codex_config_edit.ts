@@ -1,0 +1,103 @@
+/**
+ * @module
+ * `cao gateway enable|disable`: route plain `codex`, the desktop app and the IDE extension (all read
+ * `~/.codex/config.toml`) through the gateway by setting `openai_base_url` (CODEX_FACTS §1.4 recipe C), with a
+ * minimal edit that keeps every comment and line of the user's file. A new key is added as one line at the top
+ * (always the top-level table); an existing value is replaced in place with `patchToml`. `disable` takes out
+ * exactly what `enable` put in (the recorded value), restoring the value it replaced, and leaves the key
+ * alone when the user changed it since. Both are idempotent. Pure: text in, text out; every result is
+ * parsed back and checked to differ from the input only in `openai_base_url`.
+ */
+
+import { parseToml, patchToml, type TomlTable } from "../deps/toml.ts";
+import type { EnableRecord } from "./settings.ts";
+
+/** The key enable sets. */
+export const ROUTING_KEY = "openai_base_url";
+
+/** The comment on the line enable adds. */
+export const ENABLE_MARK = '# added by "cao gateway enable"; "cao gateway disable" removes it';
+
+/** The outcome of {@link enableInConfig}. */
+export type EnableEdit =
+  | { kind: "unchanged"; text: string }
+  | { kind: "added"; text: string }
+  | { kind: "replaced"; text: string; previous: string };
+
+/** The outcome of {@link disableInConfig}. */
+export type DisableEdit =
+  | { kind: "unchanged"; text: string; reason: string }
+  | { kind: "removed"; text: string }
+  | { kind: "restored"; text: string; previous: string };
+
+const KEY_LINE = /^[ \t]*openai_base_url[ \t]*=/;
+
+function withoutKey(table: TomlTable): string {
+  const { [ROUTING_KEY]: _dropped, ...rest } = table;
+  return JSON.stringify(rest);
+}
+
+/** Throws unless `after` parses, holds `expected` (undefined: no key) and differs only in the key. */
+function verify(before: TomlTable, after: string, expected: string | undefined): string {
+  const parsed = parseToml(after);
+  if (parsed[ROUTING_KEY] !== expected || withoutKey(parsed) !== withoutKey(before)) {
+    throw new Error(`Cannot edit the Codex config: the edit would change more than ${ROUTING_KEY}`);
+  }
+  return after;
+}
+
+function tomlString(value: string): string {
+  return JSON.stringify(value);
+}
+
+/** Sets `openai_base_url = url` in `text` (a Codex config.toml, possibly empty). Pure; throws on invalid TOML. */
+export function enableInConfig(text: string, url: string): EnableEdit {
+  const before = parseToml(text);
+  const current = before[ROUTING_KEY];
+  if (current === url) return { kind: "unchanged", text };
+  if (typeof current === "string") {
+    const patched = patchToml(text, { ...before, [ROUTING_KEY]: url });
+    return { kind: "replaced", text: verify(before, patched, url), previous: current };
+  }
+  if (current !== undefined) throw new Error(`Cannot edit the Codex config: ${ROUTING_KEY} is not a string`);
+  const line = `${ROUTING_KEY} = ${tomlString(url)} ${ENABLE_MARK}\n`;
+  return { kind: "added", text: verify(before, line + text, url) };
+}
+
+/** Takes out what `record` says enable put in. Pure; throws on invalid TOML. */
+export function disableInConfig(text: string, record: Pick<EnableRecord, "value" | "previous">): DisableEdit {
+  const before = parseToml(text);
+  const current = before[ROUTING_KEY];
+  if (current === undefined) return { kind: "unchanged", text, reason: `${ROUTING_KEY} is not set` };
+  if (current !== record.value) {
+    return {
+      kind: "unchanged",
+      text,
+      reason: `${ROUTING_KEY} was changed since "cao gateway enable"; left as it is`,
+    };
+  }
+  if (record.previous !== null) {
+    const patched = patchToml(text, { ...before, [ROUTING_KEY]: record.previous });
+    return { kind: "restored", text: verify(before, patched, record.previous), previous: record.previous };
+  }
+  const lines = text.split("\n");
+  const firstTable = lines.findIndex((l) => /^[ \t]*\[/.test(l));
+  const top = firstTable < 0 ? lines.length : firstTable;
+  const index = lines.slice(0, top).findIndex((l) => KEY_LINE.test(l));
+  const removed = index >= 0
+    ? [...lines.slice(0, index), ...lines.slice(index + 1)].join("\n")
+    : patchToml(text, Object.fromEntries(Object.entries(before).filter(([k]) => k !== ROUTING_KEY)));
+  return { kind: "removed", text: verify(before, removed, undefined) };
+}
+
+/** Whether `value` looks like a cao gateway URL (loopback, with a `/k/sk-cao-gw-` key prefix). Pure. */
+export function isGatewayRoutingUrl(value: unknown): boolean {
+  if (typeof value !== "string") return false;
+  try {
+    const url = new URL(value);
+    return /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/.test(url.hostname) &&
+      url.pathname.startsWith("/k/sk-cao-gw-");
+  } catch {
+    return false;
+  }
+}

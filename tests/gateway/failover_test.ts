@@ -1,0 +1,170 @@
+/**
+ * Component tests: usage limits (429 and in-stream), all accounts limited, stickiness, account moves
+ * (encrypted items stripped, turn state dropped), 5xx retries, thresholds, persisted cooldowns.
+ */
+
+import assert from "node:assert/strict";
+import { zstdCompressSync } from "node:zlib";
+import { loadStatusFile } from "../../src/accounts/status_store.ts";
+import { sseText, startHarness, writeAccount } from "./gateway_harness.ts";
+import { startGateway } from "../../src/gateway/start_gateway.ts";
+import { DEFAULT_GATEWAY_SETTINGS } from "../../src/gateway/settings.ts";
+
+const HOUR = 3600;
+
+Deno.test("an in-stream usage limit among the first events moves the request before Codex sees it", async () => {
+  await using h = await startHarness({
+    mock: { responses: { acct_a: { kind: "stream_failed", code: "usage_limit_reached" } } },
+  });
+  const res = await h.respond({ session: "s1" });
+  assert.equal(res.status, 200);
+  const body = await res.text();
+  assert.equal(sseText(body), "hello from acct_b");
+  assert.equal(body.includes("response.failed"), false);
+  await h.gateway.sync.flush();
+  assert.ok((await loadStatusFile(h.home)).accounts.a.cooldownUntil !== null);
+});
+
+Deno.test("when every account is limited Codex gets the upstream's 429 shape with the earliest reset", async () => {
+  const now = Math.floor(Date.now() / 1000);
+  await using h = await startHarness({
+    mock: {
+      responses: {
+        acct_a: { kind: "usage_limit", resetsAt: now + 3 * HOUR, planType: "pro" },
+        acct_b: { kind: "usage_limit", resetsAt: now + 2 * HOUR, planType: "pro" },
+      },
+    },
+  });
+  const res = await h.respond({ session: "s1" });
+  assert.equal(res.status, 429);
+  const body = await res.json();
+  assert.equal(body.error.type, "usage_limit_reached");
+  assert.equal(body.error.resets_at, now + 2 * HOUR);
+  assert.equal(body.error.plan_type, "pro");
+  // A second request does not touch the upstream: both accounts are cooling down.
+  const again = await h.respond({ session: "s2" });
+  assert.equal(again.status, 429);
+  await again.body?.cancel();
+  assert.equal(h.mock.responsesRequests().length, 2);
+});
+
+Deno.test("a conversation stays on its account; a move strips encrypted items and drops the turn state", async () => {
+  await using h = await startHarness({
+    mock: {
+      responses: {
+        acct_a: ["ok", { kind: "ok", headers: { "x-codex-turn-state": "ts_a" } }, { kind: "usage_limit" }],
+      },
+    },
+  });
+  const history = {
+    model: "m",
+    input: [{ type: "message", role: "user", content: [] }, {
+      type: "reasoning",
+      summary: [],
+      encrypted_content: "enc_a",
+    }],
+  };
+  const zstd = new Uint8Array(zstdCompressSync(new TextEncoder().encode(JSON.stringify(history))));
+  const send = async (headers: Record<string, string> = {}) => {
+    const res = await fetch(`${h.base}/responses`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "content-encoding": "zstd",
+        "session-id": "s1",
+        ...headers,
+      },
+      body: zstd,
+    });
+    return sseText(await res.text());
+  };
+  assert.equal(await send(), "hello from acct_a");
+  assert.equal(await send(), "hello from acct_a");
+  assert.equal(await send({ "x-codex-turn-state": "ts_a" }), "hello from acct_b");
+  const [first, second, limited, moved] = h.mock.responsesRequests();
+  assert.deepEqual([first, second, limited, moved].map((r) => r.accountId), [
+    "acct_a",
+    "acct_a",
+    "acct_a",
+    "acct_b",
+  ]);
+  assert.equal(limited.headers["content-encoding"], "zstd");
+  assert.equal(limited.text.includes("enc_a"), true);
+  assert.equal(moved.headers["content-encoding"], undefined);
+  assert.equal(moved.text.includes("enc_a"), false);
+  assert.equal(moved.headers["x-codex-turn-state"], undefined);
+  assert.equal(h.gateway.pool.switches, 1);
+});
+
+Deno.test("5xx answers are retried on the same account, then passed through", async () => {
+  await using h = await startHarness({
+    mock: {
+      responses: {
+        acct_a: [{ kind: "status", status: 502 }, "ok"],
+        acct_b: { kind: "status", status: 503, body: "down" },
+      },
+    },
+  });
+  const ok = await h.respond({ session: "s1" });
+  assert.equal(sseText(await ok.text()), "hello from acct_a");
+  assert.deepEqual(h.mock.responsesRequests().map((r) => r.accountId), ["acct_a", "acct_a"]);
+  h.mock.setResponses("acct_a", { kind: "status", status: 500, body: "boom" });
+  const failed = await h.respond({ session: "s1" });
+  assert.equal(failed.status, 500);
+  assert.equal(await failed.text(), "boom");
+  assert.equal(h.mock.responsesRequests("acct_a").length, 2 + 3);
+  assert.equal(h.mock.responsesRequests("acct_b").length, 0);
+});
+
+Deno.test("usage windows from the rate-limit headers are recorded, and --switch-at steers new conversations", async () => {
+  await using h = await startHarness({
+    accounts: ["a", "b"],
+    settings: { switchAt: 90 },
+    mock: {
+      responses: { acct_a: { kind: "ok", rateLimits: { primary: { usedPercent: 95, windowMinutes: 300 } } } },
+    },
+  });
+  await (await h.respond({ session: "old" })).text();
+  assert.equal(h.gateway.pool.statuses.a.usage?.primary?.usedPercent, 95);
+  assert.equal(sseText(await (await h.respond({ session: "old" })).text()), "hello from acct_a");
+  assert.equal(sseText(await (await h.respond({ session: "new" })).text()), "hello from acct_b");
+  await h.gateway.sync.flush();
+  assert.equal((await loadStatusFile(h.home)).accounts.a.usage?.source, "headers");
+});
+
+Deno.test("a cooldown survives a gateway restart", async () => {
+  await using h = await startHarness({ mock: { responses: { acct_a: { kind: "usage_limit" } } } });
+  await (await h.respond({ session: "s1" })).text();
+  await h.gateway.close();
+  const again = await startGateway({
+    home: h.home,
+    settings: { ...DEFAULT_GATEWAY_SETTINGS, port: 0, upstream: h.mock.url },
+    key: "sk-cao-gw-second-key-0123456789",
+    fetch: globalThis.fetch,
+    tokenUrl: `${h.mock.url}/oauth/token`,
+    version: "test",
+    log: () => {},
+    reloadIntervalMs: 0,
+  });
+  try {
+    const res = await fetch(`${again.url}/k/sk-cao-gw-second-key-0123456789/responses`, {
+      method: "POST",
+      headers: { "session-id": "s2" },
+      body: "{}",
+    });
+    assert.equal(sseText(await res.text()), "hello from acct_b");
+    assert.deepEqual(h.mock.responsesRequests().map((r) => r.accountId), ["acct_a", "acct_b", "acct_b"]);
+  } finally {
+    await again.close();
+  }
+});
+
+Deno.test("the gateway sees accounts added while it runs", async () => {
+  await using h = await startHarness({ accounts: ["a"], reloadIntervalMs: 20 });
+  await writeAccount(h.home, { name: "z" });
+  h.mock.setResponses("acct_a", { kind: "usage_limit" });
+  for (let i = 0; i < 100 && !h.gateway.pool.registry.accounts.some((a) => a.name === "z"); i++) {
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  assert.equal(sseText(await (await h.respond()).text()), "hello from acct_z");
+});

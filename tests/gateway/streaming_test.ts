@@ -1,0 +1,82 @@
+/**
+ * Component tests of streaming: long streams pass through untouched, a client that goes away cancels the
+ * upstream stream, an upstream that stays silent is given up on after the idle time, the log has one line
+ * per request and no secret.
+ */
+
+import assert from "node:assert/strict";
+import { okEvents } from "../support/mock_upstream.ts";
+import { sseText, startHarness, TEST_KEY } from "./gateway_harness.ts";
+
+Deno.test("a long stream passes through byte for byte", async () => {
+  await using h = await startHarness({
+    mock: { responses: { acct_a: { kind: "ok", text: "x".repeat(5000), deltas: 200 } } },
+  });
+  const res = await h.respond({ session: "s1" });
+  const body = await res.text();
+  assert.equal(sseText(body), "x".repeat(5000));
+  assert.equal(body.replace(/resp_mock_\d+/g, "R"), okEvents("x".repeat(5000), "R", 200).join(""));
+  await h.gateway.sync.flush();
+  assert.equal(h.gateway.pool.statuses.a.successes, 1);
+});
+
+Deno.test("a client that goes away cancels the upstream stream", async () => {
+  await using h = await startHarness({
+    mock: { responses: { acct_a: { kind: "ok", deltas: 50, eventDelayMs: 40 } } },
+  });
+  const controller = new AbortController();
+  const res = await h.respond({ session: "s1", signal: controller.signal });
+  const reader = res.body!.getReader();
+  await reader.read();
+  controller.abort();
+  await reader.cancel().catch(() => {});
+  const [stream] = h.mock.streams;
+  assert.equal(await stream.finished, "aborted");
+  assert.ok(stream.eventsSent < 50);
+  for (let i = 0; i < 50 && !h.logs.some((l) => l.includes("client-gone")); i++) {
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  assert.ok(h.logs.some((l) => l.includes('note="client-gone"')), h.logs.join("\n"));
+});
+
+Deno.test("a client that goes away before the answer starts cancels the upstream request", async () => {
+  await using h = await startHarness({ mock: { responses: { acct_a: { kind: "ok", delayMs: 300 } } } });
+  const controller = new AbortController();
+  const pending = h.respond({ session: "s1", signal: controller.signal }).catch((e) => e);
+  for (let i = 0; i < 100 && h.mock.responsesRequests().length === 0; i++) {
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  controller.abort();
+  assert.equal((await pending).name, "AbortError");
+  for (let i = 0; i < 100 && !h.logs.some((l) => l.includes(" 499 ")); i++) {
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  assert.ok(h.logs.some((l) => l.includes(" 499 ")), h.logs.join("\n"));
+});
+
+Deno.test("an upstream silent for the idle time is given up on, with retries", async () => {
+  await using h = await startHarness({
+    settings: { idleTimeoutSeconds: 0.1, retries: 1 },
+    mock: { responses: { acct_a: { kind: "ok", delayMs: 3000 } } },
+  });
+  const res = await h.respond({ session: "s1" });
+  assert.equal(res.status, 502);
+  assert.match((await res.json()).error.message, /idle/);
+  assert.equal(h.mock.responsesRequests("acct_a").length, 2);
+});
+
+Deno.test("one log line per request, never a token, a key or a prompt", async () => {
+  await using h = await startHarness();
+  await (await h.respond({ session: "s1", body: { model: "m", input: "my secret prompt" } })).text();
+  await (await fetch(`${h.base}/models?client_version=1`)).text();
+  await (await fetch(`${h.gateway.url}/responses`, { method: "POST", body: "{}" })).text();
+  const lines = h.logs.filter((l) => /^\d{4}-/.test(l));
+  assert.equal(lines.length, 3, lines.join("\n"));
+  assert.match(lines[0], / POST \/responses 200 \d+ms account=a session=s1$/);
+  assert.match(lines[1], / GET \/models 200 /);
+  assert.match(lines[2], / POST \/responses 403 .*gateway key/);
+  const all = h.logs.join("\n");
+  for (const secret of [TEST_KEY, "secret prompt", "eyJ", "rt_"]) {
+    assert.equal(all.includes(secret), false, secret);
+  }
+});
