@@ -2,10 +2,11 @@
  * @module
  * What the status views know about the gateway without asking it: whether the user's Codex config
  * (`~/.codex/config.toml`) routes model traffic to a loopback URL — `openai_base_url`, or the `base_url` of
- * the selected `[model_providers.<id>]` (CODEX_FACTS §1.4 recipes C and B) — and which accounts
- * `gateway.json` says are in use. Works whether or not the gateway exists yet: every field is optional in
- * `gateway.json`. {@link probeGateway} (doctor only) asks `GET <origin>/health` with a short timeout.
- * Nothing here prints.
+ * the selected `[model_providers.<id>]` (CODEX_FACTS §1.4 recipes C and B) — and which accounts a running
+ * gateway reports in use (`gateway.json` `accountsInUse`, ignored once `running` is null). Only the URL's
+ * origin is kept: `cao gateway enable` puts the gateway key in its path (`/k/sk-cao-gw-…`), which must never
+ * be printed. Works whether or not the gateway exists: every field of `gateway.json` is optional.
+ * {@link probeGateway} (doctor only) asks `GET <origin>/health` with a short timeout. Nothing here prints.
  */
 
 import { join } from "node:path";
@@ -15,7 +16,7 @@ import type { CaoHome } from "../accounts/cao_home.ts";
 export interface GatewayFacts {
   /** Whether the user's Codex config points model traffic at a loopback URL. */
   enabled: boolean;
-  /** That URL (as configured), or null. */
+  /** The origin of that URL (`http://127.0.0.1:4319`, never its path: it may hold the gateway key), or null. */
   url: string | null;
   /** Accounts the gateway reports serving now (`gateway.json` `accountsInUse` / `activeAccounts` / `activeAccount`). */
   accountsInUse: string[];
@@ -42,7 +43,7 @@ function table(value: unknown): Record<string, unknown> | null {
     : null;
 }
 
-/** The loopback URL a parsed Codex config routes model traffic to, or null. Pure. */
+/** The origin of the loopback URL a parsed Codex config routes model traffic to, or null. Pure. */
 export function gatewayUrlFromConfig(config: Record<string, unknown>): string | null {
   const candidates: unknown[] = [config.openai_base_url];
   const provider = config.model_provider;
@@ -50,15 +51,15 @@ export function gatewayUrlFromConfig(config: Record<string, unknown>): string | 
     candidates.unshift(table(table(config.model_providers)?.[provider])?.base_url);
   }
   for (const candidate of candidates) {
-    if (typeof candidate === "string" && isLoopbackUrl(candidate)) return candidate;
+    if (typeof candidate === "string" && isLoopbackUrl(candidate)) return new URL(candidate).origin;
   }
   return null;
 }
 
-/** The accounts a `gateway.json` document reports in use; tolerant of any shape. Pure. */
+/** The accounts a `gateway.json` document reports in use (none once `running` is null); tolerant. Pure. */
 export function accountsInUseFrom(doc: unknown): string[] {
   const d = table(doc);
-  if (!d) return [];
+  if (!d || d.running === null) return [];
   for (const key of ["accountsInUse", "activeAccounts"]) {
     const list = d[key];
     if (Array.isArray(list)) return list.filter((n): n is string => typeof n === "string");

@@ -127,6 +127,16 @@ Deno.test("no output of any status command contains a token", async () => {
     acct_personal: { kind: "unauthorized-once", body: usageBody({ used: 100, resetAt: at(3600) }, null) },
     acct_old: { kind: "status", status: 500, body: { error: `upstream echoed Bearer ${planted}` } },
   }, { rt_acct_personal_refresh_secret_0: { kind: "rotate", accountId: "acct_personal" } });
+  // A gateway enabled in the user's config: its key travels in the URL path and must never be printed.
+  const gatewayKey = "sk-cao-gw-0123456789abcdef";
+  await Deno.writeTextFile(
+    `${home.userHome}/.codex/config.toml`,
+    `openai_base_url = "http://127.0.0.1:9/k/${gatewayKey}"\n`,
+  );
+  await Deno.writeTextFile(
+    `${home.caoHome}/gateway.json`,
+    JSON.stringify({ key: gatewayKey, running: null }),
+  );
   const env = {
     CAO_CHATGPT_BASE_URL: `${mock.url}/backend-api`,
     CODEX_REFRESH_TOKEN_URL_OVERRIDE: `${mock.url}/oauth/token`,
@@ -153,7 +163,7 @@ Deno.test("no output of any status command contains a token", async () => {
     ["list", "--details", "--json"],
     ["current", "--json"],
   ];
-  const secrets = [...new Set([...await secretsIn(home, names), planted])];
+  const secrets = [...new Set([...await secretsIn(home, names), planted, gatewayKey])];
   assert.ok(secrets.length >= 9);
   for (const args of commands) {
     const result = await cao(home, args, env);

@@ -138,15 +138,16 @@ Deno.test("gatewayUrlFromConfig() finds a loopback base URL in the user's Codex 
   assert.equal(gatewayUrlFromConfig({}), null);
   assert.equal(gatewayUrlFromConfig({ openai_base_url: "https://chatgpt.com/backend-api/codex" }), null);
   assert.equal(
-    gatewayUrlFromConfig({ openai_base_url: "http://127.0.0.1:8787/gw" }),
-    "http://127.0.0.1:8787/gw",
+    gatewayUrlFromConfig({ openai_base_url: "http://127.0.0.1:4319/k/sk-cao-gw-secret" }),
+    "http://127.0.0.1:4319",
+    "only the origin: the path holds the gateway key",
   );
   assert.equal(
     gatewayUrlFromConfig({
       model_provider: "cao",
       model_providers: { cao: { base_url: "http://localhost:9000/gw/codex" } },
     }),
-    "http://localhost:9000/gw/codex",
+    "http://localhost:9000",
   );
   for (const url of ["http://127.0.0.1:1", "http://localhost", "http://[::1]:5/x"]) {
     assert.ok(isLoopbackUrl(url), url);
@@ -156,6 +157,12 @@ Deno.test("gatewayUrlFromConfig() finds a loopback base URL in the user's Codex 
   }
   assert.deepEqual(accountsInUseFrom({ accountsInUse: ["a", 3, "b"] }), ["a", "b"]);
   assert.deepEqual(accountsInUseFrom({ activeAccount: "c" }), ["c"]);
+  assert.deepEqual(accountsInUseFrom({ running: { pid: 1 }, accountsInUse: ["a"] }), ["a"]);
+  assert.deepEqual(
+    accountsInUseFrom({ running: null, accountsInUse: ["a"] }),
+    [],
+    "a stopped gateway serves none",
+  );
   assert.deepEqual(accountsInUseFrom({ port: 8787 }), []);
   assert.deepEqual(accountsInUseFrom("junk"), []);
 });
