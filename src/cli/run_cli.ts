@@ -15,11 +15,13 @@ import { type CommandContext, createContext, type GlobalOptions } from "./contex
 import type { CliDeps } from "./deps.ts";
 import { registerAdd } from "./add.ts";
 import { registerCurrent } from "./current.ts";
+import { registerGateway } from "./gateway.ts";
 import { registerDoctor } from "./doctor.ts";
 import { registerImport } from "./import.ts";
 import { registerList } from "./list.ts";
 import { registerRemove } from "./remove.ts";
 import { registerRename } from "./rename.ts";
+import { registerReserve } from "./reserve.ts";
 import { registerReport } from "./report.ts";
 import { registerStatus } from "./status.ts";
 import { registerSwitch } from "./switch.ts";
@@ -44,6 +46,8 @@ const COMMANDS: Register[] = [
   registerRename,
   registerRemove,
   registerImport,
+  registerGateway,
+  registerReserve,
   registerStatus,
   registerDoctor,
   registerReport,

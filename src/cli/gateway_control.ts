@@ -1,0 +1,104 @@
+/**
+ * @module
+ * `cao gateway status` (is it up, where, what it sees: accounts, cooldowns, conversations, requests,
+ * switches; `--json` for the raw `/status`) and `cao gateway stop` (asks the gateway to stop over HTTP, with
+ * the key; never kills a process by a pid that may have been reused).
+ */
+
+import { localGatewayUrl, probeGateway } from "../gateway/client_launch.ts";
+import { gatewayBaseUrl } from "../gateway/client_launch.ts";
+import { ensureGatewayKey, loadGatewayFile, updateGatewayFile } from "../gateway/settings.ts";
+import { ExitCode } from "../shared/errors.ts";
+import { formatRelative, renderTable } from "../shared/format.ts";
+import type { CommandContext } from "./context.ts";
+
+interface AccountRow {
+  name: string;
+  default: boolean;
+  state: string;
+  until: string | null;
+  reason: string | null;
+  usedPercent: number | null;
+  requests: number;
+  limitHits: number;
+  conversations: number;
+}
+
+/** The status lines for a running gateway's `/status` document. Pure. */
+export function gatewayStatusLines(status: Record<string, unknown>, now: Date): string[] {
+  const accounts = (status.accounts as AccountRow[] | undefined) ?? [];
+  const lines = [
+    `cao gateway ${status.version} at ${status.url} (pid ${status.pid}), up since ${status.startedAt}`,
+    `upstream ${status.upstream}; switch-at ${status.switchAt ?? "off"}; requests ${status.requests}, ` +
+    `switches ${status.switches}, conversations ${status.conversations}, token refreshes ${status.refreshes}`,
+    "",
+  ];
+  const rows = accounts.map((a) => [
+    a.default ? "*" : "",
+    a.name,
+    a.state === "cooling" && a.until
+      ? `cooling ${formatRelative(new Date(a.until), now).replace(/^in /, "for ")}`
+      : a.state === "needs-login"
+      ? `needs login (${a.reason})`
+      : a.state,
+    a.usedPercent === null ? "-" : `${a.usedPercent}%`,
+    String(a.requests),
+    String(a.limitHits),
+    String(a.conversations),
+  ]);
+  return [
+    ...lines,
+    ...renderTable(["", "ACCOUNT", "STATE", "USED", "REQUESTS", "LIMITS", "CONVERSATIONS"], rows),
+  ];
+}
+
+/** `cao gateway status`: 0 when a gateway answers, 1 when none does. */
+export async function gatewayStatus(ctx: CommandContext, options: { json: boolean }): Promise<number> {
+  const key = await ensureGatewayKey(ctx.home);
+  const url = await localGatewayUrl(ctx.home);
+  const probe = await probeGateway(ctx.deps.fetch, url, key);
+  if (probe.kind !== "up") {
+    if (options.json) {
+      ctx.out.json({ running: false, url, reason: probe.kind === "wrong-key" ? "wrong key" : probe.reason });
+    } else {ctx.out.line(
+        `No cao gateway answers at ${url}${
+          probe.kind === "down" ? ` (${probe.reason})` : " with this key"
+        }. Start one with "cao gateway start".`,
+      );}
+    return ExitCode.failure;
+  }
+  if (options.json) ctx.out.json({ running: true, ...probe.status });
+  else for (const line of gatewayStatusLines(probe.status, ctx.deps.now())) ctx.out.line(line);
+  return ExitCode.ok;
+}
+
+/** `cao gateway stop`. */
+export async function gatewayStop(ctx: CommandContext): Promise<number> {
+  const key = await ensureGatewayKey(ctx.home);
+  const file = await loadGatewayFile(ctx.home);
+  const url = await localGatewayUrl(ctx.home);
+  const probe = await probeGateway(ctx.deps.fetch, url, key);
+  if (probe.kind !== "up") {
+    if (file.running) {
+      await updateGatewayFile(ctx.home, (f) => void (f.running = null));
+      ctx.out.line(
+        `No cao gateway answers at ${url}; cleared its record (pid ${file.running.pid}). ` +
+          `If that process still runs, stop it with "kill ${file.running.pid}".`,
+      );
+    } else {
+      ctx.out.line("No cao gateway is running.");
+    }
+    return ExitCode.ok;
+  }
+  const response = await ctx.deps.fetch(`${gatewayBaseUrl(url, key)}/shutdown`, { method: "POST" });
+  await response.body?.cancel();
+  for (let waited = 0; waited < 15_000; waited += 100) {
+    if ((await probeGateway(ctx.deps.fetch, url, key, 500)).kind !== "up") {
+      ctx.out.line(`Stopped the cao gateway at ${url} (pid ${probe.status.pid}).`);
+      return ExitCode.ok;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  ctx.out.error(`The gateway at ${url} did not stop within 15 s; stop it with "kill ${probe.status.pid}".`);
+  return ExitCode.failure;
+}

@@ -1,0 +1,212 @@
+/**
+ * @module
+ * `cao gateway start`: run the gateway in the foreground until Ctrl-C / SIGTERM / `cao gateway stop`, or
+ * detached (`--detach`, logging to `<cao home>/gateway.log`). Settings: flags > gateway.json > defaults;
+ * `--save` writes the given flags to gateway.json.
+ */
+
+import { join } from "node:path";
+import { refreshTokenUrl } from "../codex/token_refresh.ts";
+import { localGatewayUrl, probeGateway } from "../gateway/client_launch.ts";
+import { waitForStop } from "../gateway/server.ts";
+import {
+  ensureGatewayKey,
+  type GatewaySettings,
+  isLoopbackBind,
+  loadGatewayFile,
+  resolveSettings,
+  savedSettings,
+  updateGatewayFile,
+} from "../gateway/settings.ts";
+import { startGateway, startProblem } from "../gateway/start_gateway.ts";
+import { CaoError, ExitCode, UsageError } from "../shared/errors.ts";
+import type { CommandContext } from "./context.ts";
+import { gatewayNetHosts, selfCommand } from "./gateway_self.ts";
+import denoJson from "../../deno.json" with { type: "json" };
+
+const VERSION: string = denoJson.version;
+
+/** Options of `cao gateway start` as commander hands them over (unset flags are undefined). */
+export interface GatewayStartOptions {
+  port?: string;
+  bind?: string;
+  upstream?: string;
+  switchAt?: string;
+  idleTimeout?: string;
+  retries?: string;
+  allowRemote?: boolean;
+  detach?: boolean;
+  save?: boolean;
+  logFile?: string;
+}
+
+function numberFlag(name: string, raw: string | undefined, integer: boolean): number | undefined {
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (raw.trim() === "" || !Number.isFinite(value) || (integer && !Number.isInteger(value))) {
+    throw new UsageError(`Cannot use ${name} "${raw}": expected ${integer ? "a whole number" : "a number"}`);
+  }
+  return value;
+}
+
+/** The settings the flags name (only those given). */
+export function settingsFromFlags(options: GatewayStartOptions): Partial<GatewaySettings> {
+  return {
+    port: numberFlag("--port", options.port, true),
+    bind: options.bind,
+    upstream: options.upstream,
+    switchAt: options.switchAt === "off" ? null : numberFlag("--switch-at", options.switchAt, false),
+    idleTimeoutSeconds: numberFlag("--idle-timeout", options.idleTimeout, false),
+    retries: numberFlag("--retries", options.retries, true),
+    allowRemote: options.allowRemote,
+  };
+}
+
+/** Where a detached gateway logs. */
+export function gatewayLogPath(ctx: CommandContext): string {
+  return join(ctx.home.paths.root, "gateway.log");
+}
+
+function forwardedFlags(options: GatewayStartOptions): string[] {
+  const args: string[] = [];
+  const pairs: [string, string | undefined][] = [
+    ["--port", options.port],
+    ["--bind", options.bind],
+    ["--upstream", options.upstream],
+    ["--switch-at", options.switchAt],
+    ["--idle-timeout", options.idleTimeout],
+    ["--retries", options.retries],
+  ];
+  for (const [flag, value] of pairs) if (value !== undefined) args.push(flag, value);
+  if (options.allowRemote) args.push("--allow-remote");
+  return args;
+}
+
+function openLog(path: string | undefined): { write(line: string): void; close(): void } | null {
+  if (!path) return null;
+  try {
+    if (Deno.statSync(path).size > 5 * 1024 * 1024) Deno.renameSync(path, `${path}.1`);
+  } catch { /* no log yet */ }
+  const file = Deno.openSync(path, { append: true, create: true, mode: 0o600 });
+  const encoder = new TextEncoder();
+  return { write: (line) => void file.writeSync(encoder.encode(line + "\n")), close: () => file.close() };
+}
+
+async function startDetached(
+  ctx: CommandContext,
+  options: GatewayStartOptions,
+  settings: GatewaySettings,
+  key: string,
+) {
+  const logFile = gatewayLogPath(ctx);
+  const tokenUrl = refreshTokenUrl(ctx.deps.env);
+  const self = selfCommand(
+    gatewayNetHosts(settings.bind, settings.upstream, tokenUrl),
+    !isLoopbackBind(settings.bind),
+  );
+  const child = ctx.deps.spawn(self.command, {
+    args: [
+      ...self.args,
+      "--data-dir",
+      ctx.home.paths.root,
+      "gateway",
+      "start",
+      ...forwardedFlags(options),
+      "--log-file",
+      logFile,
+    ],
+    stdin: "null",
+    stdout: "null",
+    stderr: "null",
+  });
+  let exited = false;
+  child.status.then(() => exited = true);
+  for (let waited = 0; waited < 15_000; waited += 100) {
+    const file = await loadGatewayFile(ctx.home);
+    if (
+      file.running?.pid === child.pid &&
+      (await probeGateway(ctx.deps.fetch, file.running.url, key)).kind === "up"
+    ) {
+      ctx.out.line(`cao gateway running at ${file.running.url} (pid ${child.pid}); log: ${logFile}`);
+      ctx.out.line('Stop it with "cao gateway stop".');
+      return ExitCode.ok;
+    }
+    if (exited) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new CaoError(`Cannot start the gateway in the background${exited ? ": it exited" : ""}`, {
+    hint: `see ${logFile}, or run "cao gateway start" in the foreground`,
+  });
+}
+
+/** `cao gateway start`. */
+export async function gatewayStart(ctx: CommandContext, options: GatewayStartOptions): Promise<number> {
+  const flags = settingsFromFlags(options);
+  const file = await loadGatewayFile(ctx.home);
+  const settings = resolveSettings(flags, savedSettings(file));
+  const key = await ensureGatewayKey(ctx.home);
+  const problem = startProblem(settings, key);
+  if (problem) throw new UsageError(`Cannot start the gateway: ${problem}`);
+  if (options.save) {
+    const given = Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined));
+    await updateGatewayFile(ctx.home, (f) => void Object.assign(f, given));
+    ctx.out.line(
+      `Saved to ${ctx.home.paths.gatewaySettings}: ${
+        Object.keys(given).join(", ") || "nothing (no flags given)"
+      }`,
+    );
+  }
+  if (file.running) {
+    const probe = await probeGateway(ctx.deps.fetch, await localGatewayUrl(ctx.home), key);
+    if (probe.kind === "up") {
+      throw new CaoError(
+        `Cannot start the gateway: one is already running at ${file.running.url} (pid ${file.running.pid})`,
+        {
+          hint: 'stop it with "cao gateway stop" first',
+        },
+      );
+    }
+  }
+  if (options.detach) return await startDetached(ctx, options, settings, key);
+
+  const log = openLog(options.logFile);
+  const write = (line: string) => log ? log.write(line) : ctx.deps.stderr(line + "\n");
+  let gateway;
+  try {
+    gateway = await startGateway({
+      home: ctx.home,
+      settings,
+      key,
+      fetch: ctx.deps.fetch,
+      tokenUrl: refreshTokenUrl(ctx.deps.env),
+      version: VERSION,
+      log: write,
+      userAuthPath: join(ctx.userCodexHome, "auth.json"),
+      logFile: options.logFile ?? null,
+    });
+  } catch (error) {
+    log?.close();
+    if (error instanceof Deno.errors.AddrInUse) {
+      throw new CaoError(`Cannot start the gateway: ${settings.bind}:${settings.port} is in use`, {
+        hint: "pick another port with --port, or stop what listens there",
+      });
+    }
+    throw error;
+  }
+  const accounts = gateway.pool.registry.accounts.map((a) =>
+    a.name + (a.name === gateway.pool.registry.defaultAccount ? " (default)" : "")
+  );
+  write(
+    `cao gateway ${VERSION} listening on ${gateway.url} -> ${settings.upstream}; accounts: ${
+      accounts.join(", ") || "none"
+    }`,
+  );
+  if (!options.logFile) {
+    ctx.out.line(`cao gateway listening on ${gateway.url}; stop it with Ctrl-C or "cao gateway stop"`);
+  }
+  const code = await waitForStop(gateway.stopRequested, options.logFile !== undefined);
+  await gateway.close();
+  write(`cao gateway stopped`);
+  log?.close();
+  return code;
+}

@@ -1,0 +1,65 @@
+/**
+ * @module
+ * `cao reserve <name> [percent|off]`: the per-account reserve (`reservePercent` in registry.json). New work
+ * (gateway conversations, `cao run`) avoids an account once its 5-hour or weekly window is at or above its
+ * reserve, as long as another account is below; without a value, shows the current one.
+ */
+
+import { validateAccountName } from "../accounts/account_name.ts";
+import { findAccount, loadRegistry, updateRegistry } from "../accounts/registry.ts";
+import type { Command } from "../deps/commander.ts";
+import { AccountNotFoundError, ExitCode, UsageError } from "../shared/errors.ts";
+import type { CommandContext } from "./context.ts";
+import type { Runner } from "./run_cli.ts";
+
+/** Parses `80`, `80%` or `off`. Pure. */
+export function parseReserve(raw: string): number | null {
+  const text = raw.trim().replace(/%$/, "");
+  if (text === "off" || text === "none") return null;
+  const value = Number(text);
+  if (text === "" || !Number.isFinite(value) || value <= 0 || value > 100) {
+    throw new UsageError(`Cannot use reserve "${raw}": expected a percent between 1 and 100, or "off"`);
+  }
+  return value;
+}
+
+/** Shows or sets an account's reserve. */
+export async function reserveAccount(
+  ctx: CommandContext,
+  rawName: string,
+  raw: string | undefined,
+): Promise<number> {
+  const name = validateAccountName(rawName);
+  if (raw === undefined) {
+    const account = findAccount(await loadRegistry(ctx.home), name);
+    if (!account) throw new AccountNotFoundError(name);
+    const reserve = typeof account.reservePercent === "number" ? account.reservePercent : null;
+    ctx.out.line(
+      reserve === null
+        ? `${name} has no reserve`
+        : `${name}: new work avoids it at ${reserve}% used and above`,
+    );
+    return ExitCode.ok;
+  }
+  const reserve = parseReserve(raw);
+  await updateRegistry(ctx.home, (registry) => {
+    const account = findAccount(registry, name);
+    if (!account) throw new AccountNotFoundError(name);
+    account.reservePercent = reserve;
+  });
+  ctx.out.line(
+    reserve === null
+      ? `${name}: reserve off (used until its limit)`
+      : `${name}: new work avoids it at ${reserve}% used and above, while another account is below`,
+  );
+  return ExitCode.ok;
+}
+
+/** Registers `cao reserve`. */
+export function registerReserve(program: Command, run: Runner): void {
+  program.command("reserve")
+    .description("show or set an account's reserve: new work avoids it above this usage percent")
+    .argument("<name>", "account name")
+    .argument("[percent]", 'percent of the 5-hour or weekly window (1-100), or "off"')
+    .action((name, percent) => run((ctx) => reserveAccount(ctx, name, percent)));
+}

@@ -1,0 +1,130 @@
+/**
+ * `cao gateway enable|disable|start|status|stop` and `cao reserve` through the real CLI: in-process for the
+ * config edits, as a child process for a detached gateway.
+ */
+
+import assert from "node:assert/strict";
+import { disableInConfig, enableInConfig } from "../../src/gateway/codex_config_edit.ts";
+import { makeTempHome, runCaoInProcess, runCaoProcess } from "../support/run_cao.ts";
+
+const USER_CONFIG = `# my codex settings
+model = "gpt-5.5" # the good one
+
+# profiles below
+[profiles.fast]
+model = "o4-mini"
+
+[features]
+# keep me
+plugins = true
+`;
+
+Deno.test("enableInConfig() adds one line at the top; disableInConfig() takes exactly it out", () => {
+  const on = enableInConfig(USER_CONFIG, "http://127.0.0.1:4319/k/sk-cao-gw-x");
+  assert.equal(on.kind, "added");
+  assert.equal(on.text.split("\n").slice(1).join("\n"), USER_CONFIG);
+  assert.equal(enableInConfig(on.text, "http://127.0.0.1:4319/k/sk-cao-gw-x").kind, "unchanged");
+  const edited = on.text.replace("plugins = true", "plugins = true\napps = false # mine");
+  const off = disableInConfig(edited, { value: "http://127.0.0.1:4319/k/sk-cao-gw-x", previous: null });
+  assert.equal(off.kind, "removed");
+  assert.equal(off.text, USER_CONFIG.replace("plugins = true", "plugins = true\napps = false # mine"));
+  const withOwn = `openai_base_url = "https://proxy.example/v1" # mine\n${USER_CONFIG}`;
+  const replaced = enableInConfig(withOwn, "http://127.0.0.1:1/k/sk-cao-gw-x");
+  assert.equal(replaced.kind === "replaced" && replaced.previous, "https://proxy.example/v1");
+  const restored = disableInConfig(replaced.text, {
+    value: "http://127.0.0.1:1/k/sk-cao-gw-x",
+    previous: "https://proxy.example/v1",
+  });
+  assert.equal(restored.text, withOwn);
+  const changed = disableInConfig(withOwn, { value: "http://127.0.0.1:1/k/sk-cao-gw-x", previous: null });
+  assert.equal(changed.kind, "unchanged");
+  assert.throws(() => enableInConfig("not = [valid", "x"));
+});
+
+Deno.test("cao gateway enable/disable round trip keeps the user's comments and edits", async () => {
+  await using home = await makeTempHome();
+  const config = `${home.userHome}/.codex/config.toml`;
+  await Deno.writeTextFile(config, USER_CONFIG);
+  const on = await runCaoInProcess(home, ["gateway", "enable"]);
+  assert.equal(on.code, 0, on.stderr);
+  assert.match(on.stdout, /Set openai_base_url in .*config\.toml/);
+  assert.match(on.stderr, /no gateway answers/);
+  const enabled = await Deno.readTextFile(config);
+  const [added, ...rest] = enabled.split("\n");
+  assert.match(
+    added,
+    /^openai_base_url = "http:\/\/127\.0\.0\.1:4319\/k\/sk-cao-gw-[A-Za-z0-9_-]+" # added by "cao gateway enable"/,
+  );
+  assert.equal(rest.join("\n"), USER_CONFIG);
+  assert.equal(on.stdout.includes("sk-cao-gw-"), false, "the key is not printed");
+
+  const again = await runCaoInProcess(home, ["gateway", "enable"]);
+  assert.match(again.stdout, /Already enabled/);
+  assert.equal(await Deno.readTextFile(config), enabled);
+
+  await Deno.writeTextFile(config, enabled.replace("# keep me", "# keep me\napps = false # added by hand"));
+  const off = await runCaoInProcess(home, ["gateway", "disable"]);
+  assert.equal(off.code, 0, off.stderr);
+  assert.match(off.stdout, /Removed openai_base_url/);
+  assert.equal(
+    await Deno.readTextFile(config),
+    USER_CONFIG.replace("# keep me", "# keep me\napps = false # added by hand"),
+  );
+  const twice = await runCaoInProcess(home, ["gateway", "disable"]);
+  assert.match(twice.stdout, /Nothing to disable/);
+});
+
+Deno.test("cao reserve sets, shows and clears an account's reserve", async () => {
+  await using home = await makeTempHome();
+  assert.equal((await runCaoInProcess(home, ["add", "work", "--no-login"])).code, 0);
+  const set = await runCaoInProcess(home, ["reserve", "work", "80%"]);
+  assert.equal(set.code, 0, set.stderr);
+  const registry = JSON.parse(await Deno.readTextFile(`${home.caoHome}/registry.json`));
+  assert.equal(registry.accounts[0].reservePercent, 80);
+  assert.match((await runCaoInProcess(home, ["reserve", "work"])).stdout, /80%/);
+  assert.equal((await runCaoInProcess(home, ["reserve", "work", "150"])).code, 2);
+  assert.match((await runCaoInProcess(home, ["reserve", "work", "off"])).stdout, /reserve off/);
+  assert.equal((await runCaoInProcess(home, ["reserve", "nobody", "10"])).code, 2);
+});
+
+Deno.test("cao gateway start --detach, status and stop manage a background gateway", async () => {
+  await using home = await makeTempHome();
+  assert.equal((await runCaoProcess(home, ["add", "work", "--no-login"])).code, 0);
+  const saved = await runCaoProcess(home, [
+    "gateway",
+    "start",
+    "--port",
+    "0",
+    "--switch-at",
+    "90",
+    "--save",
+    "--detach",
+  ]);
+  assert.equal(saved.code, 0, saved.stderr);
+  assert.match(saved.stdout, /Saved to .*gateway\.json: port, switchAt/);
+  assert.match(saved.stdout, /cao gateway running at http:\/\/127\.0\.0\.1:\d+ \(pid \d+\)/);
+  try {
+    const status = await runCaoProcess(home, ["gateway", "status", "--json"]);
+    assert.equal(status.code, 0, status.stderr);
+    const doc = JSON.parse(status.stdout);
+    assert.equal(doc.running, true);
+    assert.equal(doc.switchAt, 90);
+    assert.deepEqual(doc.accounts.map((a: { name: string; state: string }) => [a.name, a.state]), [[
+      "work",
+      "needs-login",
+    ]]);
+    const twice = await runCaoProcess(home, ["gateway", "start", "--detach"]);
+    assert.equal(twice.code, 1);
+    assert.match(twice.stderr, /already running/);
+  } finally {
+    const stop = await runCaoProcess(home, ["gateway", "stop"]);
+    assert.equal(stop.code, 0, stop.stderr);
+    assert.match(stop.stdout, /Stopped the cao gateway/);
+  }
+  const after = await runCaoProcess(home, ["gateway", "status"]);
+  assert.equal(after.code, 1);
+  assert.match(after.stdout, /No cao gateway answers/);
+  const log = await Deno.readTextFile(`${home.caoHome}/gateway.log`);
+  assert.match(log, /listening on/);
+  assert.match(log, /stopped/);
+});
