@@ -9,7 +9,7 @@ import { validateAccountName } from "../accounts/account_name.ts";
 import { moveAside } from "../accounts/json_file.ts";
 import { statusOf, updateStatusFile } from "../accounts/status_store.ts";
 import { collectAccountSummaries } from "../codex/account_summary.ts";
-import { readAuthFile } from "../codex/auth_file.ts";
+import { readAuthFile, summarizeAuth } from "../codex/auth_file.ts";
 import { runCodexLogin } from "../codex/login.ts";
 import { provisionAccount } from "../codex/provision.ts";
 import type { Command } from "../deps/commander.ts";
@@ -35,13 +35,18 @@ export async function addAccount(ctx: CommandContext, rawName: string, options: 
       ? `Added account ${out.color.bold(name)}${result.isDefault ? " (default)" : ""} at ${where}`
       : `Account ${out.color.bold(name)} exists; its status is kept`,
   );
+  const authPath = home.paths.authFile(name);
+  const existing = await readAuthFile(authPath);
   if (!options.login) {
-    out.line(`Not logged in yet: run "cao add ${name}" to log in.`);
+    const current = summarizeAuth(existing);
+    out.line(
+      current.state === "logged-in"
+        ? `Logged in as ${describeLogin(current)}; config synced (run "cao add ${name}" to log in again).`
+        : `Not logged in yet: run "cao add ${name}" to log in.`,
+    );
     return ExitCode.ok;
   }
 
-  const authPath = home.paths.authFile(name);
-  const existing = await readAuthFile(authPath);
   if (existing.kind === "unreadable") {
     const movedTo = await moveAside(authPath, home.now());
     out.warn(`the old auth.json could not be read (${existing.reason}); moved to "${movedTo}"`);

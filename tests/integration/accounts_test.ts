@@ -153,6 +153,12 @@ Deno.test("add hands over to codex login, checks real tokens, and warns about a 
     "the real codex reads cao's account config",
   );
 
+  const resync = await runCaoProcess(home, ["add", "dev", "--no-login"]);
+  assert.match(
+    resync.stdout,
+    /Account dev exists; its status is kept\nLogged in as dev@example\.com \(pro\); config synced/,
+  );
+
   const dup = await runCaoProcess(home, ["add", "dev2", "--codex", codex], { env });
   assert.equal(dup.code, 0, dup.stderr);
   assert.match(dup.stderr, /same ChatGPT login as "dev"/);
