@@ -193,8 +193,9 @@ export class AccountPool {
     for (const [id, s] of this.sessions) if (nowMs - s.lastSeen > ttl) this.sessions.delete(id);
     const max = this.#options.maxSessions ?? 5000;
     if (this.sessions.size <= max) return;
+    // Down to 90 % of the cap, so that pruning runs once per many new conversations, not on each.
     const oldest = [...this.sessions.entries()].sort((a, b) => a[1].lastSeen - b[1].lastSeen);
-    for (const [id] of oldest.slice(0, this.sessions.size - max)) this.sessions.delete(id);
+    for (const [id] of oldest.slice(0, this.sessions.size - Math.floor(max * 0.9))) this.sessions.delete(id);
   }
 
   /** Counts a usage limit on `name` (the cooldown itself is recorded through {@link record}). */

@@ -58,30 +58,33 @@ export interface UpstreamHeaderOptions {
   bodyRewritten: boolean;
 }
 
-/** The headers to send upstream. Pure. */
+/** Header names and values, lower-case names (cheaper to build than a `Headers`; fetch takes it as is). */
+export type HeaderRecord = Record<string, string>;
+
+/** The headers to send upstream. Pure. (`forEach`, not `for…of`: Deno's header iterator is ~15× slower.) */
 export function upstreamRequestHeaders(
   incoming: Headers,
   identity: UpstreamIdentity,
   options: UpstreamHeaderOptions,
-): Headers {
-  const out = new Headers();
-  for (const [name, value] of incoming) {
-    if (REQUEST_DROPPED.has(name)) continue;
-    if (options.dropTurnState && name === "x-codex-turn-state") continue;
-    if (options.bodyRewritten && name === "content-encoding") continue;
-    out.set(name, value);
-  }
-  out.set("authorization", `Bearer ${identity.accessToken}`);
-  if (identity.accountId !== null) out.set("chatgpt-account-id", identity.accountId);
+): HeaderRecord {
+  const out: HeaderRecord = {};
+  incoming.forEach((value, name) => {
+    if (REQUEST_DROPPED.has(name)) return;
+    if (options.dropTurnState && name === "x-codex-turn-state") return;
+    if (options.bodyRewritten && name === "content-encoding") return;
+    out[name] = value;
+  });
+  out["authorization"] = `Bearer ${identity.accessToken}`;
+  if (identity.accountId !== null) out["chatgpt-account-id"] = identity.accountId;
   return out;
 }
 
 /** The headers to send back to the client. Pure. */
-export function clientResponseHeaders(upstream: Headers): Headers {
-  const out = new Headers();
-  for (const [name, value] of upstream) {
-    if (!RESPONSE_DROPPED.has(name)) out.set(name, value);
-  }
+export function clientResponseHeaders(upstream: Headers): HeaderRecord {
+  const out: HeaderRecord = {};
+  upstream.forEach((value, name) => {
+    if (!RESPONSE_DROPPED.has(name)) out[name] = value;
+  });
   return out;
 }
 

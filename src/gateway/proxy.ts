@@ -25,7 +25,7 @@ import type { IdleWatch } from "./idle_watch.ts";
 import { exhaustedResetAt, sameWindows, usageFromHeaders } from "./rate_limit_headers.ts";
 import type { RequestLogEntry } from "./request_log.ts";
 import { rewriteForAccountMove, type RewrittenBody } from "./request_body.ts";
-import { relayStream, sniffFirstEvents } from "./sse_relay.ts";
+import { chunkReader, relayStream, sniffFirstEvents } from "./sse_relay.ts";
 import { sendUpstream } from "./upstream_client.ts";
 import { classifyErrorAnswer, type UsageLimitInfo } from "./upstream_verdict.ts";
 
@@ -229,7 +229,7 @@ export async function proxyRequest(ctx: GatewayContext, req: ProxyRequest): Prom
       });
     }
 
-    const reader = response.body.getReader();
+    const reader = chunkReader(response.body);
     let sniff;
     try {
       sniff = await sniffFirstEvents(reader, ctx.now, sent.ticket.touch);
@@ -245,7 +245,7 @@ export async function proxyRequest(ctx: GatewayContext, req: ProxyRequest): Prom
       return upstreamUnreachableAnswer(message);
     }
     if (sniff.kind === "limit") {
-      await reader.cancel().catch(() => {});
+      await reader.cancel();
       sent.release();
       limitHit(ctx, name, sniff.info, exhaustedResetAt(usage), usage);
       state.lastLimit = sniff.info;

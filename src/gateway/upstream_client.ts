@@ -12,7 +12,7 @@ import type { IdleTicket, IdleWatch } from "./idle_watch.ts";
 export interface UpstreamCall {
   url: string;
   method: string;
-  headers: Headers;
+  headers: Record<string, string>;
   body: Uint8Array<ArrayBuffer> | null;
 }
 
