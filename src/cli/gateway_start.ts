@@ -92,12 +92,26 @@ function openLog(path: string | undefined): { write(line: string): void; close()
   return { write: (line) => void file.writeSync(encoder.encode(line + "\n")), close: () => file.close() };
 }
 
-async function startDetached(
+/** A gateway started in the background. */
+export interface DetachedGateway {
+  url: string;
+  pid: number;
+  logFile: string;
+}
+
+/**
+ * Starts `cao gateway start` as a background process with the given flags (and the saved settings for the
+ * rest) and waits until it answers with the key.
+ */
+export async function startDetachedGateway(
   ctx: CommandContext,
   options: GatewayStartOptions,
-  settings: GatewaySettings,
-  key: string,
-) {
+): Promise<DetachedGateway> {
+  const settings = resolveSettings(
+    settingsFromFlags(options),
+    savedSettings(await loadGatewayFile(ctx.home)),
+  );
+  const key = await ensureGatewayKey(ctx.home);
   const logFile = gatewayLogPath(ctx);
   const tokenUrl = refreshTokenUrl(ctx.deps.env);
   const self = selfCommand(
@@ -127,9 +141,7 @@ async function startDetached(
       file.running?.pid === child.pid &&
       (await probeGateway(ctx.deps.fetch, file.running.url, key)).kind === "up"
     ) {
-      ctx.out.line(`cao gateway running at ${file.running.url} (pid ${child.pid}); log: ${logFile}`);
-      ctx.out.line('Stop it with "cao gateway stop".');
-      return ExitCode.ok;
+      return { url: file.running.url, pid: child.pid, logFile };
     }
     if (exited) break;
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -167,7 +179,12 @@ export async function gatewayStart(ctx: CommandContext, options: GatewayStartOpt
       );
     }
   }
-  if (options.detach) return await startDetached(ctx, options, settings, key);
+  if (options.detach) {
+    const started = await startDetachedGateway(ctx, options);
+    ctx.out.line(`cao gateway running at ${started.url} (pid ${started.pid}); log: ${started.logFile}`);
+    ctx.out.line('Stop it with "cao gateway stop".');
+    return ExitCode.ok;
+  }
 
   const log = openLog(options.logFile);
   const write = (line: string) => log ? log.write(line) : ctx.deps.stderr(line + "\n");

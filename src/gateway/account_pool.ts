@@ -54,8 +54,8 @@ export interface PoolOptions {
   now: () => Date;
   /** Whether the account has a usable login (auth.json with tokens). */
   canLogIn: (name: string) => boolean;
-  /** Receives every status change for persistence. */
-  onChange?: (name: string, mutation: StatusMutation) => void;
+  /** Receives every status change for persistence (`urgent`: a cooldown or a dead login, write it soon). */
+  onChange?: (name: string, mutation: StatusMutation, urgent: boolean) => void;
   /** Forget conversations idle this long (default 12 h). */
   sessionTtlMs?: number;
   /** Keep at most this many conversations (default 5000). */
@@ -204,10 +204,10 @@ export class AccountPool {
   }
 
   /** Applies a status change now and hands it on for persistence. */
-  record(name: string, mutation: StatusMutation): void {
+  record(name: string, mutation: StatusMutation, urgent = false): void {
     this.#statuses[name] ??= emptyAccountStatus();
     mutation(this.#statuses[name]);
-    this.#options.onChange?.(name, mutation);
+    this.#options.onChange?.(name, mutation, urgent);
   }
 
   /** Accounts that served a conversation within `windowMs` (default 30 min), in registry order. */

@@ -123,7 +123,7 @@ export async function proxyRequest(ctx: GatewayContext, req: ProxyRequest): Prom
     const token = await ctx.credentials.tokenFor(name);
     if (token.kind !== "ok") {
       const reason = token.reason;
-      if (token.kind === "needs-relogin") ctx.pool.record(name, (s) => markNeedsRelogin(s, reason));
+      if (token.kind === "needs-relogin") ctx.pool.record(name, (s) => markNeedsRelogin(s, reason), true);
       else ctx.pool.record(name, (s) => recordFailure(s, ctx.now(), `token refresh failed: ${reason}`));
       state.tried.add(name);
       continue;
@@ -196,7 +196,9 @@ export async function proxyRequest(ctx: GatewayContext, req: ProxyRequest): Prom
           const renewed = await ctx.credentials.recoverUnauthorized(name, token.accessToken);
           if (renewed.kind === "ok") continue;
           const reason = renewed.reason;
-          if (renewed.kind === "needs-relogin") ctx.pool.record(name, (s) => markNeedsRelogin(s, reason));
+          if (renewed.kind === "needs-relogin") {
+            ctx.pool.record(name, (s) => markNeedsRelogin(s, reason), true);
+          }
         } else {
           ctx.pool.record(name, (s) => recordFailure(s, ctx.now(), "the upstream refused the login (401)"));
         }
@@ -298,5 +300,5 @@ function limitHit(
       usage,
       message: `usage limit (${info.code})${info.message ? `: ${info.message}` : ""}`,
     });
-  });
+  }, true);
 }

@@ -82,7 +82,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     policy: { switchAtPercent: settings.switchAt },
     now: home.now,
     canLogIn: (name) => credentials.canLogIn(name),
-    onChange: (name, mutation) => sync?.enqueue(name, mutation),
+    onChange: (name, mutation, urgent) => sync?.enqueue(name, mutation, urgent),
   });
   let published = "";
   let shared = "";

@@ -56,10 +56,17 @@ export class StatusSync {
     if (every > 0) this.#reloadTimer = setInterval(() => void this.reload(), every);
   }
 
-  /** Queues a change for the next write. */
-  enqueue(name: string, mutation: StatusMutation): void {
+  /** Queues a change for the next write; an urgent one (a cooldown, a dead login) is written right away. */
+  enqueue(name: string, mutation: StatusMutation, urgent = false): void {
     this.#pending.push({ name, mutation });
-    if (this.#flushTimer === undefined && !this.#closed) {
+    if (this.#closed) return;
+    if (urgent) {
+      clearTimeout(this.#flushTimer);
+      this.#flushTimer = undefined;
+      void this.flush();
+      return;
+    }
+    if (this.#flushTimer === undefined) {
       this.#flushTimer = setTimeout(() => {
         this.#flushTimer = undefined;
         void this.flush();

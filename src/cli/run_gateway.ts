@@ -1,0 +1,99 @@
+/**
+ * @module
+ * `cao run --gateway [--gateway-url <url>] [-- <codex args>]`: run Codex once, through the gateway, with the
+ * terminal handed over. The gateway does the account switching, so Codex is never relaunched. It runs with
+ * the user's own CODEX_HOME (config, history, sessions: `-- exec resume --last` continues the last
+ * conversation), routed with `-c openai_base_url=<gateway>/k/<key>`, and its own token refreshes go to the
+ * gateway, so it never spends a refresh token the pool owns. A local gateway is started (detached) when none
+ * answers; `--gateway-url` names one and never starts anything.
+ */
+
+import { join } from "node:path";
+import { ensureGatewayRunning, gatewayCodexArgs, gatewayCodexEnv } from "../gateway/client_launch.ts";
+import { CodexNotFoundError } from "../shared/errors.ts";
+import type { CommandContext } from "./context.ts";
+import { startDetachedGateway } from "./gateway_start.ts";
+
+/** Options of `cao run --gateway`. */
+export interface RunGatewayOptions {
+  /** `--gateway-url`. */
+  url?: string;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const SIGNAL_NUMBERS: Partial<Record<Deno.Signal, number>> = {
+  SIGHUP: 1,
+  SIGINT: 2,
+  SIGTERM: 15,
+  SIGKILL: 9,
+};
+
+/** Runs codex through the gateway; returns codex's exit code (128+N when a signal ended it). */
+export async function runCodexThroughGateway(
+  ctx: CommandContext,
+  codexArgs: string[],
+  options: RunGatewayOptions,
+): Promise<number> {
+  const target = await ensureGatewayRunning({
+    home: ctx.home,
+    fetch: ctx.deps.fetch,
+    url: options.url,
+    key: ctx.deps.env("CAO_GATEWAY_KEY"),
+    startDetached: async () => {
+      const started = await startDetachedGateway(ctx, {});
+      ctx.out.error(`cao: started a gateway at ${started.url} (pid ${started.pid}); log: ${started.logFile}`);
+    },
+  });
+  const exec = codexArgs.includes("exec") || codexArgs.includes("e");
+  if (!exec && !(await exists(join(ctx.userCodexHome, "auth.json")))) {
+    ctx.out.error(
+      `cao: ${ctx.userCodexHome} holds no Codex login; "codex exec" works through the gateway without one, but ` +
+        "the interactive Codex asks you to sign in first (any ChatGPT login will do: the gateway replaces it on " +
+        "every request, and renews it when it is one of your cao accounts)",
+    );
+  }
+  let child;
+  try {
+    child = ctx.deps.spawn(ctx.codex, {
+      args: [...gatewayCodexArgs(target.url, target.key), ...codexArgs],
+      env: { CODEX_HOME: ctx.userCodexHome, ...gatewayCodexEnv(target.url, target.key) },
+      stdin: "inherit",
+      stdout: "inherit",
+      stderr: "inherit",
+    });
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.PermissionDenied) {
+      throw new CodexNotFoundError(ctx.codex, error);
+    }
+    throw error;
+  }
+  // Keep cao alive while codex runs; a Ctrl-C from the terminal already reached codex (same process group).
+  const terminal = ctx.deps.isTerminal().stdin;
+  const listeners: [Deno.Signal, () => void][] = [];
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as Deno.Signal[]) {
+    const forward = () => {
+      if (signal === "SIGINT" && terminal) return;
+      try {
+        child.kill(signal);
+      } catch { /* already gone */ }
+    };
+    try {
+      Deno.addSignalListener(signal, forward);
+      listeners.push([signal, forward]);
+    } catch { /* not supported here */ }
+  }
+  try {
+    const status = await child.status;
+    return status.signal !== null ? 128 + (SIGNAL_NUMBERS[status.signal] ?? 0) : status.code;
+  } finally {
+    for (const [signal, listener] of listeners) Deno.removeSignalListener(signal, listener);
+  }
+}
