@@ -128,3 +128,16 @@ Deno.test("cao gateway start --detach, status and stop manage a background gatew
   assert.match(log, /listening on/);
   assert.match(log, /stopped/);
 });
+
+Deno.test("cao gateway start refuses a non-loopback bind without --allow-remote, and bad flags", async () => {
+  await using home = await makeTempHome();
+  const remote = await runCaoInProcess(home, ["gateway", "start", "--bind", "0.0.0.0"]);
+  assert.equal(remote.code, 2);
+  assert.match(remote.stderr, /--allow-remote/);
+  const port = await runCaoInProcess(home, ["gateway", "start", "--port", "http"]);
+  assert.equal(port.code, 2);
+  assert.match(port.stderr, /--port "http"/);
+  const stop = await runCaoInProcess(home, ["gateway", "stop"]);
+  assert.equal(stop.code, 0);
+  assert.match(stop.stdout, /No cao gateway is running/);
+});

@@ -5,7 +5,7 @@
 
 import assert from "node:assert/strict";
 import { zstdCompressSync } from "node:zlib";
-import { loadStatusFile } from "../../src/accounts/status_store.ts";
+import { loadStatusFile, updateStatusFile } from "../../src/accounts/status_store.ts";
 import { sseText, startHarness, writeAccount } from "./gateway_harness.ts";
 import { startGateway } from "../../src/gateway/start_gateway.ts";
 import { DEFAULT_GATEWAY_SETTINGS } from "../../src/gateway/settings.ts";
@@ -167,4 +167,62 @@ Deno.test("the gateway sees accounts added while it runs", async () => {
     await new Promise((r) => setTimeout(r, 20));
   }
   assert.equal(sseText(await (await h.respond()).text()), "hello from acct_z");
+});
+
+Deno.test("a 400 invalid_encrypted_content is answered by stripping account-bound items and one more try", async () => {
+  await using h = await startHarness({
+    mock: {
+      responses: {
+        acct_a: [{
+          kind: "status",
+          status: 400,
+          body: { error: { code: "invalid_encrypted_content", type: "invalid_request_error" } },
+        }, "ok"],
+      },
+    },
+  });
+  const body = { model: "m", input: [{ type: "reasoning", summary: [], encrypted_content: "enc_other" }] };
+  const res = await h.respond({ session: "resumed", body });
+  assert.equal(sseText(await res.text()), "hello from acct_a");
+  const [refused, retried] = h.mock.responsesRequests();
+  assert.equal(refused.text.includes("enc_other"), true);
+  assert.equal(retried.text.includes("enc_other"), false);
+});
+
+Deno.test("changes made by other cao processes are kept and seen: a cooldown cleared by hand", async () => {
+  await using h = await startHarness({
+    reloadIntervalMs: 20,
+    mock: { responses: { acct_a: [{ kind: "usage_limit" }, "ok"] } },
+  });
+  assert.equal(sseText(await (await h.respond({ session: "s1" })).text()), "hello from acct_b");
+  await h.gateway.sync.flush();
+  await updateStatusFile(h.home, (file) => {
+    file.accounts.a.cooldownUntil = null;
+    file.accounts.a.lastError = "cleared by hand";
+  });
+  for (let i = 0; i < 100 && h.gateway.pool.statuses.a.cooldownUntil !== null; i++) {
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  assert.equal(sseText(await (await h.respond({ session: "s2" })).text()), "hello from acct_a");
+  await h.gateway.sync.flush();
+  const a = (await loadStatusFile(h.home)).accounts.a;
+  assert.equal(a.lastError, "cleared by hand");
+  assert.ok(a.attempts >= 2 && a.successes >= 1, JSON.stringify(a));
+});
+
+Deno.test("GET /status reports accounts, cooldowns, conversations and switches", async () => {
+  await using h = await startHarness({ mock: { responses: { acct_a: { kind: "usage_limit" } } } });
+  await (await h.respond({ session: "s1" })).text();
+  const status = await (await fetch(`${h.base}/status`)).json();
+  assert.equal(status.service, "cao-gateway");
+  assert.equal(status.requests, 1);
+  assert.equal(status.switches, 1);
+  assert.equal(status.conversations, 1);
+  const [a, b] = status.accounts;
+  assert.equal(a.name, "a");
+  assert.equal(a.state, "cooling");
+  assert.equal(a.limitHits, 1);
+  assert.equal(b.state, "available");
+  assert.equal(b.conversations, 1);
+  assert.equal(JSON.stringify(status).includes("eyJ"), false);
 });
