@@ -101,6 +101,28 @@ export function selectNextAccount(
   return { kind: "none", earliestReset: earliest, reasons };
 }
 
+/**
+ * Why no account can take new work, over every candidate (including those a caller already tried and
+ * excluded, e.g. the gateway after a usage limit): each one's availability and the earliest cooldown end.
+ * Pure.
+ */
+export function poolUnavailability(
+  candidates: SelectionCandidate[],
+  policy: SelectionPolicy,
+  now: Date,
+): Extract<Selection, { kind: "none" }> {
+  const reasons: Record<string, Availability> = {};
+  let earliest: { name: string; at: Date } | null = null;
+  for (const candidate of preferenceOrder(candidates)) {
+    const availability = accountAvailability(candidate, policy, now);
+    reasons[candidate.name] = availability;
+    if (availability.kind === "cooling" && (earliest === null || availability.until < earliest.at)) {
+      earliest = { name: candidate.name, at: availability.until };
+    }
+  }
+  return { kind: "none", earliestReset: earliest, reasons };
+}
+
 /** Builds candidates from the registry, statuses and a login check. Pure. */
 export function selectionCandidates(
   registry: Registry,

@@ -12,6 +12,7 @@ import type { Registry } from "../accounts/registry.ts";
 import {
   accountAvailability,
   type Availability,
+  poolUnavailability,
   type SelectionCandidate,
   selectionCandidates,
   type SelectionPolicy,
@@ -131,21 +132,8 @@ export class AccountPool {
       }
     }
     const selection = selectNextAccount(candidates, { now, policy: this.#options.policy, exclude });
-    if (selection.kind === "none") {
-      // Accounts tried by this request were excluded above; the answer covers every account.
-      const reasons: Record<string, Availability> = {};
-      let earliestReset: { name: string; at: Date } | null = null;
-      for (const c of candidates) {
-        const availability = accountAvailability(c, this.#options.policy, now);
-        reasons[c.name] = availability;
-        if (
-          availability.kind === "cooling" && (earliestReset === null || availability.until < earliestReset.at)
-        ) {
-          earliestReset = { name: c.name, at: availability.until };
-        }
-      }
-      return { kind: "none", earliestReset, reasons };
-    }
+    // Accounts this request already tried were excluded above; the answer covers every account.
+    if (selection.kind === "none") return poolUnavailability(candidates, this.#options.policy, now);
     const previous = session?.account ?? null;
     return {
       kind: "account",

@@ -100,3 +100,22 @@ Deno.test("AccountPool.record() applies at once and hands the change on", () => 
   assert.equal(p.statuses.a.attempts, 2);
   assert.deepEqual(changes, ["a"]);
 });
+
+Deno.test("poolUnavailability() covers excluded accounts and finds the earliest reset", async () => {
+  const { poolUnavailability, selectionCandidates } = await import("../../src/accounts/selection.ts");
+  const cooling = (ms: number) => ({
+    ...emptyAccountStatus(),
+    cooldownUntil: new Date(NOW.getTime() + ms).toISOString(),
+  });
+  const candidates = selectionCandidates(registry(["a", "b", "c"]), {
+    a: cooling(7200_000),
+    b: cooling(3600_000),
+  }, (n) => n !== "c");
+  const none = poolUnavailability(candidates, { switchAtPercent: null }, NOW);
+  assert.deepEqual(none.earliestReset, { name: "b", at: new Date(NOW.getTime() + 3600_000) });
+  assert.deepEqual(Object.fromEntries(Object.entries(none.reasons).map(([n, r]) => [n, r.kind])), {
+    a: "cooling",
+    b: "cooling",
+    c: "needs-login",
+  });
+});
