@@ -10,7 +10,8 @@
 
 import { GATEWAY_KEY_HEADER } from "./forward_headers.ts";
 import { forbiddenAnswer, jsonAnswer, upgradeRequiredAnswer } from "./gateway_answers.ts";
-import { type GatewayContext, proxyRequest } from "./proxy.ts";
+import { proxyRequest } from "./proxy.ts";
+import type { GatewayContext } from "./proxy_context.ts";
 import { answerTokenRequest, type TokenRouteDeps } from "./token_route.ts";
 
 /** Everything the handler routes to. */

@@ -13,46 +13,17 @@ import {
   markNeedsRelogin,
   recordAttempt,
   recordFailure,
-  recordQuotaHit,
   recordSuccess,
   recordUsage,
 } from "../accounts/status_events.ts";
-import type { AccountPool } from "./account_pool.ts";
-import type { Credentials } from "./credentials.ts";
 import { clientResponseHeaders, upstreamRequestHeaders, upstreamUrl } from "./forward_headers.ts";
 import { allLimitedAnswer, noAccountAnswer, upstreamUnreachableAnswer } from "./gateway_answers.ts";
-import type { IdleWatch } from "./idle_watch.ts";
 import { exhaustedResetAt, sameWindows, usageFromHeaders } from "./rate_limit_headers.ts";
-import type { RequestLogEntry } from "./request_log.ts";
 import { rewriteForAccountMove, type RewrittenBody } from "./request_body.ts";
 import { chunkReader, relayStream, sniffFirstEvents } from "./sse_relay.ts";
+import { commit, type GatewayContext, isEventStream, limitHit, type ProxyRequest } from "./proxy_context.ts";
 import { sendUpstream } from "./upstream_client.ts";
 import { classifyErrorAnswer, type UsageLimitInfo } from "./upstream_verdict.ts";
-
-/** What every proxied request shares. */
-export interface GatewayContext {
-  pool: AccountPool;
-  credentials: Credentials;
-  idle: IdleWatch;
-  upstream: string;
-  retries: number;
-  backoffBaseMs?: number;
-  fetch: typeof fetch;
-  now: () => Date;
-  /** Upstream exchanges in flight (aborted on shutdown). */
-  active: Set<AbortController>;
-  log(entry: RequestLogEntry): void;
-}
-
-/** The request, already past routing and the key check. */
-export interface ProxyRequest {
-  request: Request;
-  /** Path without the key prefix. */
-  path: string;
-  search: string;
-  /** Aborts when the client goes away (absent in tests that do not need it). */
-  clientSignal?: AbortSignal;
-}
 
 interface Attempt {
   tried: Set<string>;
@@ -62,10 +33,6 @@ interface Attempt {
   firstAccount: string | null;
   retries: number;
   rewritten?: RewrittenBody | null;
-}
-
-function isEventStream(response: Response): boolean {
-  return (response.headers.get("content-type") ?? "").toLowerCase().startsWith("text/event-stream");
 }
 
 /** Proxies one request and returns the answer for the client. */
@@ -271,34 +238,4 @@ export async function proxyRequest(ctx: GatewayContext, req: ProxyRequest): Prom
   }
   log(502, null, "too many attempts");
   return upstreamUnreachableAnswer("too many attempts");
-}
-
-function commit(
-  ctx: GatewayContext,
-  sessionId: string | null,
-  name: string,
-  response: Response,
-  switched: boolean,
-): void {
-  ctx.pool.bindSession(sessionId, name, response.headers.has("x-codex-turn-state"));
-  if (switched) ctx.pool.switches++;
-}
-
-function limitHit(
-  ctx: GatewayContext,
-  name: string,
-  info: UsageLimitInfo,
-  headerReset: number | null,
-  usage: ReturnType<typeof usageFromHeaders>,
-): void {
-  const resetsAt = info.resetsAt ?? headerReset;
-  const now = ctx.now();
-  ctx.pool.countLimitHit(name);
-  ctx.pool.record(name, (s) => {
-    recordQuotaHit(s, now, {
-      resetsAt: resetsAt !== null ? new Date(resetsAt * 1000) : null,
-      usage,
-      message: `usage limit (${info.code})${info.message ? `: ${info.message}` : ""}`,
-    });
-  }, true);
 }

@@ -11,7 +11,7 @@ import { AccountPool } from "./account_pool.ts";
 import { Credentials } from "./credentials.ts";
 import { createGatewayHandler } from "./handler.ts";
 import { IdleWatch } from "./idle_watch.ts";
-import type { GatewayContext } from "./proxy.ts";
+import type { GatewayContext } from "./proxy_context.ts";
 import { formatLogLine } from "./request_log.ts";
 import { serveHandler, type ServerHandle } from "./server.ts";
 import { type GatewaySettings, isLoopbackBind, settingsProblem, updateGatewayFile } from "./settings.ts";

@@ -1,0 +1,76 @@
+/**
+ * @module
+ * What a proxied request works with (the shared {@link GatewayContext}) and the records it leaves: an answer
+ * committed to the client binds the conversation to its account; a usage limit counts a hit and puts the
+ * account in cooldown until its reset (written to disk at once, off the request path).
+ */
+
+import { recordQuotaHit } from "../accounts/status_events.ts";
+import type { AccountPool } from "./account_pool.ts";
+import type { Credentials } from "./credentials.ts";
+import type { IdleWatch } from "./idle_watch.ts";
+import type { usageFromHeaders } from "./rate_limit_headers.ts";
+import type { RequestLogEntry } from "./request_log.ts";
+import type { UsageLimitInfo } from "./upstream_verdict.ts";
+
+/** What every proxied request shares. */
+export interface GatewayContext {
+  pool: AccountPool;
+  credentials: Credentials;
+  idle: IdleWatch;
+  upstream: string;
+  retries: number;
+  backoffBaseMs?: number;
+  fetch: typeof fetch;
+  now: () => Date;
+  /** Upstream exchanges in flight (aborted on shutdown). */
+  active: Set<AbortController>;
+  log(entry: RequestLogEntry): void;
+}
+
+/** The request, already past routing and the key check. */
+export interface ProxyRequest {
+  request: Request;
+  /** Path without the key prefix. */
+  path: string;
+  search: string;
+  /** Aborts when the client goes away (absent in tests that do not need it). */
+  clientSignal?: AbortSignal;
+}
+
+/** Whether an answer is an SSE stream. Pure. */
+export function isEventStream(response: Response): boolean {
+  return (response.headers.get("content-type") ?? "").toLowerCase().startsWith("text/event-stream");
+}
+
+/** The answer of `name` goes to the client: bind the conversation, count a switch. */
+export function commit(
+  ctx: GatewayContext,
+  sessionId: string | null,
+  name: string,
+  response: Response,
+  switched: boolean,
+): void {
+  ctx.pool.bindSession(sessionId, name, response.headers.has("x-codex-turn-state"));
+  if (switched) ctx.pool.switches++;
+}
+
+/** `name` hit its usage limit: count it and record the cooldown until the reset. */
+export function limitHit(
+  ctx: GatewayContext,
+  name: string,
+  info: UsageLimitInfo,
+  headerReset: number | null,
+  usage: ReturnType<typeof usageFromHeaders>,
+): void {
+  const resetsAt = info.resetsAt ?? headerReset;
+  const now = ctx.now();
+  ctx.pool.countLimitHit(name);
+  ctx.pool.record(name, (s) => {
+    recordQuotaHit(s, now, {
+      resetsAt: resetsAt !== null ? new Date(resetsAt * 1000) : null,
+      usage,
+      message: `usage limit (${info.code})${info.message ? `: ${info.message}` : ""}`,
+    });
+  }, true);
+}
