@@ -28,12 +28,44 @@ export interface CliDeps {
   fetch: typeof fetch;
   /** Interactive prompts (used only on a terminal). */
   prompts: Prompts;
+  /** Listens for a signal sent to cao (SIGINT, SIGTERM, SIGHUP); returns the function that stops listening. */
+  onSignal(signal: Deno.Signal, handler: () => void): () => void;
+  /** Resolves after `ms`, or as soon as `abort` fires. */
+  sleep(ms: number, abort?: AbortSignal): Promise<void>;
 }
 
 function writeAll(target: { writeSync(p: Uint8Array): number }, text: string): void {
   const bytes = new TextEncoder().encode(text);
   let offset = 0;
   while (offset < bytes.length) offset += target.writeSync(bytes.subarray(offset));
+}
+
+/** Adds a process signal listener; a signal the platform cannot listen for is ignored. */
+export function listenForSignal(signal: Deno.Signal, handler: () => void): () => void {
+  try {
+    Deno.addSignalListener(signal, handler);
+  } catch {
+    return () => {};
+  }
+  return () => {
+    try {
+      Deno.removeSignalListener(signal, handler);
+    } catch { /* already removed */ }
+  };
+}
+
+/** A timer that resolves after `ms` or when `abort` fires, leaving nothing behind. */
+export function sleepFor(ms: number, abort?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (ms <= 0 || abort?.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      abort?.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    abort?.addEventListener("abort", done);
+  });
 }
 
 /** The user's home: HOME, or USERPROFILE on Windows. */
@@ -61,5 +93,7 @@ export function realDeps(): CliDeps {
     spawn: spawnProcess,
     fetch: globalThis.fetch.bind(globalThis),
     prompts: terminalPrompts,
+    onSignal: listenForSignal,
+    sleep: sleepFor,
   };
 }

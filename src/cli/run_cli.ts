@@ -23,6 +23,7 @@ import { registerRemove } from "./remove.ts";
 import { registerRename } from "./rename.ts";
 import { registerReserve } from "./reserve.ts";
 import { registerReport } from "./report.ts";
+import { registerRun } from "./run.ts";
 import { registerStatus } from "./status.ts";
 import { registerSwitch } from "./switch.ts";
 import { registerUse } from "./use.ts";
@@ -46,6 +47,7 @@ const COMMANDS: Register[] = [
   registerRename,
   registerRemove,
   registerImport,
+  registerRun,
   registerGateway,
   registerReserve,
   registerStatus,

@@ -8,6 +8,7 @@
 import { fileURLToPath } from "node:url";
 import type { CliDeps } from "../../src/cli/deps.ts";
 import { runCli } from "../../src/cli/run_cli.ts";
+import { sleepFor } from "../../src/cli/deps.ts";
 import { spawnProcess } from "../../src/codex/spawn.ts";
 import type { Prompts } from "../../src/deps/prompts.ts";
 
@@ -135,6 +136,8 @@ export async function runCaoInProcess(
       select: options.prompts?.select ?? (() => Promise.reject(new Error("unexpected prompt"))),
       confirm: options.prompts?.confirm ?? (() => Promise.reject(new Error("unexpected prompt"))),
     },
+    onSignal: () => () => {},
+    sleep: sleepFor,
   };
   const code = await runCli(args, deps);
   return { code, stdout, stderr };

@@ -1,0 +1,325 @@
+/**
+ * @module
+ * `cao run [options] [-- <codex args>]`: run Codex on the default account with the terminal handed over,
+ * and when that account hits its usage limit, record the cooldown and continue the same conversation on
+ * the next available account (`codex resume <id>` / `codex exec resume <id>` after copying the session
+ * there). Any other failure is passed through untouched, never retried elsewhere. `--wait` sleeps until
+ * the first reset when every account is cooling down. The decisions are pure (`fallback_plan.ts`,
+ * `run_outcome.ts`, `codex_args.ts`); this file does the I/O and the talking.
+ */
+
+import type { Command } from "../deps/commander.ts";
+import { validateAccountName } from "../accounts/account_name.ts";
+import { planNextStep } from "../accounts/fallback_plan.ts";
+import { findAccount, type Registry } from "../accounts/registry.ts";
+import { accountAvailability } from "../accounts/selection.ts";
+import { DEFAULT_COOLDOWN_MS, recordAttempt } from "../accounts/status_events.ts";
+import {
+  type CodexInvocation,
+  parseCodexArgs,
+  referencedSessionId,
+  resumeArgs,
+} from "../codex/codex_args.ts";
+import { refreshAccountHome } from "../codex/provision.ts";
+import { usageLimitResetsAt } from "../codex/rollout.ts";
+import type { ObservedTurnEnd } from "../codex/rollout_watch.ts";
+import { signalExitCode } from "../codex/run_outcome.ts";
+import { superviseCodexRun, type SupervisedRun } from "../codex/run_supervisor.ts";
+import { queueSessionMessage, transferSession } from "../codex/session_transfer.ts";
+import { AccountNotFoundError, CaoError, ExitCode, UsageError } from "../shared/errors.ts";
+import type { CommandContext } from "./context.ts";
+import type { Runner } from "./run_cli.ts";
+import { runCodexThroughGateway } from "./run_gateway.ts";
+import {
+  bringSession,
+  canMoveOn,
+  loadCandidates,
+  recordOn,
+  recordOutcome,
+  SELECTION_POLICY,
+} from "./run_accounts.ts";
+import {
+  describeLimit,
+  formatWhen,
+  type LimitHit,
+  startLine,
+  stopMessage,
+  switchLine,
+} from "./run_messages.ts";
+import { Interrupts, waitForReset } from "./run_signals.ts";
+import { restoreTerminal, saveTerminalSettings } from "./terminal_state.ts";
+
+/** The prompt that continues a conversation on the next account. */
+export const DEFAULT_RESUME_PROMPT =
+  "Please continue where you left off: your previous turn was cut short by a usage limit.";
+
+/** Default number of passes round the account list. */
+export const DEFAULT_MAX_PASSES = 2;
+
+/** Options of `cao run` as commander hands them over. */
+export interface RunCommandOptions {
+  account?: string;
+  fallback: boolean;
+  wait: boolean;
+  maxPasses?: string;
+  retryDelay?: string;
+  defaultCooldown?: string;
+  resumePrompt?: string;
+}
+
+/** Validated settings of one `cao run`. */
+interface RunSettings {
+  pinned: string | null;
+  pinnedBy: "--account" | "--no-fallback" | null;
+  wait: boolean;
+  maxPasses: number;
+  retryDelayMs: number;
+  defaultCooldownMs: number;
+  resumePrompt: string;
+}
+
+function numberOption(
+  name: string,
+  raw: string | undefined,
+  fallback: number,
+  min: number,
+  integer = false,
+): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (raw.trim() === "" || !Number.isFinite(value) || value < min || (integer && !Number.isInteger(value))) {
+    throw new UsageError(
+      `Cannot use ${name} "${raw}": expected ${integer ? "a whole number" : "a number"} of at least ${min}`,
+    );
+  }
+  return value;
+}
+
+function settingsFrom(registry: Registry, options: RunCommandOptions): RunSettings {
+  let pinned: string | null = null;
+  let pinnedBy: RunSettings["pinnedBy"] = null;
+  if (options.account !== undefined) {
+    pinned = validateAccountName(options.account);
+    if (!findAccount(registry, pinned)) throw new AccountNotFoundError(pinned);
+    pinnedBy = "--account";
+  } else if (!options.fallback) {
+    pinned = registry.defaultAccount;
+    pinnedBy = "--no-fallback";
+  }
+  const cooldownMinutes = numberOption(
+    "--default-cooldown",
+    options.defaultCooldown,
+    DEFAULT_COOLDOWN_MS / 60000,
+    0,
+  );
+  return {
+    pinned,
+    pinnedBy,
+    wait: options.wait,
+    maxPasses: numberOption("--max-passes", options.maxPasses, DEFAULT_MAX_PASSES, 1, true),
+    retryDelayMs: numberOption("--retry-delay", options.retryDelay, 0, 0) * 1000,
+    defaultCooldownMs: Math.max(1000, cooldownMinutes * 60000),
+    resumePrompt: options.resumePrompt ?? DEFAULT_RESUME_PROMPT,
+  };
+}
+
+/** Runs codex for one account; the rest of the loop decides what follows. */
+async function runOnAccount(
+  ctx: CommandContext,
+  account: string,
+  args: string[],
+  invocation: CodexInvocation,
+  interrupts: Interrupts,
+  onLiveUsageLimit: (limit: ObservedTurnEnd) => boolean | Promise<boolean>,
+): Promise<SupervisedRun> {
+  const { deps } = ctx;
+  const codexHome = ctx.home.paths.accountDir(account);
+  const interactive = invocation.kind === "interactive" && deps.isTerminal().stdin;
+  const terminal = interactive ? await saveTerminalSettings(deps.spawn) : null;
+  const result = await superviseCodexRun({
+    spawn: deps.spawn,
+    codex: ctx.codex,
+    args,
+    codexHome,
+    kind: invocation.kind,
+    onSignal: interrupts.subscribe,
+    onLiveUsageLimit,
+    onStarted: () => recordOn(ctx, account, (status) => recordAttempt(status, deps.now())),
+    now: deps.now,
+  });
+  if (terminal !== null && (result.stoppedForLimit || result.exit.signal !== null)) {
+    await restoreTerminal(deps.spawn, terminal, deps.stdout);
+  }
+  return result;
+}
+
+/** `cao run`. */
+export async function runCodexWithFallback(
+  ctx: CommandContext,
+  codexArgs: string[],
+  options: RunCommandOptions,
+): Promise<number> {
+  const { deps, out } = ctx;
+  const invocation = parseCodexArgs(codexArgs);
+  const first = await loadCandidates(ctx);
+  if (first.registry.accounts.length === 0) {
+    throw new CaoError("Cannot run codex: no accounts are registered", {
+      hint: 'add one with "cao add <name>"',
+    });
+  }
+  const settings = settingsFrom(first.registry, options);
+  using interrupts = new Interrupts(deps);
+
+  if (invocation.kind === "other") {
+    const account = settings.pinned ?? first.registry.defaultAccount ?? first.registry.accounts[0].name;
+    await refreshAccountHome(ctx.home, account, ctx.userCodexHome);
+    const result = await runOnAccount(ctx, account, codexArgs, invocation, interrupts, () => false);
+    return result.outcome.exitCode;
+  }
+
+  let pass = 1;
+  const tried = new Set<string>();
+  let session: { id: string; rolloutPath: string; codexHome: string } | null = null;
+  let lastHit: LimitHit | null = null;
+  let runs = 0;
+  let loaded: Awaited<ReturnType<typeof loadCandidates>> | null = first;
+
+  for (;;) {
+    if (interrupts.received !== null) return signalExitCode(interrupts.received);
+    const { registry, candidates } = loaded ?? await loadCandidates(ctx);
+    loaded = null;
+    const now = deps.now();
+    const step = planNextStep({
+      candidates,
+      policy: SELECTION_POLICY,
+      now,
+      pinned: settings.pinned,
+      wait: settings.wait,
+      maxPasses: settings.maxPasses,
+      pass,
+      tried,
+    });
+    if (step.kind === "stop") {
+      if (lastHit !== null) out.error(`cao: ${describeLimit(lastHit, now)}`);
+      const { message, hint } = stopMessage(step, now, runs > 0);
+      throw new CaoError(message, { hint });
+    }
+    if (step.pass !== pass) {
+      pass = step.pass;
+      tried.clear();
+    }
+    if (step.kind === "wait") {
+      if (lastHit !== null) out.error(`cao: ${describeLimit(lastHit, now)}`);
+      lastHit = null;
+      if (!(await waitForReset(ctx, step, interrupts))) {
+        return signalExitCode(interrupts.received ?? "SIGINT");
+      }
+      continue;
+    }
+
+    const account = step.account;
+    const accountDir = ctx.home.paths.accountDir(account);
+    if (session !== null && settings.retryDelayMs > 0) {
+      await deps.sleep(settings.retryDelayMs, interrupts.controller.signal);
+      if (interrupts.received !== null) return signalExitCode(interrupts.received);
+    }
+    if (lastHit !== null) out.error(switchLine(lastHit, account, true, now));
+    else if (session !== null) out.error(`cao: continuing the conversation on "${account}"`);
+    else if (runs === 0 && registry.defaultAccount !== null && account !== registry.defaultAccount) {
+      const fallbackFrom = candidates.find((c) => c.name === registry.defaultAccount);
+      const availability = fallbackFrom
+        ? accountAvailability(fallbackFrom, SELECTION_POLICY, now)
+        : undefined;
+      out.error(startLine(registry.defaultAccount, availability, account, now));
+    }
+    lastHit = null;
+    if (step.coolingUntil !== null) {
+      out.warn(
+        `"${account}" is cooling down until ${formatWhen(step.coolingUntil, now)}; running it anyway as ` +
+          `${settings.pinnedBy} asks`,
+      );
+    }
+
+    await refreshAccountHome(ctx.home, account, ctx.userCodexHome);
+    let args = codexArgs;
+    if (session !== null) {
+      await transferSession(session.codexHome, session.rolloutPath, accountDir);
+      const queued = invocation.kind === "interactive" &&
+        await queueSessionMessage(deps.spawn, ctx.codex, accountDir, session.id, settings.resumePrompt);
+      args = resumeArgs(invocation, session.id, queued ? null : settings.resumePrompt) ?? codexArgs;
+    } else if (runs === 0) {
+      const named = referencedSessionId(invocation);
+      if (named !== null) await bringSession(ctx, registry, named, accountDir);
+    }
+
+    runs += 1;
+    const fallbackAllowed = settings.pinned === null;
+    const result = await runOnAccount(ctx, account, args, invocation, interrupts, async (limit) => {
+      if (!fallbackAllowed) return false;
+      const fresh = await loadCandidates(ctx);
+      const until = usageLimitResetsAt(limit.end, deps.now()) ??
+        new Date(deps.now().getTime() + settings.defaultCooldownMs);
+      return canMoveOn(fresh.candidates, account, until, settings, tried, pass, deps.now());
+    });
+    const outcome = result.outcome;
+    const hit = await recordOutcome(ctx, account, outcome, settings);
+
+    switch (outcome.kind) {
+      case "success":
+      case "interrupted":
+        return outcome.exitCode;
+      case "failed":
+        out.error(
+          `cao: codex failed on "${account}" (${outcome.message}); only usage limits move the work to ` +
+            `another account`,
+        );
+        return outcome.exitCode;
+      case "usage-limit":
+        tried.add(account);
+        session = { id: outcome.sessionId, rolloutPath: outcome.rolloutPath, codexHome: accountDir };
+        lastHit = hit;
+        if (!fallbackAllowed && hit !== null) {
+          out.error(
+            `cao: ${
+              describeLimit(hit, deps.now())
+            }; not continuing on another account (${settings.pinnedBy})`,
+          );
+          return outcome.exitCode === 0 ? ExitCode.failure : outcome.exitCode;
+        }
+        break;
+    }
+  }
+}
+
+/** Registers `cao run`. */
+export function registerRun(program: Command, run: Runner): void {
+  program.command("run")
+    .description(
+      "run codex on the default account; on a usage limit, continue the conversation on the next account",
+    )
+    .argument("[codex-args...]", "arguments for codex, after --")
+    .option("--account <name>", "run this account only (no fallback)")
+    .option("--no-fallback", "run the default account only")
+    .option("--wait", "when every account is cooling down, wait for the first reset and continue", false)
+    .option("--max-passes <n>", `how many times to go round the account list (default ${DEFAULT_MAX_PASSES})`)
+    .option("--retry-delay <seconds>", "pause before continuing on the next account (default 0)")
+    .option("--default-cooldown <minutes>", "cooldown when the reset time is unknown (default 60)")
+    .option("--resume-prompt <text>", "the message that continues the conversation on the next account")
+    .option("--gateway", "run codex once through the gateway, which switches accounts per request", false)
+    .option("--gateway-url <url>", "the gateway to use (implies --gateway; never starts one)")
+    .action((codexArgs, options) =>
+      run((ctx) => {
+        if (!options.gateway && options.gatewayUrl === undefined) {
+          return runCodexWithFallback(ctx, codexArgs, options);
+        }
+        const conflict = options.account !== undefined ? "--account" : options.wait ? "--wait" : null;
+        if (conflict !== null) {
+          throw new UsageError(
+            `Cannot use ${conflict} with --gateway: the gateway picks the account for every request`,
+            'drop one of them (see "cao run --help")',
+          );
+        }
+        return runCodexThroughGateway(ctx, codexArgs, { url: options.gatewayUrl });
+      })
+    );
+}

@@ -1,0 +1,147 @@
+/**
+ * @module
+ * What `cao run` reads and records about accounts: the selection candidates (registry, logins, statuses,
+ * with cooldowns whose reset has passed cleared on the way), the attempt and outcome of each codex run,
+ * and bringing a session the user names to the account that will run it.
+ */
+
+import { planNextStep } from "../accounts/fallback_plan.ts";
+import { loadRegistry, type Registry } from "../accounts/registry.ts";
+import { type SelectionCandidate, selectionCandidates, type SelectionPolicy } from "../accounts/selection.ts";
+import {
+  clearCooldown,
+  recordFailure,
+  recordQuotaHit,
+  recordSuccess,
+  recordUsage,
+} from "../accounts/status_events.ts";
+import { type AccountStatus, statusOf, updateStatusFile } from "../accounts/status_store.ts";
+import { collectAccountSummaries } from "../codex/account_summary.ts";
+import { usageFromRateLimits } from "../codex/rollout.ts";
+import type { RunOutcome } from "../codex/run_outcome.ts";
+import { findSession, transferSession } from "../codex/session_transfer.ts";
+import type { CommandContext } from "./context.ts";
+import type { LimitHit } from "./run_messages.ts";
+
+/** `cao run` has no switch threshold: accounts are used until their limit. */
+export const SELECTION_POLICY: SelectionPolicy = { switchAtPercent: null };
+
+/** The run settings the account logic needs. */
+export interface FallbackSettings {
+  wait: boolean;
+  maxPasses: number;
+  defaultCooldownMs: number;
+}
+
+/** Reads the registry, logins and statuses (clearing cooldowns whose reset has passed). */
+export async function loadCandidates(
+  ctx: CommandContext,
+): Promise<{ registry: Registry; candidates: SelectionCandidate[] }> {
+  const registry = await loadRegistry(ctx.home);
+  const now = ctx.deps.now();
+  const statuses = await updateStatusFile(ctx.home, (file) => {
+    for (const status of Object.values(file.accounts)) {
+      if (status.cooldownUntil !== null && Date.parse(status.cooldownUntil) <= now.getTime()) {
+        clearCooldown(status);
+      }
+    }
+    return structuredClone(file.accounts);
+  });
+  const logins = new Map(
+    (await collectAccountSummaries(ctx.home, registry)).map((s) => [s.name, s.login.state === "logged-in"]),
+  );
+  return {
+    registry,
+    candidates: selectionCandidates(registry, statuses, (name) => logins.get(name) ?? false),
+  };
+}
+
+export async function recordOn(
+  ctx: CommandContext,
+  account: string,
+  edit: (status: AccountStatus) => void,
+): Promise<void> {
+  await updateStatusFile(ctx.home, (file) => edit(statusOf(file, account)));
+}
+
+/** Records how a run ended; returns the limit hit, if it was one. */
+export async function recordOutcome(
+  ctx: CommandContext,
+  account: string,
+  outcome: RunOutcome,
+  settings: FallbackSettings,
+): Promise<LimitHit | null> {
+  const now = ctx.deps.now();
+  const hit: { value: LimitHit | null } = { value: null };
+  await recordOn(ctx, account, (status) => {
+    const usage = outcome.rateLimits ? usageFromRateLimits(outcome.rateLimits, now) : null;
+    switch (outcome.kind) {
+      case "success":
+        recordSuccess(status, now);
+        if (usage) recordUsage(status, usage);
+        break;
+      case "usage-limit": {
+        const until = recordQuotaHit(status, now, {
+          resetsAt: outcome.resetsAt,
+          usage,
+          message: outcome.message,
+          defaultCooldownMs: settings.defaultCooldownMs,
+        });
+        hit.value = { account, until, reason: outcome.reason };
+        break;
+      }
+      case "failed":
+        recordFailure(status, now, outcome.message);
+        if (usage) recordUsage(status, usage);
+        break;
+      case "interrupted":
+        if (usage) recordUsage(status, usage);
+        break;
+    }
+  });
+  return hit.value;
+}
+
+/** With the account marked as cooling until its reset, would the plan go on somewhere (or wait)? */
+export function canMoveOn(
+  candidates: SelectionCandidate[],
+  account: string,
+  until: Date,
+  settings: FallbackSettings,
+  tried: ReadonlySet<string>,
+  pass: number,
+  now: Date,
+): boolean {
+  const simulated = candidates.map((c) =>
+    c.name === account ? { ...c, status: { ...c.status, cooldownUntil: until.toISOString() } } : c
+  );
+  const step = planNextStep({
+    candidates: simulated,
+    policy: SELECTION_POLICY,
+    now,
+    pinned: null,
+    wait: settings.wait,
+    maxPasses: settings.maxPasses,
+    pass,
+    tried: new Set([...tried, account]),
+  });
+  return (step.kind === "run" && step.account !== account) || step.kind === "wait";
+}
+
+/** Copies the freshest copy of a session the user names (`resume <id>`) into the account's home. */
+export async function bringSession(
+  ctx: CommandContext,
+  registry: Registry,
+  sessionId: string,
+  accountDir: string,
+): Promise<void> {
+  const homes = [
+    accountDir,
+    ...registry.accounts.map((a) => ctx.home.paths.accountDir(a.name)),
+    ctx.userCodexHome,
+  ];
+  const found = await findSession([...new Set(homes)], sessionId);
+  if (found !== null && found.codexHome !== accountDir) {
+    await transferSession(found.codexHome, found.path, accountDir);
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * @module
+ * The lines `cao run` prints on stderr: which account hit its limit and until when, where the work goes
+ * next, why it stops, how long it waits. Pure: times are formatted in local time from the given `now`.
+ */
+
+import type { PlanStep } from "../accounts/fallback_plan.ts";
+import type { Availability } from "../accounts/selection.ts";
+import type { UsageLimitReason } from "../codex/rollout.ts";
+import { formatDuration, formatRelative } from "../shared/format.ts";
+
+function pad(n: number): string {
+  return String(n).padStart(2, "0");
+}
+
+/** `2026-11-21 14:37 (in 12m)`, local time. Pure (given the TZ). */
+export function formatWhen(at: Date, now: Date): string {
+  const local = `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())} ` +
+    `${pad(at.getHours())}:${pad(at.getMinutes())}`;
+  return `${local} (${formatRelative(at, now)})`;
+}
+
+const LIMIT_WORDS: Record<UsageLimitReason, string> = {
+  usage_limit: "hit its usage limit",
+  usage_not_included: "has no Codex usage in its plan",
+  insufficient_quota: "ran out of quota",
+};
+
+/** A usage limit as cao records it. */
+export interface LimitHit {
+  account: string;
+  until: Date;
+  reason: UsageLimitReason;
+}
+
+/** `"a" hit its usage limit until 2026-11-21 14:37 (in 12m)`. Pure. */
+export function describeLimit(hit: LimitHit, now: Date): string {
+  return `"${hit.account}" ${LIMIT_WORDS[hit.reason]} until ${formatWhen(hit.until, now)}`;
+}
+
+/** The one line printed when the work moves on: who hit the limit, until when, who continues. Pure. */
+export function switchLine(hit: LimitHit, next: string, resumed: boolean, now: Date): string {
+  const what = resumed ? "continuing the conversation" : "starting over";
+  return `cao: ${describeLimit(hit, now)}; ${what} on "${next}"`;
+}
+
+/** Printed when the first account used is not the default. Pure. */
+export function startLine(
+  defaultAccount: string,
+  availability: Availability | undefined,
+  next: string,
+  now: Date,
+): string {
+  const why = availability?.kind === "cooling"
+    ? `is cooling down until ${formatWhen(availability.until, now)}`
+    : availability?.kind === "needs-login"
+    ? `cannot be used (${availability.reason})`
+    : availability?.kind === "over-threshold"
+    ? `is at ${Math.round(availability.percent)}% of its usage`
+    : "is not available";
+  return `cao: the default account "${defaultAccount}" ${why}; starting on "${next}"`;
+}
+
+/** Printed when cao waits for a reset (non-terminal form, and the first line on a terminal). Pure. */
+export function waitLine(step: Extract<PlanStep, { kind: "wait" }>, now: Date): string {
+  return `cao: every account is cooling down; waiting for "${step.account}" to reset at ${
+    formatWhen(step.until, now)
+  }`;
+}
+
+/** The countdown shown on a terminal while waiting. Pure. */
+export function countdownText(step: Extract<PlanStep, { kind: "wait" }>, now: Date): string {
+  const left = Math.max(0, step.until.getTime() - now.getTime());
+  return `cao: waiting for "${step.account}" to reset — ${formatDuration(left)} left (Ctrl-C to stop)`;
+}
+
+function reasonText(name: string, availability: Availability, now: Date): string {
+  switch (availability.kind) {
+    case "cooling":
+      return `"${name}" until ${formatWhen(availability.until, now)}`;
+    case "needs-login":
+      return `"${name}" cannot be used (${availability.reason})`;
+    case "over-threshold":
+      return `"${name}" is at ${Math.round(availability.percent)}%`;
+    default:
+      return `"${name}" is available`;
+  }
+}
+
+/** Why cao stops (`afterRuns`: codex already ran in this `cao run`), and what to do next. Pure. */
+export function stopMessage(
+  step: Extract<PlanStep, { kind: "stop" }>,
+  now: Date,
+  afterRuns = false,
+): { message: string; hint: string } {
+  const details = Object.entries(step.reasons).map(([name, a]) => reasonText(name, a, now)).join(", ");
+  if (step.earliestReset !== null) {
+    const first = `"${step.earliestReset.name}" resets first, at ${formatWhen(step.earliestReset.at, now)}`;
+    const lead = step.reason === "passes"
+      ? "Cannot continue: every account hit its usage limit in this run"
+      : `Cannot ${afterRuns ? "continue" : "run codex"}: every account is cooling down`;
+    return {
+      message: `${lead}; ${first}${details ? ` (${details})` : ""}`,
+      hint: 'run again then, use "cao run --wait" to wait for it, or see "cao status"',
+    };
+  }
+  return {
+    message: `Cannot ${afterRuns ? "continue" : "run codex"}: no account can be used${
+      details ? ` (${details})` : ""
+    }`,
+    hint: 'log an account in with "cao add <name>", or see "cao status"',
+  };
+}

@@ -1,0 +1,147 @@
+/**
+ * @module
+ * Runs codex once in one account home with the terminal handed over (stdin, stdout and stderr inherited,
+ * so its TUI works exactly as when run directly), forwards the signals cao receives, follows the session
+ * files codex writes, and reports how the run ended ({@link RunOutcome}).
+ *
+ * `codex exec` ends by itself on a usage limit, so its rollouts are read after it exits. The interactive
+ * TUI stays open after a limit (CODEX_FACTS §2.2), so its rollouts are followed while it runs; when a limit
+ * appears and the caller wants to move on, codex is stopped (SIGTERM, then SIGKILL after a grace period).
+ * The TUI does not restore the terminal when signalled: restoring it is the caller's job. Nothing here
+ * prints.
+ */
+
+import { CodexNotFoundError } from "../shared/errors.ts";
+import type { CodexRunKind } from "./codex_args.ts";
+import { isUsageLimit } from "./rollout.ts";
+import { type ObservedTurnEnd, RolloutWatcher } from "./rollout_watch.ts";
+import { classifyRun, type RunOutcome } from "./run_outcome.ts";
+import type { ExitStatus, SpawnedProcess, SpawnFn } from "./spawn.ts";
+
+/** Subscribes a listener to the signals cao receives; returns the unsubscribe function. */
+export type SignalSubscription = (listener: (signal: Deno.Signal) => void) => () => void;
+
+/** Options for {@link superviseCodexRun}. */
+export interface SuperviseOptions {
+  spawn: SpawnFn;
+  /** The codex command. */
+  codex: string;
+  /** Its arguments. */
+  args: string[];
+  /** The account home, passed as CODEX_HOME. */
+  codexHome: string;
+  /** What kind of run the arguments make (`other` runs are not followed). */
+  kind: CodexRunKind;
+  /** Where cao's own signals come from; each one is forwarded to codex. */
+  onSignal: SignalSubscription;
+  /**
+   * Interactive runs: a usage limit showed up while codex still runs. Resolve true to stop codex and move
+   * on, false to leave it open.
+   */
+  onLiveUsageLimit?: (limit: ObservedTurnEnd) => boolean | Promise<boolean>;
+  /** Called once codex has started (e.g. to record the attempt). */
+  onStarted?: () => void | Promise<void>;
+  /** The clock (for reset times read from messages). */
+  now: () => Date;
+  /** How often the TUI's rollouts are read (default 250 ms). */
+  pollIntervalMs?: number;
+  /** How long codex may take to exit after SIGTERM before it is killed (default 3 s). */
+  stopGraceMs?: number;
+}
+
+/** A finished run. */
+export interface SupervisedRun {
+  outcome: RunOutcome;
+  /** The raw exit status of codex. */
+  exit: ExitStatus;
+  /** True when cao stopped codex because of a usage limit. */
+  stoppedForLimit: boolean;
+}
+
+function startCodex(options: SuperviseOptions): SpawnedProcess {
+  try {
+    return options.spawn(options.codex, {
+      args: options.args,
+      env: { CODEX_HOME: options.codexHome },
+      stdin: "inherit",
+      stdout: "inherit",
+      stderr: "inherit",
+    });
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.PermissionDenied) {
+      throw new CodexNotFoundError(options.codex, error);
+    }
+    throw error;
+  }
+}
+
+function trySignal(child: SpawnedProcess, signal: Deno.Signal): void {
+  try {
+    child.kill(signal);
+  } catch { /* already gone */ }
+}
+
+/** Runs codex once and reports how it ended. */
+export async function superviseCodexRun(options: SuperviseOptions): Promise<SupervisedRun> {
+  const watcher = options.kind === "other" ? null : await RolloutWatcher.start(options.codexHome);
+  const child = startCodex(options);
+  let interruptedBy: Deno.Signal | null = null;
+  const unsubscribe = options.onSignal((signal) => {
+    interruptedBy ??= signal;
+    trySignal(child, signal);
+  });
+
+  let exited = false;
+  const status = child.status.finally(() => exited = true);
+  const seen: { last: ObservedTurnEnd | null } = { last: null };
+  let actedOn: ObservedTurnEnd | null = null;
+  let stoppedForLimit = false;
+  let killTimer: ReturnType<typeof setTimeout> | undefined;
+
+  const absorb = (ends: ObservedTurnEnd[]) => {
+    for (const end of ends) seen.last = end;
+  };
+
+  try {
+    await options.onStarted?.();
+    if (watcher !== null && options.kind === "interactive") {
+      const interval = options.pollIntervalMs ?? 250;
+      while (!exited) {
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        await Promise.race([status, new Promise((resolve) => timer = setTimeout(resolve, interval))]);
+        clearTimeout(timer);
+        if (exited) break;
+        const ends = await watcher.poll();
+        absorb(ends);
+        const limit = ends.findLast((e) => isUsageLimit(e.end));
+        if (limit && actedOn === null && interruptedBy === null && !stoppedForLimit) {
+          actedOn = limit;
+          if (await (options.onLiveUsageLimit?.(limit) ?? false)) {
+            stoppedForLimit = true;
+            trySignal(child, "SIGTERM");
+            killTimer = setTimeout(() => trySignal(child, "SIGKILL"), options.stopGraceMs ?? 3000);
+          }
+        }
+      }
+    }
+    const exit = await status;
+    if (watcher !== null) absorb(await watcher.poll());
+    const final = seen.last;
+    const limit = stoppedForLimit ? actedOn : final !== null && isUsageLimit(final.end) ? final : null;
+    const outcome = classifyRun({
+      exit,
+      interruptedBy,
+      limit,
+      lastEnd: final,
+      rateLimits: watcher?.latestRateLimits ?? null,
+    }, options.now());
+    return { outcome, exit, stoppedForLimit };
+  } finally {
+    clearTimeout(killTimer);
+    unsubscribe();
+    if (!exited) {
+      trySignal(child, "SIGKILL");
+      await status.catch(() => {});
+    }
+  }
+}
