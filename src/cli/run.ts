@@ -144,7 +144,9 @@ async function runOnAccount(
     kind: invocation.kind,
     onSignal: interrupts.subscribe,
     onLiveUsageLimit,
-    onStarted: () => recordOn(ctx, account, (status) => recordAttempt(status, deps.now())),
+    onStarted: invocation.kind === "other"
+      ? undefined
+      : () => recordOn(ctx, account, (status) => recordAttempt(status, deps.now())),
     now: deps.now,
   });
   if (terminal !== null && (result.stoppedForLimit || result.exit.signal !== null)) {
