@@ -64,6 +64,44 @@ export async function listRolloutFiles(codexHome: string): Promise<RolloutFile[]
   return found.sort((a, b) => a.path.localeCompare(b.path));
 }
 
+async function statRollout(path: string, sessionId: string): Promise<RolloutFile | null> {
+  try {
+    const info = await Deno.stat(path);
+    return info.isFile ? { path, sessionId, size: info.size, mtimeMs: info.mtime?.getTime() ?? 0 } : null;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return null;
+    throw error;
+  }
+}
+
+/** The rollouts directly in one directory (none when it does not exist). */
+async function rolloutsIn(dir: string): Promise<RolloutFile[]> {
+  let entries: Deno.DirEntry[];
+  try {
+    entries = await Array.fromAsync(Deno.readDir(dir));
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory) return [];
+    throw error;
+  }
+  const found: RolloutFile[] = [];
+  for (const entry of entries) {
+    const sessionId = entry.isFile ? sessionIdFromRolloutName(entry.name) : null;
+    if (sessionId === null) continue;
+    const file = await statRollout(join(dir, entry.name), sessionId);
+    if (file !== null) found.push(file);
+  }
+  return found;
+}
+
+/** `sessions/YYYY/MM/DD` of a local date, where Codex puts the rollouts of sessions created that day. */
+function dayDir(codexHome: string, day: Date): string {
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return join(codexHome, "sessions", String(day.getFullYear()), pad(day.getMonth() + 1), pad(day.getDate()));
+}
+
+/** How often {@link RolloutWatcher.poll} walks the whole `sessions/` tree (in between: known files, recent days). */
+const FULL_SCAN_INTERVAL_MS = 3000;
+
 interface FollowedFile {
   sessionId: string;
   offset: number;
@@ -99,16 +137,43 @@ export class RolloutWatcher {
   #baseline: Map<string, number>;
   #followed = new Map<string, FollowedFile>();
   #latestRateLimits: RateLimitSnapshot | null = null;
+  #now: () => Date;
+  #lastFullScan: number;
 
-  private constructor(codexHome: string, baseline: Map<string, number>) {
+  private constructor(codexHome: string, baseline: Map<string, number>, now: () => Date) {
     this.codexHome = codexHome;
     this.#baseline = baseline;
+    this.#now = now;
+    this.#lastFullScan = now().getTime();
   }
 
   /** Notes the size of every rollout present now; only what is appended later is reported. */
-  static async start(codexHome: string): Promise<RolloutWatcher> {
+  static async start(codexHome: string, now: () => Date = () => new Date()): Promise<RolloutWatcher> {
     const files = await listRolloutFiles(codexHome);
-    return new RolloutWatcher(codexHome, new Map(files.map((f) => [f.path, f.size])));
+    return new RolloutWatcher(codexHome, new Map(files.map((f) => [f.path, f.size])), now);
+  }
+
+  /**
+   * The files to look at: every rollout on a full scan (at most every few seconds, or when asked), else
+   * the ones already followed plus those of today's and yesterday's folders, where new sessions appear.
+   */
+  async #candidates(full: boolean): Promise<RolloutFile[]> {
+    const now = this.#now();
+    if (full || now.getTime() - this.#lastFullScan >= FULL_SCAN_INTERVAL_MS) {
+      this.#lastFullScan = now.getTime();
+      return await listRolloutFiles(this.codexHome);
+    }
+    const yesterday = new Date(now.getFullYear(), now.getMonth(), now.getDate() - 1);
+    const byPath = new Map<string, RolloutFile>();
+    for (const dir of [dayDir(this.codexHome, yesterday), dayDir(this.codexHome, now)]) {
+      for (const file of await rolloutsIn(dir)) byPath.set(file.path, file);
+    }
+    for (const [path, followed] of this.#followed) {
+      if (byPath.has(path)) continue;
+      const file = await statRollout(path, followed.sessionId);
+      if (file !== null) byPath.set(path, file);
+    }
+    return [...byPath.values()];
   }
 
   /** The rate limits Codex recorded most recently in any followed session (null: none yet). */
@@ -121,10 +186,10 @@ export class RolloutWatcher {
     return [...this.#followed].map(([rolloutPath, f]) => ({ sessionId: f.sessionId, rolloutPath }));
   }
 
-  /** Reads what was appended since the last call and returns the turn ends found in it. */
-  async poll(): Promise<ObservedTurnEnd[]> {
+  /** Reads what was appended since the last call and returns the turn ends found in it (`full`: look everywhere). */
+  async poll(options: { full?: boolean } = {}): Promise<ObservedTurnEnd[]> {
     const ends: ObservedTurnEnd[] = [];
-    for (const file of await listRolloutFiles(this.codexHome)) {
+    for (const file of await this.#candidates(options.full ?? false)) {
       let followed = this.#followed.get(file.path);
       const start = followed?.offset ?? this.#baseline.get(file.path) ?? 0;
       if (file.size <= start) continue;

@@ -83,6 +83,7 @@ function trySignal(child: SpawnedProcess, signal: Deno.Signal): void {
 
 /** Runs codex once and reports how it ended. */
 export async function superviseCodexRun(options: SuperviseOptions): Promise<SupervisedRun> {
+  // The watcher keeps the real clock: it looks in the date folders a real codex writes to today.
   const watcher = options.kind === "other" ? null : await RolloutWatcher.start(options.codexHome);
   const child = startCodex(options);
   let interruptedBy: Deno.Signal | null = null;
@@ -125,7 +126,7 @@ export async function superviseCodexRun(options: SuperviseOptions): Promise<Supe
       }
     }
     const exit = await status;
-    if (watcher !== null) absorb(await watcher.poll());
+    if (watcher !== null) absorb(await watcher.poll({ full: true }));
     const final = seen.last;
     const limit = stoppedForLimit ? actedOn : final !== null && isUsageLimit(final.end) ? final : null;
     const outcome = classifyRun({

@@ -37,7 +37,8 @@ Deno.test("RolloutWatcher reports only what is appended after it started, across
   await using dir = await tempDir();
   const old = `${dir.path}/${DAY}/rollout-2026-11-21T14-00-00-${A}.jsonl`;
   await append(old, OK);
-  const watcher = await RolloutWatcher.start(dir.path);
+  let clock = new Date(2026, 10, 21, 14, 0, 0); // local time, matching DAY
+  const watcher = await RolloutWatcher.start(dir.path, () => clock);
   assert.deepEqual(await watcher.poll(), []);
 
   await append(old, TOKENS);
@@ -55,8 +56,17 @@ Deno.test("RolloutWatcher reports only what is appended after it started, across
   const fresh = `${dir.path}/${DAY}/rollout-2026-11-21T14-05-00-${B}.jsonl`;
   await append(fresh, OK);
   const more = await watcher.poll();
-  assert.deepEqual(more.map((e) => e.sessionId), [B]);
+  assert.deepEqual(more.map((e) => e.sessionId), [B], "a new session in today's folder is seen at once");
   assert.deepEqual(watcher.touched.map((t) => t.sessionId).sort(), [A, B].sort());
+
+  const C = "01a1fe7d-0000-7000-8000-000000000000";
+  const older = `${dir.path}/sessions/2026/10/01/rollout-2026-10-01T09-00-00-${C}.jsonl`;
+  await append(older, OK);
+  assert.deepEqual(await watcher.poll(), [], "other folders wait for the next full scan");
+  clock = new Date(clock.getTime() + 5000);
+  assert.deepEqual((await watcher.poll()).map((e) => e.sessionId), [C]);
+  await append(older, OK);
+  assert.equal((await watcher.poll()).length, 1, "a followed file is read on every poll");
 });
 
 Deno.test("RolloutWatcher copes with a home that has no sessions yet", async () => {
