@@ -8,11 +8,24 @@ import { CAO_PERMISSIONS, MAIN_TS } from "../support/run_cao.ts";
 import { startMockUpstream } from "../support/mock_upstream.ts";
 import { makeRunHome, mockArgs, readStatus, type RunHome, waitUntil } from "../support/run_fixture.ts";
 
-const SCRIPT = "/usr/bin/script";
-const TMUX = "/usr/bin/tmux";
-
 async function exists(path: string): Promise<boolean> {
   return await Deno.stat(path).then(() => true, () => false);
+}
+
+/** The first `name` on PATH (CI installs tmux; `script` ships with Linux and macOS), or null. */
+async function onPath(name: string): Promise<string | null> {
+  for (const dir of (Deno.env.get("PATH") ?? "").split(":").filter((d) => d !== "")) {
+    if (await exists(`${dir}/${name}`)) return `${dir}/${name}`;
+  }
+  return null;
+}
+
+const SCRIPT = Deno.build.os === "windows" ? null : await onPath("script");
+const TMUX = Deno.build.os === "windows" ? null : await onPath("tmux");
+
+/** `script` running `command` on a new pseudo-terminal: util-linux and BSD spell it differently. */
+function scriptArgs(command: string): string[] {
+  return Deno.build.os === "linux" ? ["-qec", command, "/dev/null"] : ["-q", "/dev/null", command];
 }
 
 function quote(arg: string): string {
@@ -54,7 +67,7 @@ async function output(command: string, args: string[]): Promise<string> {
 
 Deno.test({
   name: "cao run hands codex the terminal: [ -t 0 ], [ -t 1 ] and [ -t 2 ] hold under script",
-  ignore: !(await exists(SCRIPT)),
+  ignore: SCRIPT === null,
   async fn() {
     await using mock = await startMockUpstream();
     await using home = await makeRunHome([{ name: "a", accountId: "acct_a" }], mock.url);
@@ -81,7 +94,7 @@ Deno.test({
       "exec",
       "two words",
     ]);
-    const text = await output(SCRIPT, ["-qec", script, "/dev/null"]);
+    const text = await output(SCRIPT!, scriptArgs(script));
     assert.match(text, /stdin: terminal/);
     assert.match(text, /stdout: terminal/);
     assert.match(text, /stderr: terminal/);
@@ -97,7 +110,7 @@ Deno.test({
 
 Deno.test({
   name: "cao run: the Codex TUI in a terminal hits a limit, is stopped, and continues on the next account",
-  ignore: !(await exists(TMUX)),
+  ignore: TMUX === null,
   async fn() {
     const resetsAt = Math.floor(Date.now() / 1000) + 1800;
     await using mock = await startMockUpstream({
@@ -109,7 +122,7 @@ Deno.test({
     );
     const script = await caoScript(home, ["run", "--", ...mockArgs(mock.url), "hello from the tui"], true);
     const socket = `cao-test-${crypto.randomUUID().slice(0, 8)}`;
-    const tmux = (...args: string[]) => output(TMUX, ["-L", socket, "-f", "/dev/null", ...args]);
+    const tmux = (...args: string[]) => output(TMUX!, ["-L", socket, "-f", "/dev/null", ...args]);
     const pane = () => tmux("capture-pane", "-p", "-J", "-S", "-300");
     try {
       await tmux("new-session", "-d", "-x", "120", "-y", "40", script);
