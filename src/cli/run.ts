@@ -2,8 +2,9 @@
  * @module
  * `cao run [options] [-- <codex args>]`: run Codex on the default account with the terminal handed over,
  * and when that account hits its usage limit, record the cooldown and continue the same conversation on
- * the next available account (`codex resume <id>` / `codex exec resume <id>` after copying the session
- * there). Any other failure is passed through untouched, never retried elsewhere. `--wait` sleeps until
+ * the next available account (after copying the session there: `codex exec resume <id> <prompt>`, or for
+ * the TUI the prompt queued with `codex queue` and `codex resume <id>`). Any other failure is passed through
+ * untouched, never retried elsewhere. `--wait` sleeps until
  * the first reset when every account is cooling down. The decisions are pure (`fallback_plan.ts`,
  * `run_outcome.ts`, `codex_args.ts`); this file does the I/O and the talking.
  */
