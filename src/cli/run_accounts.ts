@@ -81,8 +81,14 @@ export async function recordOutcome(
         if (usage) recordUsage(status, usage);
         break;
       case "usage-limit": {
+        // A reset Codex recorded that has just passed (it is rounded to the second, and the run took a
+        // moment) means "usable again now", not "unknown": keep it, a second ahead, rather than applying the
+        // default cooldown.
+        const resetsAt = outcome.resetsAt === null
+          ? null
+          : new Date(Math.max(outcome.resetsAt.getTime(), now.getTime() + 1000));
         const until = recordQuotaHit(status, now, {
-          resetsAt: outcome.resetsAt,
+          resetsAt,
           usage,
           message: outcome.message,
           defaultCooldownMs: settings.defaultCooldownMs,

@@ -42,6 +42,9 @@ dir="$CODEX_HOME/sessions/2026/11/21"
 mkdir -p "$dir"
 file="$dir/rollout-2026-11-21T14-00-00-${ID}.jsonl"
 if grep -qx "$acct" "${home.dir}/limited.txt" 2>/dev/null; then
+  if [ -f "${home.dir}/reset.txt" ]; then
+    echo '{"type":"event_msg","payload":{"type":"token_count","info":null,"rate_limits":{"primary":{"used_percent":100,"window_minutes":300,"resets_at":'"$(cat "${home.dir}/reset.txt")"'}}}}' >> "$file"
+  fi
   echo '${limit}' >> "$file"
   exit 1
 fi
@@ -121,6 +124,31 @@ Deno.test({
       /error: Cannot continue: every account hit its usage limit in this run; "a" resets first/,
     );
     assert.match(r.stderr, /in 30m/);
+  },
+});
+
+Deno.test({
+  name: "cao run keeps Codex's reset, and turns one that just passed into a one-second cooldown",
+  ignore,
+  async fn() {
+    const { home, codex } = await setup(["a", "b"], ["a"]);
+    await using _ = home;
+    const passed = Math.floor(Date.now() / 1000) - 5;
+    await Deno.writeTextFile(`${home.dir}/reset.txt`, String(passed));
+    const before = Date.now();
+    const r = await runCaoInProcess(home, ["--codex", codex, "run", "--", "exec", "x"]);
+    assert.equal(r.code, 0, r.stderr);
+    const until = Date.parse((await statusOf(home, "a")).cooldownUntil);
+    assert.ok(
+      until > before && until < Date.now() + 60_000,
+      `not the default hour: ${new Date(until).toISOString()}`,
+    );
+
+    const later = Math.floor(Date.now() / 1000) + 7200;
+    await Deno.writeTextFile(`${home.dir}/reset.txt`, String(later));
+    await Deno.writeTextFile(`${home.caoHome}/account_status.json`, "{}");
+    assert.equal((await runCaoInProcess(home, ["--codex", codex, "run", "--", "exec", "x"])).code, 0);
+    assert.equal((await statusOf(home, "a")).cooldownUntil, new Date(later * 1000).toISOString());
   },
 });
 

@@ -198,9 +198,9 @@ Deno.test("cao run: when every account is limited it names the first reset and f
 });
 
 Deno.test("cao run --wait sleeps until the first reset and then continues", async () => {
-  // Far enough ahead that b's reset is still in the future when b hits its limit (a past reset would mean
-  // the default cooldown); the test waits about this long.
-  const soon = Math.floor(Date.now() / 1000) + 5;
+  // b resets a few seconds from now (a reset that has already passed when b hits its limit, on a slow
+  // machine, makes a one-second cooldown); the test waits about this long.
+  const soon = Math.floor(Date.now() / 1000) + 3;
   await using mock = await startMockUpstream({
     responses: {
       acct_a: { kind: "usage_limit", resetsAt: soon + 3600 },
