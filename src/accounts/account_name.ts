@@ -15,6 +15,10 @@ export function accountNameProblem(name: string): string | null {
   if (name === "." || name === "..") return "it is a relative directory name";
   if (/[/\\]/.test(name)) return "it contains a path separator";
   if (!NAME_PATTERN.test(name)) return "it may contain only letters, digits, '.', '_', '-' and '@'";
+  if (name.startsWith(".")) return "it starts with '.' (cao keeps its temp files under such names)";
+  if (/\.(json|lock|log|toml)$/i.test(name) || /\.(corrupt|removed)-/.test(name)) {
+    return "it looks like one of cao's own files in the cao home";
+  }
   return null;
 }
 

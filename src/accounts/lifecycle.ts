@@ -68,10 +68,56 @@ export interface RemoveResult {
   defaultChanged: boolean;
   /** Where the files are when they were kept. */
   keptFilesAt: string | null;
+  /** How many conversation files (rollouts) were moved into `sessionsTo` before the home was deleted. */
+  sessionsMoved: number;
 }
 
-/** Removes an account from the registry and status; its directory is deleted unless `keepFiles`. */
-export async function removeAccount(home: CaoHome, name: string, keepFiles: boolean): Promise<RemoveResult> {
+/** Options for {@link removeAccount}. */
+export interface RemoveOptions {
+  /** Keep the whole home on disk (moved aside) instead of deleting it. */
+  keepFiles: boolean;
+  /** Where the account's `sessions/` go before its home is deleted (the user's own Codex home), or null. */
+  sessionsTo: string | null;
+}
+
+/**
+ * Moves every file below `from` to the same relative path below `to`, never replacing an existing file
+ * (a session copied there earlier stays as it is). Returns how many files moved.
+ */
+export async function moveTree(from: string, to: string): Promise<number> {
+  let moved = 0;
+  let entries: Deno.DirEntry[];
+  try {
+    entries = [...Deno.readDirSync(from)];
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return 0;
+    throw error;
+  }
+  for (const entry of entries) {
+    const source = `${from}/${entry.name}`;
+    const target = `${to}/${entry.name}`;
+    if (entry.isDirectory) {
+      moved += await moveTree(source, target);
+    } else if (entry.isFile && !(await pathExists(target))) {
+      await Deno.mkdir(to, { recursive: true, mode: 0o700 });
+      await Deno.rename(source, target).catch(async () => {
+        await Deno.copyFile(source, target);
+      });
+      moved += 1;
+    }
+  }
+  return moved;
+}
+
+/**
+ * Removes an account from the registry and status. Its home is deleted unless `keepFiles`; before that, its
+ * conversations (`sessions/`) are moved to `sessionsTo` so that no history is lost with the login.
+ */
+export async function removeAccount(
+  home: CaoHome,
+  name: string,
+  options: RemoveOptions,
+): Promise<RemoveResult> {
   return await updateRegistry(home, async (registry) => {
     if (!findAccount(registry, name)) throw new AccountNotFoundError(name);
     const wasDefault = registry.defaultAccount === name;
@@ -82,11 +128,18 @@ export async function removeAccount(home: CaoHome, name: string, keepFiles: bool
     await updateStatusFile(home, (file) => {
       delete file.accounts[name];
     });
-    if (parked !== null && !keepFiles) await Deno.remove(parked, { recursive: true });
+    let sessionsMoved = 0;
+    if (parked !== null && !options.keepFiles) {
+      if (options.sessionsTo !== null) {
+        sessionsMoved = await moveTree(`${parked}/sessions`, options.sessionsTo);
+      }
+      await Deno.remove(parked, { recursive: true });
+    }
     return {
       newDefault: registry.defaultAccount,
       defaultChanged: wasDefault,
-      keptFilesAt: keepFiles ? parked : null,
+      keptFilesAt: options.keepFiles ? parked : null,
+      sessionsMoved,
     };
   });
 }

@@ -12,7 +12,8 @@
 
 import type { CaoHome } from "./cao_home.ts";
 import { updateLocked } from "./locked_update.ts";
-import { readJsonFile } from "./json_file.ts";
+import { moveAside, readJsonFile } from "./json_file.ts";
+import { DataFileError } from "../shared/errors.ts";
 import { redactSecrets } from "../shared/redact.ts";
 
 /** The status schema version this build writes. */
@@ -74,8 +75,10 @@ export interface AccountStatus {
 
 /** The whole status file. */
 export interface StatusFile {
-  /** Format version. */
+  /** Format version; a file with a newer version is refused rather than rewritten. */
   schemaVersion: number;
+  /** Unknown top-level fields written by newer versions are kept. */
+  [extra: string]: unknown;
   /** Status per account name. */
   accounts: Record<string, AccountStatus>;
 }
@@ -156,17 +159,26 @@ export function parseAccountStatus(value: unknown): AccountStatus {
   };
 }
 
-/** Normalises a whole status document; anything unusable yields an empty file. Pure. */
+/** Why a parsed status document cannot be used as is, or null. Pure. */
+export function statusFileProblem(value: unknown): string | null {
+  if (!value || typeof value !== "object" || Array.isArray(value)) return "it is not a JSON object";
+  const doc = value as Record<string, unknown>;
+  if (
+    doc.accounts !== undefined &&
+    (!doc.accounts || typeof doc.accounts !== "object" || Array.isArray(doc.accounts))
+  ) {
+    return "accounts is not an object";
+  }
+  return null;
+}
+
+/** Normalises a whole status document (unknown top-level fields kept); anything unusable yields an empty file. Pure. */
 export function parseStatusFile(value: unknown): StatusFile {
-  const doc = value && typeof value === "object" && !Array.isArray(value)
-    ? value as Record<string, unknown>
-    : {};
+  const doc = statusFileProblem(value) === null ? value as Record<string, unknown> : {};
   const accounts: Record<string, AccountStatus> = {};
-  const rawAccounts = doc.accounts && typeof doc.accounts === "object"
-    ? doc.accounts as Record<string, unknown>
-    : {};
+  const rawAccounts = (doc.accounts ?? {}) as Record<string, unknown>;
   for (const [name, status] of Object.entries(rawAccounts)) accounts[name] = parseAccountStatus(status);
-  return { schemaVersion: STATUS_SCHEMA_VERSION, accounts };
+  return { ...doc, schemaVersion: STATUS_SCHEMA_VERSION, accounts };
 }
 
 /** The status of `name` in `file`, created empty when missing. */
@@ -182,6 +194,22 @@ async function readStatusFile(home: CaoHome): Promise<StatusFile> {
     home.warn(
       `account_status.json could not be parsed (${read.reason}); it was moved to "${read.movedTo}" and the ` +
         `status starts afresh`,
+    );
+    return parseStatusFile({});
+  }
+  const problem = statusFileProblem(read.value);
+  const version = (read.value as Record<string, unknown> | null)?.schemaVersion;
+  if (problem === null && typeof version === "number" && version > STATUS_SCHEMA_VERSION) {
+    throw new DataFileError(
+      home.paths.status,
+      `Cannot read "${home.paths.status}": schema version ${version} is newer than this cao understands`,
+      { hint: "upgrade cao" },
+    );
+  }
+  if (problem !== null) {
+    const movedTo = await moveAside(home.paths.status, home.now());
+    home.warn(
+      `account_status.json is unusable (${problem}); it was moved to "${movedTo}" and the status starts afresh`,
     );
     return parseStatusFile({});
   }

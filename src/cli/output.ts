@@ -45,13 +45,13 @@ export function palette(enabled: boolean): Palette {
 export interface Output {
   /** Colours for stdout. */
   color: Palette;
-  /** One line to stdout. */
+  /** One line to stdout, redacted. */
   line(text?: string): void;
   /** One line to stderr, redacted. */
   error(text: string): void;
   /** `warning: <text>` to stderr, redacted. */
   warn(text: string): void;
-  /** A JSON document to stdout. */
+  /** A JSON document to stdout, redacted. */
   json(value: unknown): void;
 }
 
@@ -63,9 +63,9 @@ export function createOutput(
 ): Output {
   return {
     color,
-    line: (text = "") => stdout(text + "\n"),
+    line: (text = "") => stdout(redactSecrets(text) + "\n"),
     error: (text) => stderr(redactSecrets(text) + "\n"),
     warn: (text) => stderr(`warning: ${redactSecrets(text)}\n`),
-    json: (value) => stdout(JSON.stringify(value, null, 2) + "\n"),
+    json: (value) => stdout(redactSecrets(JSON.stringify(value, null, 2)) + "\n"),
   };
 }

@@ -33,15 +33,23 @@ export async function removeAccountCommand(
         "pass --yes",
       );
     }
-    const what = options.keepFiles ? "unregister it (files kept)" : "delete its home and login";
+    const what = options.keepFiles
+      ? "unregister it (files kept)"
+      : "delete its home and login (its conversations move to your own Codex home)";
     const answer = await ctx.deps.prompts.confirm(`Remove account "${name}" and ${what}?`, false);
     if (answer !== true) {
       ctx.out.line("Nothing removed.");
       return ExitCode.ok;
     }
   }
-  const result = await removeAccount(ctx.home, name, options.keepFiles);
+  const sessionsTo = `${ctx.userCodexHome}/sessions`;
+  const result = await removeAccount(ctx.home, name, { keepFiles: options.keepFiles, sessionsTo });
   ctx.out.line(`Removed account ${name}.`);
+  if (result.sessionsMoved > 0) {
+    ctx.out.line(
+      `Its ${result.sessionsMoved} conversation file(s) were moved to ${sessionsTo} (plain "codex resume" finds them).`,
+    );
+  }
   if (result.keptFilesAt) ctx.out.line(`Its files are kept at ${result.keptFilesAt}`);
   if (result.defaultChanged) {
     ctx.out.line(

@@ -69,10 +69,41 @@ function applyRequired(table: TomlTable, required: TomlTable): TomlTable {
   return result;
 }
 
+/**
+ * Whether a base URL routes Codex through a cao gateway (loopback, with the `/k/sk-cao-gw-` key path). Such a
+ * value, written by `cao gateway enable`, must not reach account homes: `cao run` there would go through the
+ * gateway with the account's own refresh token, and print the key's URL into every account config. Pure.
+ */
+export function isCaoGatewayUrl(value: unknown): boolean {
+  if (typeof value !== "string") return false;
+  try {
+    const url = new URL(value);
+    return /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/.test(url.hostname) &&
+      url.pathname.startsWith("/k/sk-cao-gw-");
+  } catch {
+    return false;
+  }
+}
+
 /** Drops the keys that must not be carried from the user's config. Pure. */
 export function userConfigForAccounts(user: TomlTable): TomlTable {
   const result = { ...user };
   for (const key of USER_KEYS_NOT_CARRIED) delete result[key];
+  for (const key of ["openai_base_url", "chatgpt_base_url"]) {
+    if (isCaoGatewayUrl(result[key])) delete result[key];
+  }
+  const providers = result.model_providers;
+  if (isTable(providers)) {
+    const kept = Object.fromEntries(
+      Object.entries(providers).filter(([, p]) => !(isTable(p) && isCaoGatewayUrl(p.base_url))),
+    );
+    if (Object.keys(kept).length !== Object.keys(providers).length) {
+      result.model_providers = kept;
+      if (typeof result.model_provider === "string" && !(result.model_provider in kept)) {
+        delete result.model_provider;
+      }
+    }
+  }
   return result;
 }
 

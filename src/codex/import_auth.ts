@@ -10,7 +10,14 @@ import { basename, join } from "node:path";
 import type { CaoHome } from "../accounts/cao_home.ts";
 import { accountNameProblem } from "../accounts/account_name.ts";
 import { findAccount, loadRegistry } from "../accounts/registry.ts";
-import { type CodexAuthDoc, codexAuthProblem, summarizeAuth, writeAuthFile } from "./auth_file.ts";
+import { withFileLock } from "../accounts/file_lock.ts";
+import {
+  type CodexAuthDoc,
+  codexAuthProblem,
+  readAuthFile,
+  summarizeAuth,
+  writeAuthFile,
+} from "./auth_file.ts";
 import { collectAccountSummaries, loginIdentity } from "./account_summary.ts";
 import { provisionAccount } from "./provision.ts";
 
@@ -108,6 +115,22 @@ export async function findImportCandidates(sourceDir: string): Promise<ImportCan
   return candidates;
 }
 
+/**
+ * Why replacing the login at `path` with `incoming` would break it, or null: the same ChatGPT login already
+ * renewed later than the snapshot (its refresh token was rotated since, so the snapshot's is spent).
+ */
+export async function newerLoginOnDisk(path: string, incoming: CodexAuthDoc): Promise<string | null> {
+  const current = await readAuthFile(path);
+  if (current.kind !== "ok") return null;
+  const before = summarizeAuth(current);
+  const after = summarizeAuth({ kind: "ok", auth: incoming });
+  if (loginIdentity(before) === null || loginIdentity(before) !== loginIdentity(after)) return null;
+  const renewedAt = Date.parse(before.lastRefresh ?? "");
+  const snapshotAt = Date.parse(after.lastRefresh ?? "");
+  if (Number.isNaN(renewedAt) || (!Number.isNaN(snapshotAt) && snapshotAt >= renewedAt)) return null;
+  return "cao's copy of this login was renewed after the snapshot was taken; its refresh token is spent";
+}
+
 /** Options for {@link adoptCandidates}. */
 export interface AdoptOptions {
   overwrite: boolean;
@@ -155,8 +178,17 @@ export async function adoptCandidates(
       });
       continue;
     }
+    const stale = exists ? await newerLoginOnDisk(home.paths.authFile(candidate.name), candidate.auth) : null;
+    if (stale !== null) {
+      outcomes.push({ ...base, result: "skipped", reason: stale });
+      continue;
+    }
     await provisionAccount(home, candidate.name, options.userCodexHome);
-    await writeAuthFile(home.paths.authFile(candidate.name), candidate.auth);
+    // Codex's own lock for auth.json (CODEX_FACTS §4.1), so a running codex or the gateway never races us.
+    await withFileLock(
+      `${home.paths.accountDir(candidate.name)}/auth.lock`,
+      () => writeAuthFile(home.paths.authFile(candidate.name), candidate.auth!),
+    );
     if (identity) known.set(identity, candidate.name);
     outcomes.push({ ...base, result: exists ? "replaced" : "imported", reason: null });
   }

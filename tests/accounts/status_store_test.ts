@@ -97,3 +97,27 @@ Deno.test("concurrent updateStatusFile() calls lose no increment", async () => {
     })));
   assert.equal((await loadStatusFile(home)).accounts.a.attempts, 25);
 });
+
+Deno.test("a status file from a newer cao is refused, not rewritten; one of the wrong shape is moved aside", async () => {
+  await using home = await tempCaoHome();
+  await Deno.mkdir(home.paths.root, { recursive: true, mode: 0o700 });
+  const newer = JSON.stringify({ schemaVersion: 9, accounts: {}, future: true });
+  await Deno.writeTextFile(home.paths.status, newer);
+  await assert.rejects(() => updateStatusFile(home, () => {}), /schema version 9 is newer/);
+  assert.equal(await Deno.readTextFile(home.paths.status), newer);
+
+  await Deno.writeTextFile(home.paths.status, JSON.stringify({ schemaVersion: 1, accounts: [1, 2] }));
+  await updateStatusFile(home, (file) => recordAttempt(statusOf(file, "a"), NOW));
+  assert.match(home.warnings.join("\n"), /accounts is not an object/);
+  const kept = [...Deno.readDirSync(home.paths.root)].find((e) =>
+    e.name.startsWith("account_status.json.corrupt-")
+  );
+  assert.ok(kept, "the unusable file was kept aside");
+
+  await Deno.writeTextFile(
+    home.paths.status,
+    JSON.stringify({ schemaVersion: 1, accounts: {}, note: "keep me" }),
+  );
+  await updateStatusFile(home, (file) => recordAttempt(statusOf(file, "a"), NOW));
+  assert.equal(JSON.parse(await Deno.readTextFile(home.paths.status)).note, "keep me");
+});

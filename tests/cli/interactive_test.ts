@@ -44,7 +44,10 @@ Deno.test("remove asks on a terminal and keeps the account when the answer is no
     prompts: { confirm: (message) => (question = message, Promise.resolve(false)) },
   });
   assert.equal(no.code, 0);
-  assert.match(question, /Remove account "a" and delete its home and login\?/);
+  assert.match(
+    question,
+    /Remove account "a" and delete its home and login \(its conversations move to your own Codex home\)\?/,
+  );
   assert.match(no.stdout, /Nothing removed/);
   await Deno.stat(`${home.caoHome}/a`);
   const yes = await runCaoInProcess(home, ["remove", "a"], {

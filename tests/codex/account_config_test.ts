@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {
+  isCaoGatewayUrl,
   mergeAccountConfig,
   missingRequiredKeys,
   REQUIRED_ACCOUNT_CONFIG,
@@ -112,4 +113,24 @@ Deno.test("syncAccountConfig() follows the user's file across edits and moves an
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("userConfigForAccounts() never carries a cao gateway route (with its key) into an account home", () => {
+  const gateway = "http://127.0.0.1:4319/k/sk-cao-gw-abcdefghijklmnop/v1";
+  const carried = userConfigForAccounts({
+    openai_base_url: gateway,
+    chatgpt_base_url: "https://proxy.example.com/backend-api/",
+    model_provider: "cao",
+    model_providers: { cao: { base_url: gateway }, other: { base_url: "https://llm.example.com/v1" } },
+  });
+  assert.equal("openai_base_url" in carried, false);
+  assert.equal(
+    carried.chatgpt_base_url,
+    "https://proxy.example.com/backend-api/",
+    "a user's own proxy is kept",
+  );
+  assert.deepEqual(carried.model_providers, { other: { base_url: "https://llm.example.com/v1" } });
+  assert.equal("model_provider" in carried, false);
+  assert.equal(isCaoGatewayUrl("http://localhost:9/k/sk-cao-gw-x"), true);
+  assert.equal(isCaoGatewayUrl("https://chatgpt.com/backend-api/codex"), false);
 });

@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { aliasesFromRegistry, nameCandidate, toAccountName } from "../../src/codex/import_auth.ts";
+import {
+  aliasesFromRegistry,
+  nameCandidate,
+  newerLoginOnDisk,
+  toAccountName,
+} from "../../src/codex/import_auth.ts";
 import { fakeAuthJson } from "../support/fake_auth.ts";
 
 Deno.test("toAccountName() turns labels into valid names", () => {
@@ -26,4 +31,25 @@ Deno.test("nameCandidate() uses the file name, then the alias, then the email", 
   assert.equal(nameCandidate("acct_k.auth.json", auth, new Map([["acct_k", "Keyed"]])), "Keyed");
   assert.equal(nameCandidate("acct_k.auth.json", auth, new Map()), "k@x.io");
   assert.equal(nameCandidate("abc.auth.json", null, new Map()), "abc");
+});
+
+Deno.test("newerLoginOnDisk() refuses to replace a login renewed after the snapshot", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/auth.json`;
+    const onDisk = fakeAuthJson({ accountId: "acct_1", refreshToken: "rt_acct_1_refresh_secret_gen3" });
+    onDisk.last_refresh = "2026-11-21T12:00:00Z";
+    await Deno.writeTextFile(path, JSON.stringify(onDisk));
+    const older = fakeAuthJson({ accountId: "acct_1" });
+    older.last_refresh = "2026-11-01T12:00:00Z";
+    assert.match((await newerLoginOnDisk(path, older)) ?? "", /refresh token is spent/);
+    const newer = { ...older, last_refresh: "2026-11-21T13:00:00Z" };
+    assert.equal(await newerLoginOnDisk(path, newer), null);
+    const otherLogin = fakeAuthJson({ accountId: "acct_2" });
+    otherLogin.last_refresh = "2026-01-01T00:00:00Z";
+    assert.equal(await newerLoginOnDisk(path, otherLogin), null, "another login may replace it on purpose");
+    assert.equal(await newerLoginOnDisk(`${dir}/missing.json`, older), null);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

@@ -93,6 +93,10 @@ Deno.test("account commands: add, list, use, current, switch, rename, remove", a
   });
 
   await t.step("remove asks for --yes without a terminal, then removes and moves the default", async () => {
+    const rollout =
+      "sessions/2026/11/21/rollout-2026-11-21T10-00-00-0190aaaa-bbbb-7ccc-8ddd-eeeeffff0000.jsonl";
+    await Deno.mkdir(`${home.caoHome}/office/sessions/2026/11/21`, { recursive: true });
+    await Deno.writeTextFile(`${home.caoHome}/office/${rollout}`, '{"type":"session_meta"}\n');
     const refused = await runCaoProcess(home, ["remove", "office"]);
     assert.equal(refused.code, 2);
     assert.match(refused.stderr, /pass --yes/);
@@ -101,6 +105,12 @@ Deno.test("account commands: add, list, use, current, switch, rename, remove", a
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /Default account is now me@example.com/);
     await assert.rejects(() => Deno.stat(`${home.caoHome}/office`), Deno.errors.NotFound);
+    assert.match(r.stdout, /Its 1 conversation file\(s\) were moved to/);
+    assert.equal(
+      await Deno.readTextFile(`${home.userHome}/.codex/${rollout}`),
+      '{"type":"session_meta"}\n',
+      "the conversation survives the removal in the user's own Codex home",
+    );
     const status = await readJson(`${home.caoHome}/account_status.json`);
     assert.equal(status.accounts.office, undefined);
     const kept = await runCaoProcess(home, ["remove", "me@example.com", "--yes", "--keep-files"]);

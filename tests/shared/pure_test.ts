@@ -14,6 +14,13 @@ Deno.test("accountNameProblem() accepts names, emails and the allowed punctuatio
 
 Deno.test("accountNameProblem() refuses every unsafe name", () => {
   const bad = [
+    "registry.json",
+    "gateway.log",
+    "x.lock",
+    ".hidden",
+    "w.removed-20261121T120000Z",
+    "r.corrupt-1",
+    "config.toml",
     "",
     ".",
     "..",
