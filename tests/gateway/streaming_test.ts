@@ -6,7 +6,7 @@
 
 import assert from "node:assert/strict";
 import { okEvents } from "../support/mock_upstream.ts";
-import { sseText, startHarness, TEST_KEY } from "./gateway_harness.ts";
+import { sseText, startHarness, TEST_KEY, within } from "./gateway_harness.ts";
 
 Deno.test("a long stream passes through byte for byte", async () => {
   await using h = await startHarness({
@@ -31,7 +31,7 @@ Deno.test("a client that goes away cancels the upstream stream", async () => {
   controller.abort();
   await reader.cancel().catch(() => {});
   const [stream] = h.mock.streams;
-  assert.equal(await stream.finished, "aborted");
+  assert.equal(await within(stream.finished, 20_000, "the upstream stream to end"), "aborted");
   assert.ok(stream.eventsSent < 50);
   for (let i = 0; i < 50 && !h.logs.some((l) => l.includes("client-gone")); i++) {
     await new Promise((r) => setTimeout(r, 10));

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { loadStatusFile } from "../../src/accounts/status_store.ts";
 import { fakeAuthJson } from "../support/fake_auth.ts";
-import { sseText, startHarness } from "./gateway_harness.ts";
+import { sseText, startHarness, within } from "./gateway_harness.ts";
 
 const soon = () => Math.floor(Date.now() / 1000) + 60;
 
@@ -57,7 +57,7 @@ Deno.test("a rotation made by another process under Codex's auth.lock is adopted
     stderr: "inherit",
   }).spawn();
   const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  assert.match((await reader.read()).value ?? "", /locked/);
+  assert.match((await within(reader.read(), 30_000, "the other process to lock")).value ?? "", /locked/);
   const res = await h.respond({ session: "s1" });
   assert.equal(sseText(await res.text()), "hello from acct_a");
   await reader.cancel();
