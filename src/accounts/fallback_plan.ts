@@ -8,6 +8,11 @@
  * A pass is one trip round the account list. Accounts that hit their limit in the current pass are not
  * tried again in it; when every account has been tried, a new pass starts (up to `maxPasses`), which only
  * finds an account again once a cooldown has expired — or after a wait, with `--wait`.
+ *
+ * Accounts another `cao run` is using (`busy`) are passed over like unavailable ones. When the only accounts
+ * left to run are busy (or the pinned one is), the plan runs the first of them anyway and says so
+ * (`busy: true`): the caller then must not act on the usage limits it sees there, which may be the other
+ * run's.
  */
 
 import {
@@ -33,6 +38,8 @@ export interface PlanInput {
   pass: number;
   /** Accounts that hit their limit in the current pass. */
   tried: ReadonlySet<string>;
+  /** Accounts another `cao run` is using right now (its run lock is held). */
+  busy?: ReadonlySet<string>;
 }
 
 /** The next step. */
@@ -46,6 +53,11 @@ export type PlanStep =
     coolingUntil: Date | null;
     /** The account is above the switch threshold or its reserve, chosen because nothing else is left. */
     overThreshold: boolean;
+    /**
+     * The account is busy (another `cao run` uses it), chosen because every usable account is or because it
+     * is pinned: run it, but act on no usage limit seen there.
+     */
+    busy: boolean;
   }
   | { kind: "wait"; account: string; until: Date; pass: number }
   | {
@@ -72,7 +84,11 @@ function earliestCooldown(candidates: SelectionCandidate[], now: Date): { name: 
 
 function planPinned(input: PlanInput, name: string): PlanStep {
   const candidate = input.candidates.find((c) => c.name === name);
-  const selection = selectNextAccount(candidate ? [candidate] : [], { now: input.now, policy: input.policy });
+  const selection = selectNextAccount(candidate ? [candidate] : [], {
+    now: input.now,
+    policy: input.policy,
+    busy: input.busy,
+  });
   if (selection.kind === "selected") {
     return {
       kind: "run",
@@ -80,6 +96,7 @@ function planPinned(input: PlanInput, name: string): PlanStep {
       pass: input.pass,
       coolingUntil: null,
       overThreshold: selection.overThreshold,
+      busy: false,
     };
   }
   const availability = selection.reasons[name];
@@ -91,6 +108,7 @@ function planPinned(input: PlanInput, name: string): PlanStep {
       pass: input.pass,
       coolingUntil: availability.until,
       overThreshold: false,
+      busy: false,
     };
   }
   return { kind: "stop", reason: "unusable", earliestReset: null, reasons: selection.reasons };
@@ -98,8 +116,17 @@ function planPinned(input: PlanInput, name: string): PlanStep {
 
 /** Decides the next step of a run. Pure. */
 export function planNextStep(input: PlanInput): PlanStep {
+  const step = planAvoidingBusy(input);
+  if (step.kind === "run") return { ...step, busy: input.busy?.has(step.account) ?? false };
+  if (input.busy === undefined || input.busy.size === 0) return step;
+  // Nothing free to run: run what the plan would run if no account were busy, flagged as busy.
+  const anyway = planAvoidingBusy({ ...input, busy: undefined });
+  return anyway.kind === "run" ? { ...anyway, busy: input.busy.has(anyway.account) } : step;
+}
+
+function planAvoidingBusy(input: PlanInput): PlanStep {
   if (input.pinned !== null) return planPinned(input, input.pinned);
-  const options = { now: input.now, policy: input.policy };
+  const options = { now: input.now, policy: input.policy, busy: input.busy };
   const selection = selectNextAccount(input.candidates, { ...options, exclude: input.tried });
   if (selection.kind === "selected") {
     return {
@@ -108,11 +135,12 @@ export function planNextStep(input: PlanInput): PlanStep {
       pass: input.pass,
       coolingUntil: null,
       overThreshold: selection.overThreshold,
+      busy: false,
     };
   }
   if (input.tried.size > 0) {
     if (input.pass < input.maxPasses) {
-      return planNextStep({ ...input, pass: input.pass + 1, tried: new Set() });
+      return planAvoidingBusy({ ...input, pass: input.pass + 1, tried: new Set() });
     }
     const all = selectNextAccount(input.candidates, options);
     const reasons = all.kind === "none" ? all.reasons : selection.reasons;

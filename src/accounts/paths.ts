@@ -25,6 +25,8 @@ export interface CaoPaths {
   authFile(name: string): string;
   /** The Codex config of one account. */
   configFile(name: string): string;
+  /** `.cao-run.lock` in one account's home: held by the `cao run` whose codex runs there (see `run_lock.ts`). */
+  runLock(name: string): string;
 }
 
 /** Inputs for locating the cao home, in order of precedence. */
@@ -54,5 +56,6 @@ export function caoPaths(root: string): CaoPaths {
     accountDir: (name) => join(root, name),
     authFile: (name) => join(root, name, "auth.json"),
     configFile: (name) => join(root, name, "config.toml"),
+    runLock: (name) => join(root, name, ".cao-run.lock"),
   };
 }

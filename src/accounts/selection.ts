@@ -4,9 +4,10 @@
  * inputs are the registry order, each account's status and login state, the policy and a `now`.
  *
  * Order: the default account first, then registry order. Never an account that is cooling down (a cooldown
- * whose time has passed no longer counts), that needs a new login, or that is excluded by the caller (e.g.
- * already tried). Accounts above the switch threshold or their own reserve are used only when nothing
- * below it is available.
+ * whose time has passed no longer counts), that needs a new login, that the caller reports busy (in use
+ * elsewhere, e.g. another `cao run` holds its run lock), or that is excluded by the caller (e.g. already
+ * tried). Accounts above the switch threshold or their own reserve are used only when nothing below it is
+ * available.
  */
 
 import type { Registry } from "./registry.ts";
@@ -36,7 +37,9 @@ export type Availability =
   | { kind: "available" }
   | { kind: "over-threshold"; percent: number }
   | { kind: "cooling"; until: Date }
-  | { kind: "needs-login"; reason: string };
+  | { kind: "needs-login"; reason: string }
+  /** Usable, but in use elsewhere (another `cao run` holds its run lock). */
+  | { kind: "busy" };
 
 /** The result of a selection. */
 export type Selection =
@@ -50,11 +53,15 @@ export function highestUsedPercent(status: AccountStatus, now: Date): number | n
   return live.length === 0 ? null : Math.max(...live.map((w) => w.usedPercent));
 }
 
-/** Whether one account can be used at `now`. Pure. */
+/**
+ * Whether one account can be used at `now`. An account in `busy` that could otherwise be used is `busy` (a
+ * missing login or a cooldown says more, and wins). Pure.
+ */
 export function accountAvailability(
   candidate: SelectionCandidate,
   policy: SelectionPolicy,
   now: Date,
+  busy?: ReadonlySet<string>,
 ): Availability {
   if (!candidate.canLogIn) return { kind: "needs-login", reason: "not logged in" };
   if (candidate.status.needsRelogin) {
@@ -62,6 +69,7 @@ export function accountAvailability(
   }
   const until = activeCooldown(candidate.status, now);
   if (until !== null) return { kind: "cooling", until };
+  if (busy?.has(candidate.name)) return { kind: "busy" };
   const used = highestUsedPercent(candidate.status, now);
   const limits = [policy.switchAtPercent, candidate.reservePercent].filter((v): v is number => v !== null);
   if (used !== null && limits.some((limit) => used >= limit)) {
@@ -75,16 +83,23 @@ export function preferenceOrder(candidates: SelectionCandidate[]): SelectionCand
   return [...candidates.filter((c) => c.isDefault), ...candidates.filter((c) => !c.isDefault)];
 }
 
-/** Picks the next account, skipping `exclude`. Pure. */
-export function selectNextAccount(
-  candidates: SelectionCandidate[],
-  options: { now: Date; policy: SelectionPolicy; exclude?: ReadonlySet<string> },
-): Selection {
+/** Options of {@link selectNextAccount}. */
+export interface SelectOptions {
+  now: Date;
+  policy: SelectionPolicy;
+  /** Accounts not to consider at all (e.g. already tried); they get no reason. */
+  exclude?: ReadonlySet<string>;
+  /** Accounts in use elsewhere: passed over like an unavailable account, with the reason `busy`. */
+  busy?: ReadonlySet<string>;
+}
+
+/** Picks the next account, skipping `exclude` and passing over `busy`. Pure. */
+export function selectNextAccount(candidates: SelectionCandidate[], options: SelectOptions): Selection {
   const reasons: Record<string, Availability> = {};
   let fallback: string | null = null;
   for (const candidate of preferenceOrder(candidates)) {
     if (options.exclude?.has(candidate.name)) continue;
-    const availability = accountAvailability(candidate, options.policy, options.now);
+    const availability = accountAvailability(candidate, options.policy, options.now, options.busy);
     reasons[candidate.name] = availability;
     if (availability.kind === "available") {
       return { kind: "selected", name: candidate.name, overThreshold: false };

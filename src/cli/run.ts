@@ -5,14 +5,17 @@
  * the next available account (after copying the session there: `codex exec resume <id> <prompt>`, or for
  * the TUI the prompt queued with `codex queue` and `codex resume <id>`). Any other failure is passed through
  * untouched, never retried elsewhere. `--wait` sleeps until
- * the first reset when every account is cooling down. The decisions are pure (`fallback_plan.ts`,
- * `run_outcome.ts`, `codex_args.ts`); this file does the I/O and the talking.
+ * the first reset when every account is cooling down. Codex runs in an account home only under that home's
+ * run lock: an account another `cao run` is using is passed over, and when every usable one is (or
+ * `--account` names one), codex runs there anyway but no usage limit is acted on, since it may be the other
+ * run's. The decisions are pure (`fallback_plan.ts`, `run_outcome.ts`, `codex_args.ts`); this file does the
+ * I/O and the talking.
  */
 
 import type { Command } from "../deps/commander.ts";
 import { validateAccountName } from "../accounts/account_name.ts";
-import { planNextStep } from "../accounts/fallback_plan.ts";
 import { findAccount, type Registry } from "../accounts/registry.ts";
+import { tryRunLock } from "../accounts/run_lock.ts";
 import { accountAvailability } from "../accounts/selection.ts";
 import { DEFAULT_COOLDOWN_MS, recordAttempt } from "../accounts/status_events.ts";
 import {
@@ -35,14 +38,17 @@ import {
   bringSession,
   canMoveOn,
   loadCandidates,
+  planAndLock,
   recordOn,
   recordOutcome,
   SELECTION_POLICY,
 } from "./run_accounts.ts";
 import {
+  busyLine,
   describeLimit,
   formatWhen,
   type LimitHit,
+  sharedLine,
   startLine,
   stopMessage,
   switchLine,
@@ -144,6 +150,7 @@ async function runOnAccount(
     codexHome,
     kind: invocation.kind,
     onSignal: interrupts.subscribe,
+    sharesTerminal: deps.isTerminal().stdin,
     onLiveUsageLimit,
     onStarted: invocation.kind === "other"
       ? undefined
@@ -175,6 +182,8 @@ export async function runCodexWithFallback(
 
   if (invocation.kind === "other") {
     const account = settings.pinned ?? first.registry.defaultAccount ?? first.registry.accounts[0].name;
+    // Held when free, so that no other cao run follows this home meanwhile; nothing here acts on limits.
+    await using _lock = await tryRunLock(ctx.home.paths.runLock(account));
     await refreshAccountHome(ctx.home, account, ctx.userCodexHome);
     const result = await runOnAccount(ctx, account, codexArgs, invocation, interrupts, () => false);
     return result.outcome.exitCode;
@@ -192,7 +201,7 @@ export async function runCodexWithFallback(
     const { registry, candidates } = loaded ?? await loadCandidates(ctx);
     loaded = null;
     const now = deps.now();
-    const step = planNextStep({
+    const locked = await planAndLock(ctx, {
       candidates,
       policy: SELECTION_POLICY,
       now,
@@ -202,6 +211,9 @@ export async function runCodexWithFallback(
       pass,
       tried,
     });
+    // Released when this turn of the loop ends: after codex exited, or on any way out before.
+    await using _lock = locked.lock;
+    const step = locked.step;
     if (step.kind === "stop") {
       if (lastHit !== null) out.error(`cao: ${describeLimit(lastHit, now)}`);
       const { message, hint } = stopMessage(step, now, runs > 0);
@@ -222,19 +234,25 @@ export async function runCodexWithFallback(
 
     const account = step.account;
     const accountDir = ctx.home.paths.accountDir(account);
+    const defaultBusy = registry.defaultAccount !== null &&
+      locked.passedOver.includes(registry.defaultAccount);
     if (session !== null && settings.retryDelayMs > 0) {
       await deps.sleep(settings.retryDelayMs, interrupts.controller.signal);
       if (interrupts.received !== null) return signalExitCode(interrupts.received);
     }
     if (lastHit !== null) out.error(switchLine(lastHit, account, true, now));
     else if (session !== null) out.error(`cao: continuing the conversation on "${account}"`);
-    else if (runs === 0 && registry.defaultAccount !== null && account !== registry.defaultAccount) {
+    else if (
+      runs === 0 && registry.defaultAccount !== null && account !== registry.defaultAccount && !defaultBusy
+    ) {
       const fallbackFrom = candidates.find((c) => c.name === registry.defaultAccount);
       const availability = fallbackFrom
         ? accountAvailability(fallbackFrom, SELECTION_POLICY, now)
         : undefined;
       out.error(startLine(registry.defaultAccount, availability, account, now));
     }
+    if (step.busy) out.error(sharedLine(account, settings.pinnedBy));
+    else if (locked.passedOver.length > 0) out.error(busyLine(locked.passedOver, account));
     lastHit = null;
     if (step.coolingUntil !== null) {
       out.warn(
@@ -256,7 +274,8 @@ export async function runCodexWithFallback(
     }
 
     runs += 1;
-    const fallbackAllowed = settings.pinned === null;
+    // On a busy account the limits seen may be the other run's: never stop codex or move on for them.
+    const fallbackAllowed = settings.pinned === null && !step.busy;
     const result = await runOnAccount(ctx, account, args, invocation, interrupts, async (limit) => {
       if (!fallbackAllowed) return false;
       const fresh = await loadCandidates(ctx);
@@ -282,11 +301,9 @@ export async function runCodexWithFallback(
         session = { id: outcome.sessionId, rolloutPath: outcome.rolloutPath, codexHome: accountDir };
         lastHit = hit;
         if (!fallbackAllowed && hit !== null) {
-          out.error(
-            `cao: ${
-              describeLimit(hit, deps.now())
-            }; not continuing on another account (${settings.pinnedBy})`,
-          );
+          const why = step.busy ? "another cao run is using it" : settings.pinnedBy;
+          out.error(`cao: ${describeLimit(hit, deps.now())}; not continuing on another account (${why})`);
+          if (step.busy) return outcome.exitCode;
           return outcome.exitCode === 0 ? ExitCode.failure : outcome.exitCode;
         }
         break;

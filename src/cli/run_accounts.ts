@@ -1,12 +1,14 @@
 /**
  * @module
  * What `cao run` reads and records about accounts: the selection candidates (registry, logins, statuses,
- * with cooldowns whose reset has passed cleared on the way), the attempt and outcome of each codex run,
- * and bringing a session the user names to the account that will run it.
+ * with cooldowns whose reset has passed cleared on the way), the run lock of the account the next step
+ * runs, the attempt and outcome of each codex run, and bringing a session the user names to the account
+ * that will run it.
  */
 
-import { planNextStep } from "../accounts/fallback_plan.ts";
+import { type PlanInput, planNextStep, type PlanStep } from "../accounts/fallback_plan.ts";
 import { loadRegistry, type Registry } from "../accounts/registry.ts";
+import { type RunLock, tryRunLock } from "../accounts/run_lock.ts";
 import { type SelectionCandidate, selectionCandidates, type SelectionPolicy } from "../accounts/selection.ts";
 import {
   clearCooldown,
@@ -54,6 +56,34 @@ export async function loadCandidates(
     registry,
     candidates: selectionCandidates(registry, statuses, (name) => logins.get(name) ?? false),
   };
+}
+
+/** The next step of a run, with the run lock of the account it runs. */
+export interface LockedStep {
+  step: PlanStep;
+  /** Held for a `run` step unless its account is busy (`step.busy`); null otherwise. The caller releases it. */
+  lock: RunLock | null;
+  /** The accounts found in use by another `cao run` and passed over (never the one the step runs). */
+  passedOver: string[];
+}
+
+/**
+ * Plans the next step and takes the run lock of the account it runs. An account whose lock another `cao run`
+ * holds is marked busy and the plan made again, so the work goes to a free account; when none is free, the
+ * plan runs a busy one anyway (`step.busy`), without its lock.
+ */
+export async function planAndLock(ctx: CommandContext, input: Omit<PlanInput, "busy">): Promise<LockedStep> {
+  const busy = new Set<string>();
+  for (;;) {
+    const step = planNextStep({ ...input, busy });
+    if (step.kind !== "run") return { step, lock: null, passedOver: [...busy] };
+    const lock = await tryRunLock(ctx.home.paths.runLock(step.account));
+    if (lock !== null || step.busy) {
+      const passedOver = [...busy].filter((name) => name !== step.account);
+      return { step: lock !== null ? { ...step, busy: false } : step, lock, passedOver };
+    }
+    busy.add(step.account);
+  }
 }
 
 export async function recordOn(

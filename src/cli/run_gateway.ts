@@ -10,6 +10,7 @@
 
 import { join } from "node:path";
 import { ensureGatewayRunning, gatewayCodexArgs, gatewayCodexEnv } from "../gateway/client_launch.ts";
+import { exitCodeOf } from "../codex/run_outcome.ts";
 import { CodexNotFoundError } from "../shared/errors.ts";
 import type { CommandContext } from "./context.ts";
 import { startDetachedGateway } from "./gateway_start.ts";
@@ -28,13 +29,6 @@ async function exists(path: string): Promise<boolean> {
     return false;
   }
 }
-
-const SIGNAL_NUMBERS: Partial<Record<Deno.Signal, number>> = {
-  SIGHUP: 1,
-  SIGINT: 2,
-  SIGTERM: 15,
-  SIGKILL: 9,
-};
 
 /** Runs codex through the gateway; returns codex's exit code (128+N when a signal ended it). */
 export async function runCodexThroughGateway(
@@ -92,7 +86,7 @@ export async function runCodexThroughGateway(
   }
   try {
     const status = await child.status;
-    return status.signal !== null ? 128 + (SIGNAL_NUMBERS[status.signal] ?? 0) : status.code;
+    return exitCodeOf(status);
   } finally {
     for (const [signal, listener] of listeners) Deno.removeSignalListener(signal, listener);
   }

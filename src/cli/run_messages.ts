@@ -1,7 +1,7 @@
 /**
  * @module
  * The lines `cao run` prints on stderr: which account hit its limit and until when, where the work goes
- * next, why it stops, how long it waits. Pure: times are formatted in local time from the given `now`.
+ * next, which accounts another `cao run` is using, why it stops, how long it waits. Pure: times are formatted in local time from the given `now`.
  */
 
 import type { PlanStep } from "../accounts/fallback_plan.ts";
@@ -57,8 +57,29 @@ export function startLine(
     ? `cannot be used (${availability.reason})`
     : availability?.kind === "over-threshold"
     ? `is at ${Math.round(availability.percent)}% of its usage`
+    : availability?.kind === "busy"
+    ? "is in use by another cao run"
     : "is not available";
   return `cao: the default account "${defaultAccount}" ${why}; starting on "${next}"`;
+}
+
+/** Printed when accounts another `cao run` is using were passed over for `next`. Pure. */
+export function busyLine(busy: readonly string[], next: string): string {
+  const names = busy.map((name) => `"${name}"`).join(", ");
+  return `cao: ${names} ${
+    busy.length === 1 ? "is" : "are"
+  } in use by another cao run; using "${next}" instead`;
+}
+
+/**
+ * Printed when cao runs an account another `cao run` is using: every usable account is (`pinnedBy` null), or
+ * the user named it. Pure.
+ */
+export function sharedLine(account: string, pinnedBy: string | null): string {
+  const what = pinnedBy === null
+    ? `every usable account is in use by another cao run; running on "${account}" anyway`
+    : `"${account}" is in use by another cao run; running it anyway as ${pinnedBy} asks`;
+  return `cao: ${what}, without acting on usage limits (they may be the other run's)`;
 }
 
 /** Printed when cao waits for a reset (non-terminal form, and the first line on a terminal). Pure. */
@@ -82,6 +103,8 @@ function reasonText(name: string, availability: Availability, now: Date): string
       return `"${name}" cannot be used (${availability.reason})`;
     case "over-threshold":
       return `"${name}" is at ${Math.round(availability.percent)}%`;
+    case "busy":
+      return `"${name}" is in use by another cao run`;
     default:
       return `"${name}" is available`;
   }

@@ -1,8 +1,9 @@
 /**
  * @module
  * Runs codex once in one account home with the terminal handed over (stdin, stdout and stderr inherited,
- * so its TUI works exactly as when run directly), forwards the signals cao receives, follows the session
- * files codex writes, and reports how the run ended ({@link RunOutcome}).
+ * so its TUI works exactly as when run directly), forwards the signals cao receives (but not a SIGINT when
+ * codex shares cao's terminal: Ctrl-C already reached it), follows the session files codex writes, and
+ * reports how the run ended ({@link RunOutcome}).
  *
  * `codex exec` ends by itself on a usage limit, so its rollouts are read after it exits. The interactive
  * TUI stays open after a limit (CODEX_FACTS §2.2), so its rollouts are followed while it runs; when a limit
@@ -32,8 +33,14 @@ export interface SuperviseOptions {
   codexHome: string;
   /** What kind of run the arguments make (`other` runs are not followed). */
   kind: CodexRunKind;
-  /** Where cao's own signals come from; each one is forwarded to codex. */
+  /** Where cao's own signals come from; each one is recorded and forwarded to codex (see `sharesTerminal`). */
   onSignal: SignalSubscription;
+  /**
+   * True when stdin is a terminal, so codex runs in cao's foreground process group: the terminal delivers a
+   * Ctrl-C's SIGINT to codex itself, and cao only records it instead of sending a second one. SIGTERM and
+   * SIGHUP are forwarded either way.
+   */
+  sharesTerminal?: boolean;
   /**
    * Interactive runs: a usage limit showed up while codex still runs. Resolve true to stop codex and move
    * on, false to leave it open.
@@ -89,6 +96,7 @@ export async function superviseCodexRun(options: SuperviseOptions): Promise<Supe
   let interruptedBy: Deno.Signal | null = null;
   const unsubscribe = options.onSignal((signal) => {
     interruptedBy ??= signal;
+    if (signal === "SIGINT" && options.sharesTerminal) return;
     trySignal(child, signal);
   });
 

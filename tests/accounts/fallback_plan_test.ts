@@ -33,7 +33,14 @@ function input(candidates: SelectionCandidate[], overrides: Partial<PlanInput> =
 
 Deno.test("planNextStep() runs the default account first", () => {
   const step = planNextStep(input([candidate("a"), candidate("b", { isDefault: true })]));
-  assert.deepEqual(step, { kind: "run", account: "b", pass: 1, coolingUntil: null, overThreshold: false });
+  assert.deepEqual(step, {
+    kind: "run",
+    account: "b",
+    pass: 1,
+    coolingUntil: null,
+    overThreshold: false,
+    busy: false,
+  });
 });
 
 Deno.test("planNextStep() moves to the next account that is not cooling down", () => {
@@ -72,7 +79,14 @@ Deno.test("planNextStep() starts a new pass once every account was tried, and wa
   });
   const expired = [candidate("a", { isDefault: true }), candidate("b", { cooling: IN_10M })];
   const step = planNextStep(input(expired, { tried }));
-  assert.deepEqual(step, { kind: "run", account: "a", pass: 2, coolingUntil: null, overThreshold: false });
+  assert.deepEqual(step, {
+    kind: "run",
+    account: "a",
+    pass: 2,
+    coolingUntil: null,
+    overThreshold: false,
+    busy: false,
+  });
 });
 
 Deno.test("planNextStep() stops when the passes are used up", () => {
@@ -97,6 +111,7 @@ Deno.test("planNextStep() runs a pinned account even while it cools down, or wai
     pass: 1,
     coolingUntil: IN_10M,
     overThreshold: false,
+    busy: false,
   });
   assert.deepEqual(planNextStep(input(accounts, { pinned: "b", wait: true })), {
     kind: "wait",
@@ -107,4 +122,56 @@ Deno.test("planNextStep() runs a pinned account even while it cools down, or wai
   assert.equal(planNextStep(input(accounts, { pinned: "a" })).kind, "run");
   const noLogin = [candidate("a", { isDefault: true, canLogIn: false })];
   assert.equal(planNextStep(input(noLogin, { pinned: "a" })).kind, "stop");
+});
+
+Deno.test("planNextStep() passes over accounts another cao run is using", () => {
+  const accounts = [candidate("a", { isDefault: true }), candidate("b"), candidate("c")];
+  assert.deepEqual(planNextStep(input(accounts, { busy: new Set(["a"]) })), {
+    kind: "run",
+    account: "b",
+    pass: 1,
+    coolingUntil: null,
+    overThreshold: false,
+    busy: false,
+  });
+  const later = planNextStep(input(accounts, { tried: new Set(["a"]), busy: new Set(["b"]) }));
+  assert.equal(later.kind === "run" && later.account, "c");
+});
+
+Deno.test("planNextStep() runs the first planned account, flagged busy, when every usable one is busy", () => {
+  const accounts = [candidate("a", { isDefault: true }), candidate("b"), candidate("c", { cooling: IN_1H })];
+  const busy = new Set(["a", "b"]);
+  assert.deepEqual(planNextStep(input(accounts, { busy })), {
+    kind: "run",
+    account: "a",
+    pass: 1,
+    coolingUntil: null,
+    overThreshold: false,
+    busy: true,
+  });
+  // Rather than waiting for c's reset, and after a limit too.
+  assert.equal(planNextStep(input(accounts, { busy, wait: true })).kind, "run");
+  const next = planNextStep(input(accounts, { busy, tried: new Set(["a"]) }));
+  assert.equal(next.kind === "run" && `${next.account} ${next.busy}`, "b true");
+  // A busy account that cools down is reported as cooling: the plan stops as before.
+  const cooling = [candidate("a", { isDefault: true, cooling: IN_10M }), candidate("b", { cooling: IN_1H })];
+  const stop = planNextStep(input(cooling, { busy: new Set(["a"]) }));
+  assert.equal(stop.kind === "stop" && stop.reasons.a.kind, "cooling");
+});
+
+Deno.test("planNextStep() runs a pinned account another cao run is using, flagged busy", () => {
+  const accounts = [candidate("a", { isDefault: true }), candidate("b", { cooling: IN_10M })];
+  const pinned = planNextStep(input(accounts, { pinned: "a", busy: new Set(["a"]) }));
+  assert.equal(pinned.kind === "run" && `${pinned.account} ${pinned.busy}`, "a true");
+  const coolingToo = planNextStep(input(accounts, { pinned: "b", busy: new Set(["b"]) }));
+  assert.deepEqual(coolingToo, {
+    kind: "run",
+    account: "b",
+    pass: 1,
+    coolingUntil: IN_10M,
+    overThreshold: false,
+    busy: true,
+  });
+  const free = planNextStep(input(accounts, { pinned: "a", busy: new Set(["b"]) }));
+  assert.equal(free.kind === "run" && free.busy, false);
 });

@@ -98,3 +98,24 @@ Deno.test("highestUsedPercent() ignores windows that have reset", () => {
   assert.equal(highestUsedPercent(status, NOW), 40);
   assert.equal(highestUsedPercent(emptyAccountStatus(), NOW), null);
 });
+
+Deno.test("selectNextAccount() passes over busy accounts, with the reason busy unless another one says more", () => {
+  const accounts = [
+    candidate("a", { isDefault: true }),
+    candidate("b", {}, { cooldownUntil: "2026-11-21T13:00:00.000Z" }),
+    candidate("c"),
+  ];
+  assert.deepEqual(selectNextAccount(accounts, { now: NOW, policy, busy: new Set(["a", "b"]) }), {
+    kind: "selected",
+    name: "c",
+    overThreshold: false,
+  });
+  const none = selectNextAccount(accounts, { now: NOW, policy, busy: new Set(["a", "b", "c"]) });
+  assert.equal(none.kind, "none");
+  if (none.kind !== "none") return;
+  assert.deepEqual(none.reasons.a, { kind: "busy" });
+  assert.equal(none.reasons.b.kind, "cooling");
+  assert.deepEqual(none.earliestReset, { name: "b", at: new Date("2026-11-21T13:00:00.000Z") });
+  assert.deepEqual(accountAvailability(accounts[2], policy, NOW, new Set(["c"])), { kind: "busy" });
+  assert.deepEqual(accountAvailability(accounts[2], policy, NOW), { kind: "available" });
+});

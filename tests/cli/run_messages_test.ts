@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import {
+  busyLine,
   countdownText,
   formatWhen,
+  sharedLine,
   startLine,
   stopMessage,
   switchLine,
@@ -68,4 +70,18 @@ Deno.test("waitLine() and countdownText() show the wait", () => {
     'cao: every account is cooling down; waiting for "b" to reset at 2026-11-21 14:37 (in 12m)',
   );
   assert.equal(countdownText(step, NOW), 'cao: waiting for "b" to reset — 12m left (Ctrl-C to stop)');
+});
+
+Deno.test("busyLine() and sharedLine() say which accounts another cao run is using and what cao does", () => {
+  assert.equal(busyLine(["a"], "b"), 'cao: "a" is in use by another cao run; using "b" instead');
+  assert.equal(busyLine(["a", "b"], "c"), 'cao: "a", "b" are in use by another cao run; using "c" instead');
+  assert.equal(
+    sharedLine("a", null),
+    'cao: every usable account is in use by another cao run; running on "a" anyway, without acting on usage ' +
+      "limits (they may be the other run's)",
+  );
+  assert.match(
+    sharedLine("b", "--account"),
+    /^cao: "b" is in use by another cao run; running it anyway as --account asks,/,
+  );
 });

@@ -74,6 +74,23 @@ async function calls(home: TempHome): Promise<string[]> {
   );
 }
 
+/** Holds an account's run lock the way another `cao run` does, until disposed. */
+async function holdRunLock(home: TempHome, name: string): Promise<AsyncDisposable> {
+  const file = await Deno.open(`${home.caoHome}/${name}/.cao-run.lock`, {
+    read: true,
+    write: true,
+    create: true,
+    mode: 0o600,
+  });
+  await file.lock(true);
+  return {
+    async [Symbol.asyncDispose]() {
+      await file.unlock();
+      file.close();
+    },
+  };
+}
+
 async function statusOf(home: TempHome, name: string) {
   return JSON.parse(await Deno.readTextFile(`${home.caoHome}/account_status.json`)).accounts[name];
 }
@@ -217,4 +234,87 @@ Deno.test("cao run refuses bad options and an empty registry", async () => {
   const nobody = await runCaoInProcess(home, ["run", "--", "exec", "x"]);
   assert.equal(nobody.code, 1);
   assert.match(nobody.stderr, /no account can be used \("a" cannot be used \(not logged in\)\)/);
+});
+
+Deno.test({
+  name: "cao run leaves an account another cao run holds, says so, and releases its own lock",
+  ignore,
+  async fn() {
+    const { home, codex } = await setup(["a", "b"], []);
+    await using _ = home;
+    await using _a = await holdRunLock(home, "a");
+    const r = await runCaoInProcess(home, ["--codex", codex, "run", "--", "exec", "x"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(await calls(home), ["b exec x"]);
+    assert.match(r.stderr, /cao: "a" is in use by another cao run; using "b" instead/);
+    assert.doesNotMatch(r.stderr, /default account/, "one line, not two");
+    const lock = `${home.caoHome}/b/.cao-run.lock`;
+    assert.equal((await Deno.stat(lock)).mode! & 0o777, 0o600);
+    await using _b = await holdRunLock(home, "b");
+    const again = await runCaoInProcess(home, ["--codex", codex, "run", "--", "exec", "y"]);
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal((await calls(home)).at(-1), "a exec y", "b's lock was released; a is free of it too");
+  },
+});
+
+Deno.test({
+  name: "cao run with every account in use runs the first anyway and acts on no usage limit",
+  ignore,
+  async fn() {
+    const { home, codex } = await setup(["a", "b"], ["a"]);
+    await using _ = home;
+    await using _a = await holdRunLock(home, "a");
+    await using _b = await holdRunLock(home, "b");
+    const r = await runCaoInProcess(home, ["--codex", codex, "run", "--", "exec", "x"]);
+    assert.equal(r.code, 1, "codex's own exit code");
+    assert.deepEqual(await calls(home), ["a exec x"], "no resume elsewhere");
+    const shared = r.stderr.split("\n").filter((l) => l.includes("in use by another cao run"));
+    assert.deepEqual(shared, [
+      'cao: every usable account is in use by another cao run; running on "a" anyway, without acting on usage ' +
+      "limits (they may be the other run's)",
+    ]);
+    assert.match(r.stderr, /"a" hit its usage limit .*; not continuing on another account \(another cao run/);
+    assert.doesNotMatch(r.stderr, /continuing the conversation/);
+  },
+});
+
+Deno.test({
+  name: "cao run --account on an account in use runs it anyway, with a note",
+  ignore,
+  async fn() {
+    const { home, codex } = await setup(["a", "b"], []);
+    await using _ = home;
+    await using _b = await holdRunLock(home, "b");
+    const r = await runCaoInProcess(home, ["--codex", codex, "run", "--account", "b", "--", "exec", "x"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(await calls(home), ["b exec x"]);
+    assert.match(
+      r.stderr,
+      /cao: "b" is in use by another cao run; running it anyway as --account asks, without acting on usage limits/,
+    );
+  },
+});
+
+Deno.test({
+  name: "cao run --gateway exits 128+N for any signal that ended codex",
+  ignore,
+  async fn() {
+    await using home = await makeTempHome();
+    const gateway: typeof fetch = (input) =>
+      Promise.resolve(
+        String(input).endsWith("/k/test-key/status")
+          ? Response.json({ service: "cao-gateway" })
+          : new Response("not found", { status: 404 }),
+      );
+    for (const [signal, code] of [["QUIT", 131], ["ABRT", 134], ["TERM", 143]] as const) {
+      const codex = `${home.dir}/codex-${signal}.sh`;
+      await Deno.writeTextFile(codex, `#!/bin/sh\nulimit -c 0\nkill -${signal} $$\n`, { mode: 0o755 });
+      const r = await runCaoInProcess(
+        home,
+        ["--codex", codex, "run", "--gateway-url", "http://127.0.0.1:9", "--", "exec", "x"],
+        { env: { CAO_GATEWAY_KEY: "test-key" }, fetch: gateway },
+      );
+      assert.equal(r.code, code, `SIG${signal}: ${r.stderr}`);
+    }
+  },
 });

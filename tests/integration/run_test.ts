@@ -267,3 +267,30 @@ Deno.test("cao run forwards SIGINT to codex, exits 130, and blames no account", 
   assert.equal(a.failures, 0);
   assert.equal(a.cooldownUntil, null);
 });
+
+Deno.test("cao run: a second cao run leaves the account the first one is using and runs on the next", async () => {
+  await using mock = await startMockUpstream({
+    responses: {
+      acct_a: { kind: "ok", text: "a slow answer", deltas: 120, eventDelayMs: 250 },
+      acct_b: "ok",
+    },
+  });
+  await using home = await makeRunHome(ACCOUNTS, mock.url);
+
+  const first = startCao(home, exec(mock.url, "take your time"));
+  try {
+    await waitUntil("the first codex to start streaming", () => mock.streams.some((s) => s.eventsSent > 2));
+    const second = await caoRun(home, exec(mock.url, "meanwhile"));
+    assert.equal(second.code, 0, second.stderr);
+    assert.equal(second.stdout.trim(), "hello from acct_b");
+    assert.match(second.stderr, /cao: "a" is in use by another cao run; using "b" instead/);
+    assert.equal(mock.responsesRequests("acct_a").length, 1, "only the first run's request went to a");
+  } finally {
+    Deno.kill(first.pid, "SIGINT");
+    const r = await first.result;
+    assert.equal(r.code, 130, r.stderr);
+  }
+  const b = await readStatus(home, "b");
+  assert.equal(b.attempts, 1);
+  assert.equal(b.successes, 1);
+});
