@@ -9,8 +9,8 @@ import denoJson from "../../deno.json" with { type: "json" };
 import { Command, CommanderError } from "../deps/commander.ts";
 import { attachCompletions, withConsoleLogTo } from "../deps/completions.ts";
 import { readAccountNamesSync } from "../accounts/registry.ts";
-import { CaoError, ExitCode } from "../shared/errors.ts";
-import { redactSecrets } from "../shared/redact.ts";
+import { ExitCode } from "../shared/errors.ts";
+import { reportFailure } from "./report_error.ts";
 import { type CommandContext, createContext, type GlobalOptions } from "./context.ts";
 import type { CliDeps } from "./deps.ts";
 import { registerAdd } from "./add.ts";
@@ -114,13 +114,5 @@ export function reportError(error: unknown, deps: CliDeps): number {
     if (error.code === "commander.help") return ExitCode.ok;
     return ExitCode.usage;
   }
-  if (error instanceof CaoError) {
-    deps.stderr(`error: ${redactSecrets(error.message)}\n`);
-    if (error.hint) deps.stderr(`hint: ${redactSecrets(error.hint)}\n`);
-    return error.exitCode;
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  deps.stderr(`error: ${redactSecrets(message)}\n`);
-  deps.stderr('hint: this looks like a bug in cao; run "cao doctor" and report it with the output\n');
-  return ExitCode.failure;
+  return reportFailure(error, deps.stderr);
 }

@@ -8,6 +8,7 @@
 import { fileURLToPath } from "node:url";
 import type { CliDeps } from "../../src/cli/deps.ts";
 import { runCli } from "../../src/cli/run_cli.ts";
+import { runFastPath } from "../../src/cli/fast_path.ts";
 import { sleepFor } from "../../src/cli/deps.ts";
 import { spawnProcess } from "../../src/codex/spawn.ts";
 import type { Prompts } from "../../src/deps/prompts.ts";
@@ -103,6 +104,8 @@ export async function runCaoProcess(
 
 /** Options for {@link runCaoInProcess}. */
 export interface InProcessOptions {
+  /** "fast": main.ts's start-up fast path (-1 when it declines); default: the full parser. */
+  entry?: "cli" | "fast";
   env?: Record<string, string>;
   now?: Date;
   terminal?: boolean;
@@ -139,6 +142,6 @@ export async function runCaoInProcess(
     onSignal: () => () => {},
     sleep: sleepFor,
   };
-  const code = await runCli(args, deps);
+  const code = options.entry === "fast" ? await runFastPath(args, deps) ?? -1 : await runCli(args, deps);
   return { code, stdout, stderr };
 }

@@ -1,0 +1,64 @@
+/**
+ * The start-up fast path for `cao status` must behave exactly like the full parser for what it accepts, and
+ * decline everything else.
+ */
+import assert from "node:assert/strict";
+import { parseFastStatus } from "../../src/cli/fast_path.ts";
+import { fakeAuthJson } from "../support/fake_auth.ts";
+import { makeTempHome, runCaoInProcess } from "../support/run_cao.ts";
+
+Deno.test("parseFastStatus() takes only plain status invocations", () => {
+  assert.deepEqual(parseFastStatus(["status"]), { globals: {}, options: {} });
+  assert.deepEqual(parseFastStatus(["--data-dir", "/d", "status", "--json", "--no-color"]), {
+    globals: { dataDir: "/d", color: false },
+    options: { json: true },
+  });
+  assert.deepEqual(parseFastStatus(["--data-dir=/x", "status", "--compact"])?.globals, { dataDir: "/x" });
+  for (
+    const argv of [
+      [],
+      ["list"],
+      ["status", "--doctor"],
+      ["status", "--watch"],
+      ["status", "--refresh"],
+      ["status", "--help"],
+      ["status", "extra"],
+      ["status", "status"],
+      ["--data-dir", "status"],
+      ["--json", "status"],
+      ["--codex", "x", "status"],
+    ]
+  ) {
+    assert.equal(parseFastStatus(argv), null, argv.join(" "));
+  }
+});
+
+Deno.test("the fast path prints what the full parser prints", async () => {
+  await using home = await makeTempHome();
+  const now = new Date("2026-11-21T12:00:00Z");
+  await runCaoInProcess(home, ["add", "work", "--no-login"], { now });
+  await runCaoInProcess(home, ["add", "spare", "--no-login"], { now });
+  await Deno.writeTextFile(
+    `${home.caoHome}/work/auth.json`,
+    JSON.stringify(fakeAuthJson({ email: "w@example.com" })),
+  );
+  for (
+    const argv of [
+      ["status"],
+      ["status", "--json"],
+      ["status", "--full"],
+      ["status", "--pretty"],
+      ["--no-color", "status", "--pretty"],
+      ["status", "--json", "--full"],
+    ]
+  ) {
+    for (const terminal of [false, true]) {
+      const full = await runCaoInProcess(home, argv, { now, terminal });
+      const fast = await runCaoInProcess(home, argv, { now, terminal, entry: "fast" });
+      assert.deepEqual(fast, full, `${argv.join(" ")} (terminal: ${terminal})`);
+    }
+  }
+  const declined = await runCaoInProcess(home, ["status", "--doctor"], { now, entry: "fast" });
+  assert.equal(declined.code, -1);
+  assert.equal(declined.stdout, "");
+});
