@@ -3,20 +3,26 @@
  * `cao gateway enable|disable`: route plain `codex`, the desktop app and the IDE extension through the
  * gateway by a minimal, comment-preserving edit of the user's `config.toml` (`codex_config_edit.ts`), and
  * take exactly that edit out again. What enable wrote is recorded in gateway.json (`enabled`). Both are
- * idempotent and say what they changed.
+ * idempotent and say what they changed. The value enable writes carries the gateway key, so the file is
+ * then written without group or other access. A symlinked config.toml (stow, home-manager) is edited where
+ * it points, so the link stays a link; the read-edit-write runs under `<config>.cao.lock`.
  */
 
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { writeFileAtomic } from "../accounts/atomic_write.ts";
+import { withFileLock } from "../accounts/file_lock.ts";
 import { gatewayBaseUrl, probeGateway } from "../gateway/client_launch.ts";
 import {
+  type DisableEdit,
   disableInConfig,
+  type EnableEdit,
   enableInConfig,
   isGatewayRoutingUrl,
   ROUTING_KEY,
 } from "../gateway/codex_config_edit.ts";
 import {
   DEFAULT_GATEWAY_SETTINGS,
+  type EnableRecord,
   ensureGatewayKey,
   isLoopbackBind,
   loadGatewayFile,
@@ -26,6 +32,26 @@ import {
 import { parseToml } from "../deps/toml.ts";
 import { CaoError, ExitCode } from "../shared/errors.ts";
 import type { CommandContext } from "./context.ts";
+
+/** Where a write to `path` must go: the file a symlink points at (followed to the end), else `path`. */
+async function writeTarget(path: string): Promise<string> {
+  try {
+    return await Deno.realPath(path);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  try {
+    // A link to a file that does not exist yet: create that file, keep the link.
+    return resolve(dirname(path), await Deno.readLink(path));
+  } catch {
+    return path;
+  }
+}
+
+/** Mode for a config.toml holding the gateway key: the old mode without group and other bits. Pure. */
+export function privateMode(mode: number | null): number {
+  return (mode ?? 0o600) & 0o777 & ~0o077;
+}
 
 async function readConfig(path: string): Promise<{ text: string; mode: number | null }> {
   try {
@@ -50,41 +76,64 @@ async function configuredUrl(ctx: CommandContext): Promise<string> {
   return `http://${host.includes(":") ? `[${host}]` : host}:${settings.port}`;
 }
 
+/** The `previous` to record: the user's own value, never an earlier gateway URL or cao's own value. Pure. */
+export function previousToRecord(
+  edit: EnableEdit,
+  recorded: EnableRecord | null | undefined,
+): string | null {
+  const kept = recorded?.previous ?? null;
+  if (edit.kind === "added") return null;
+  if (edit.kind === "unchanged") return kept;
+  if (isGatewayRoutingUrl(edit.previous) || edit.previous === recorded?.value) return kept;
+  return edit.previous;
+}
+
 /** `cao gateway enable`. */
 export async function gatewayEnable(ctx: CommandContext): Promise<number> {
   const key = await ensureGatewayKey(ctx.home);
   const url = await configuredUrl(ctx);
   const value = gatewayBaseUrl(url, key);
   const path = join(ctx.userCodexHome, "config.toml");
-  const { text, mode } = await readConfig(path);
-  let edit;
-  try {
-    edit = enableInConfig(text, value);
-  } catch (error) {
-    throw editError(path, error);
-  }
-  if (edit.kind !== "unchanged") {
-    await Deno.mkdir(ctx.userCodexHome, { recursive: true });
-    await writeFileAtomic(path, edit.text, { mode: mode ?? 0o600 });
-  }
-  const previous = edit.kind === "replaced" ? edit.previous : null;
-  await updateGatewayFile(ctx.home, (file) => {
-    if (edit.kind === "unchanged" && file.enabled?.value === value) return;
-    file.enabled = {
-      configPath: path,
-      value,
-      previous: edit.kind === "unchanged" ? file.enabled?.previous ?? null : previous,
-    };
+  await Deno.mkdir(ctx.userCodexHome, { recursive: true });
+  const { edit, madePrivate } = await withFileLock(`${path}.cao.lock`, async () => {
+    const target = await writeTarget(path);
+    const { text, mode } = await readConfig(target);
+    let edit: EnableEdit;
+    try {
+      edit = enableInConfig(text, value);
+    } catch (error) {
+      throw editError(path, error);
+    }
+    const newMode = privateMode(mode);
+    const madePrivate = mode !== null && mode !== newMode;
+    if (edit.kind !== "unchanged") {
+      await writeFileAtomic(target, edit.text, { mode: newMode });
+    } else if (madePrivate && Deno.build.os !== "windows") {
+      await Deno.chmod(target, newMode);
+    }
+    await updateGatewayFile(ctx.home, (file) => {
+      if (edit.kind === "unchanged" && file.enabled?.value === value) return;
+      file.enabled = { configPath: path, value, previous: previousToRecord(edit, file.enabled) };
+    });
+    return { edit, madePrivate: madePrivate && Deno.build.os !== "windows" ? newMode : null };
   });
   if (edit.kind === "unchanged") {
     ctx.out.line(`Already enabled: ${path} routes Codex through the gateway at ${url}.`);
   } else {
-    ctx.out.line(
-      `Set ${ROUTING_KEY} in ${path}${
-        edit.kind === "replaced" ? ` (it was "${edit.previous}"; disable puts that back)` : ""
-      }.`,
-    );
+    const was = edit.kind !== "replaced"
+      ? ""
+      : isGatewayRoutingUrl(edit.previous)
+      ? " (it named an earlier cao gateway address)"
+      : ` (it was "${edit.previous}"; disable puts that back)`;
+    ctx.out.line(`Set ${ROUTING_KEY} in ${path}${was}.`);
     ctx.out.line(`Codex, the desktop app and the IDE extension now use the gateway at ${url}.`);
+  }
+  if (madePrivate !== null) {
+    ctx.out.line(
+      `Made ${path} readable by you only (mode ${
+        madePrivate.toString(8).padStart(4, "0")
+      }): the value holds the gateway key.`,
+    );
   }
   if ((await probeGateway(ctx.deps.fetch, url, key)).kind !== "up") {
     ctx.out.warn(`no gateway answers at ${url} yet: start it with "cao gateway start --detach"`);
@@ -96,29 +145,41 @@ export async function gatewayEnable(ctx: CommandContext): Promise<number> {
 export async function gatewayDisable(ctx: CommandContext): Promise<number> {
   const file = await loadGatewayFile(ctx.home);
   const path = file.enabled?.configPath ?? join(ctx.userCodexHome, "config.toml");
-  const { text, mode } = await readConfig(path);
-  let record = file.enabled ?? null;
-  if (record === null) {
-    let current: unknown;
+  let lockable = true;
+  try {
+    await Deno.stat(dirname(path));
+  } catch {
+    lockable = false;
+  }
+  const work = async (): Promise<DisableEdit | null> => {
+    const target = await writeTarget(path);
+    const { text, mode } = await readConfig(target);
+    let record = (await loadGatewayFile(ctx.home)).enabled ?? null;
+    if (record === null) {
+      let current: unknown;
+      try {
+        current = parseToml(text)[ROUTING_KEY];
+      } catch (error) {
+        throw editError(path, error);
+      }
+      if (!isGatewayRoutingUrl(current)) return null;
+      record = { configPath: path, value: current as string, previous: null };
+    }
+    let edit;
     try {
-      current = parseToml(text)[ROUTING_KEY];
+      edit = disableInConfig(text, record);
     } catch (error) {
       throw editError(path, error);
     }
-    if (!isGatewayRoutingUrl(current)) {
-      ctx.out.line(`Nothing to disable: ${path} does not route Codex through the gateway.`);
-      return ExitCode.ok;
-    }
-    record = { configPath: path, value: current as string, previous: null };
+    if (edit.kind !== "unchanged") await writeFileAtomic(target, edit.text, { mode: mode ?? 0o600 });
+    await updateGatewayFile(ctx.home, (f) => void (f.enabled = null));
+    return edit;
+  };
+  const edit = lockable ? await withFileLock(`${path}.cao.lock`, work) : await work();
+  if (edit === null) {
+    ctx.out.line(`Nothing to disable: ${path} does not route Codex through the gateway.`);
+    return ExitCode.ok;
   }
-  let edit;
-  try {
-    edit = disableInConfig(text, record);
-  } catch (error) {
-    throw editError(path, error);
-  }
-  if (edit.kind !== "unchanged") await writeFileAtomic(path, edit.text, { mode: mode ?? 0o600 });
-  await updateGatewayFile(ctx.home, (f) => void (f.enabled = null));
   switch (edit.kind) {
     case "removed":
       ctx.out.line(`Removed ${ROUTING_KEY} from ${path}: Codex talks to OpenAI directly again.`);

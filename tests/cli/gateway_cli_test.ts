@@ -4,6 +4,7 @@
  */
 
 import assert from "node:assert/strict";
+import { previousToRecord, privateMode } from "../../src/cli/gateway_enable.ts";
 import { disableInConfig, enableInConfig } from "../../src/gateway/codex_config_edit.ts";
 import { makeTempHome, runCaoInProcess, runCaoProcess } from "../support/run_cao.ts";
 
@@ -72,6 +73,75 @@ Deno.test("cao gateway enable/disable round trip keeps the user's comments and e
   );
   const twice = await runCaoInProcess(home, ["gateway", "disable"]);
   assert.match(twice.stdout, /Nothing to disable/);
+});
+
+Deno.test("cao gateway enable makes config.toml private, since the value it writes holds the key", async () => {
+  await using home = await makeTempHome();
+  const config = `${home.userHome}/.codex/config.toml`;
+  await Deno.writeTextFile(config, USER_CONFIG, { mode: 0o644 });
+  await Deno.chmod(config, 0o644);
+  const on = await runCaoInProcess(home, ["gateway", "enable"]);
+  assert.equal(on.code, 0, on.stderr);
+  assert.equal((await Deno.stat(config)).mode! & 0o777, 0o600);
+  assert.match(on.stdout, /Made .*config\.toml readable by you only \(mode 0600\)/);
+  assert.equal(on.stdout.includes("sk-cao-gw-"), false, "the key is not printed");
+  // Enabled by an older cao that kept 0644: a repeated enable repairs the mode.
+  await Deno.chmod(config, 0o640);
+  const again = await runCaoInProcess(home, ["gateway", "enable"]);
+  assert.match(again.stdout, /Already enabled/);
+  assert.equal((await Deno.stat(config)).mode! & 0o777, 0o600);
+  assert.equal((await Deno.lstat(`${config}.cao.lock`)).isFile, true, "edited under <config>.cao.lock");
+});
+
+Deno.test("cao gateway disable restores the user's value after a second enable on another port", async () => {
+  await using home = await makeTempHome();
+  const config = `${home.userHome}/.codex/config.toml`;
+  const own = `openai_base_url = "https://proxy.example/v1" # mine\n${USER_CONFIG}`;
+  await Deno.writeTextFile(config, own);
+  assert.equal((await runCaoInProcess(home, ["gateway", "enable"])).code, 0);
+  const gatewayJson = `${home.caoHome}/gateway.json`;
+  const doc = JSON.parse(await Deno.readTextFile(gatewayJson));
+  await Deno.writeTextFile(gatewayJson, JSON.stringify({ ...doc, port: 4400 }));
+  const moved = await runCaoInProcess(home, ["gateway", "enable"]);
+  assert.equal(moved.code, 0, moved.stderr);
+  assert.match(moved.stdout, /it named an earlier cao gateway address/);
+  assert.match(await Deno.readTextFile(config), /127\.0\.0\.1:4400\/k\//);
+  const off = await runCaoInProcess(home, ["gateway", "disable"]);
+  assert.equal(off.code, 0, off.stderr);
+  assert.match(off.stdout, /Restored openai_base_url = "https:\/\/proxy\.example\/v1"/);
+  assert.equal(await Deno.readTextFile(config), own);
+});
+
+Deno.test("previousToRecord() keeps the user's value over cao's own and earlier gateway URLs", () => {
+  const recorded = { configPath: "c", value: "http://127.0.0.1:1/k/sk-cao-gw-old", previous: "mine" };
+  const replaced = (previous: string) => ({ kind: "replaced" as const, text: "", previous });
+  assert.equal(previousToRecord(replaced("http://127.0.0.1:9/k/sk-cao-gw-other"), recorded), "mine");
+  assert.equal(previousToRecord(replaced(recorded.value), recorded), "mine");
+  assert.equal(previousToRecord(replaced("http://127.0.0.1:9/k/sk-cao-gw-other"), null), null);
+  assert.equal(previousToRecord(replaced("https://proxy.example"), recorded), "https://proxy.example");
+  assert.equal(previousToRecord({ kind: "added", text: "" }, recorded), null);
+  assert.equal(previousToRecord({ kind: "unchanged", text: "" }, recorded), "mine");
+  assert.equal(privateMode(0o644), 0o600);
+  assert.equal(privateMode(0o755), 0o700);
+  assert.equal(privateMode(null), 0o600);
+});
+
+Deno.test("cao gateway enable/disable edit a symlinked config.toml where it points; the link stays", async () => {
+  await using home = await makeTempHome();
+  const config = `${home.userHome}/.codex/config.toml`;
+  const dotfiles = `${home.userHome}/dotfiles/codex`;
+  await Deno.mkdir(dotfiles, { recursive: true });
+  await Deno.writeTextFile(`${dotfiles}/config.toml`, USER_CONFIG);
+  await Deno.symlink("../dotfiles/codex/config.toml", config);
+  const on = await runCaoInProcess(home, ["gateway", "enable"]);
+  assert.equal(on.code, 0, on.stderr);
+  assert.equal((await Deno.lstat(config)).isSymlink, true, "the link stays a link");
+  assert.match(await Deno.readTextFile(`${dotfiles}/config.toml`), /^openai_base_url = "http:\/\/127/);
+  assert.equal((await Deno.stat(`${dotfiles}/config.toml`)).mode! & 0o777, 0o600);
+  const off = await runCaoInProcess(home, ["gateway", "disable"]);
+  assert.equal(off.code, 0, off.stderr);
+  assert.equal((await Deno.lstat(config)).isSymlink, true);
+  assert.equal(await Deno.readTextFile(`${dotfiles}/config.toml`), USER_CONFIG);
 });
 
 Deno.test("cao reserve sets, shows and clears an account's reserve", async () => {
