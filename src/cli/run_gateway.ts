@@ -3,15 +3,21 @@
  * `cao run --gateway [--gateway-url <url>] [-- <codex args>]`: run Codex once, through the gateway, with the
  * terminal handed over. The gateway does the account switching, so Codex is never relaunched. It runs with
  * the user's own CODEX_HOME (config, history, sessions: `-- exec resume --last` continues the last
- * conversation), routed with `-c openai_base_url=<gateway>/k/<key>`, and its own token refreshes go to the
- * gateway, so it never spends a refresh token the pool owns. A local gateway is started (detached) when none
+ * conversation), routed with `-c openai_base_url=<gateway>/k/<run key>`, and its own token refreshes go to the
+ * gateway, so it never spends a refresh token the pool owns. The key on Codex's command line (which every
+ * local user can read) is a per-run key that works only while this `cao run` lives, never the gateway key. A local gateway is started (detached) when none
  * answers; `--gateway-url` names one and never starts anything.
  */
 
 import { join } from "node:path";
-import { ensureGatewayRunning, gatewayCodexArgs, gatewayCodexEnv } from "../gateway/client_launch.ts";
+import {
+  ensureGatewayRunning,
+  gatewayCodexArgs,
+  gatewayCodexEnv,
+  leaseRunKey,
+} from "../gateway/client_launch.ts";
 import { exitCodeOf } from "../codex/run_outcome.ts";
-import { CodexNotFoundError } from "../shared/errors.ts";
+import { CaoError, CodexNotFoundError } from "../shared/errors.ts";
 import type { CommandContext } from "./context.ts";
 import { startDetachedGateway } from "./gateway_start.ts";
 
@@ -28,6 +34,12 @@ async function exists(path: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+function noRunKey(url: string): never {
+  throw new CaoError(`Cannot get a per-run key from the gateway at ${url}: it hands out none`, {
+    hint: 'it is older than this cao: restart it ("cao gateway stop", then "cao gateway start --detach")',
+  });
 }
 
 /** Runs codex through the gateway; returns codex's exit code (128+N when a signal ended it). */
@@ -54,11 +66,12 @@ export async function runCodexThroughGateway(
         "every request, and renews it when it is one of your cao accounts)",
     );
   }
+  await using lease = await leaseRunKey(ctx.deps.fetch, target.url, target.key) ?? noRunKey(target.url);
   let child;
   try {
     child = ctx.deps.spawn(ctx.codex, {
-      args: [...gatewayCodexArgs(target.url, target.key), ...codexArgs],
-      env: { CODEX_HOME: ctx.userCodexHome, ...gatewayCodexEnv(target.url, target.key) },
+      args: [...gatewayCodexArgs(target.url, lease.key), ...codexArgs],
+      env: { CODEX_HOME: ctx.userCodexHome, ...gatewayCodexEnv(target.url, lease.key) },
       stdin: "inherit",
       stdout: "inherit",
       stderr: "inherit",

@@ -2,7 +2,8 @@
  * @module
  * What a Codex started by `cao run --gateway` needs to go through the gateway: the `-c openai_base_url=…`
  * argument (recipe C, CODEX_FACTS §1.4; the key travels as the path prefix `/k/<key>`, since Codex's built-in
- * provider takes no extra headers), and the environment that sends its own token refreshes to the gateway
+ * provider takes no extra headers and ignores `OPENAI_BASE_URL`; that key is a per-run key, see
+ * {@link leaseRunKey}, because a command line is readable by every local user), and the environment that sends its own token refreshes to the gateway
  * (`CODEX_REFRESH_TOKEN_URL_OVERRIDE`), so that it never spends a refresh token the pool owns. The Codex keeps
  * the user's own CODEX_HOME (config, history, sessions). {@link ensureGatewayRunning} finds a gateway that
  * answers with this key, or starts one.
@@ -34,6 +35,67 @@ export function gatewayCodexArgs(url: string, key: string): string[] {
 /** Environment for that codex: its own token refreshes go to the gateway too. Pure. */
 export function gatewayCodexEnv(url: string, key: string): Record<string, string> {
   return { CODEX_REFRESH_TOKEN_URL_OVERRIDE: `${gatewayBaseUrl(url, key)}/oauth/token` };
+}
+
+/** A per-run key held from the gateway; release it when the run ends (the key then stops working). */
+export interface RunKeyLease extends AsyncDisposable {
+  key: string;
+  /** Closes the held connection (idempotent). */
+  release(): Promise<void>;
+}
+
+/**
+ * Asks the gateway at `url` for a per-run key (`POST /k/<key>/run-key`, see `run_keys.ts`) and holds the
+ * answer open. Null when the gateway hands out none (one older than this cao) or does not answer in time.
+ */
+export async function leaseRunKey(
+  fetchFn: typeof fetch,
+  url: string,
+  key: string,
+  timeoutMs = 5000,
+): Promise<RunKeyLease | null> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  let reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
+  try {
+    const response = await fetchFn(`${gatewayBaseUrl(url, key)}/run-key`, {
+      method: "POST",
+      signal: controller.signal,
+    });
+    if (response.status !== 200 || !response.body) {
+      await response.body?.cancel();
+      return null;
+    }
+    reader = response.body.getReader();
+    const decoder = new TextDecoder();
+    let text = "";
+    while (!text.includes("\n")) {
+      const chunk = await reader.read();
+      if (chunk.done) break;
+      text += decoder.decode(chunk.value, { stream: true });
+    }
+    let runKey: unknown;
+    try {
+      runKey = (JSON.parse(text.split("\n")[0]) as Record<string, unknown>)?.key;
+    } catch { /* not a cao gateway's answer */ }
+    if (typeof runKey !== "string" || !runKey.startsWith("sk-cao-gw-")) {
+      await reader.cancel().catch(() => {});
+      return null;
+    }
+    const held = reader;
+    let released = false;
+    const release = async () => {
+      if (released) return;
+      released = true;
+      await held.cancel().catch(() => {});
+    };
+    return { key: runKey, release, [Symbol.asyncDispose]: release };
+  } catch {
+    await reader?.cancel().catch(() => {});
+    return null;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** The outcome of asking a URL whether a cao gateway with this key answers there. */

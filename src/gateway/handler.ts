@@ -2,21 +2,25 @@
  * @module
  * The gateway's request handler, separate from the `Deno.serve` call (`server.ts`): `GET /health` for
  * anyone; for everything else the gateway key, given as the path prefix `/k/<key>` (how Codex sends it: it
- * is part of `openai_base_url`) or the `x-cao-gateway-key` header. Without it: 403 and nothing goes upstream.
- * With it: WebSocket upgrades get 426 (Codex then uses HTTPS at once), `GET /status` the JSON view,
- * `POST /shutdown` stops the gateway, `POST /oauth/token` serves Codex's own refreshes (`token_route.ts`),
- * and every other path is proxied to the upstream (`proxy.ts`).
+ * is part of `openai_base_url`) or the `x-cao-gateway-key` header; a live per-run key (`run_keys.ts`) is
+ * as good for Codex's traffic. Without one: 403 and nothing goes upstream. With it: WebSocket upgrades get
+ * 426 (Codex then uses HTTPS at once), `GET /status` the JSON view, `POST /oauth/token` serves Codex's own
+ * refreshes (`token_route.ts`), and every other path is proxied to the upstream (`proxy.ts`). Only the
+ * gateway key itself may `POST /shutdown` (stop the gateway) or `POST /run-key` (hand out a per-run key).
  */
 
 import { GATEWAY_KEY_HEADER } from "./forward_headers.ts";
 import { forbiddenAnswer, jsonAnswer, upgradeRequiredAnswer } from "./gateway_answers.ts";
 import { proxyRequest } from "./proxy.ts";
 import type { GatewayContext } from "./proxy_context.ts";
+import { type RunKeys, sameKey } from "./run_keys.ts";
 import { answerTokenRequest, type TokenRouteDeps } from "./token_route.ts";
 
 /** Everything the handler routes to. */
 export interface HandlerDeps {
   key: string;
+  /** Per-run keys handed out by `POST /run-key`, accepted while their run lives. */
+  runKeys: RunKeys;
   context: GatewayContext;
   tokenRoute: TokenRouteDeps;
   health(): Record<string, unknown>;
@@ -25,13 +29,7 @@ export interface HandlerDeps {
   requestShutdown(): void;
 }
 
-/** Compares two strings in time independent of where they differ. Pure. */
-export function sameKey(a: string, b: string): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
-  return diff === 0;
-}
+export { sameKey };
 
 /** Splits `/k/<key>/rest` into the key and `/rest`. Pure. */
 export function splitKeyPrefix(path: string): { key: string | null; path: string } {
@@ -47,7 +45,9 @@ export function createGatewayHandler(deps: HandlerDeps): (request: Request) => P
     if (url.pathname === "/health" && request.method === "GET") return jsonAnswer(200, deps.health());
     const { key, path } = splitKeyPrefix(url.pathname);
     const given = key ?? request.headers.get(GATEWAY_KEY_HEADER);
-    if (given === null || !sameKey(given, deps.key)) {
+    const main = given !== null && sameKey(given, deps.key);
+    const privileged = path === "/shutdown" || path === "/run-key";
+    if (given === null || (!main && (privileged || !deps.runKeys.accepts(given)))) {
       deps.context.log({
         at: deps.context.now(),
         method: request.method,
@@ -62,6 +62,10 @@ export function createGatewayHandler(deps: HandlerDeps): (request: Request) => P
     }
     if (request.headers.get("upgrade")?.toLowerCase() === "websocket") return upgradeRequiredAnswer();
     if (path === "/status" && request.method === "GET") return jsonAnswer(200, deps.status());
+    if (path === "/run-key" && request.method === "POST") {
+      await request.body?.cancel().catch(() => {});
+      return deps.runKeys.open();
+    }
     if (path === "/shutdown" && request.method === "POST") {
       deps.requestShutdown();
       return jsonAnswer(202, { stopping: true });

@@ -13,6 +13,7 @@ import { createGatewayHandler } from "./handler.ts";
 import { IdleWatch } from "./idle_watch.ts";
 import type { GatewayContext } from "./proxy_context.ts";
 import { formatLogLine } from "./request_log.ts";
+import { RunKeys } from "./run_keys.ts";
 import { serveHandler, type ServerHandle } from "./server.ts";
 import { type GatewaySettings, isLoopbackBind, settingsProblem, updateGatewayFile } from "./settings.ts";
 import { gatewayStatusJson } from "./status_view.ts";
@@ -47,6 +48,8 @@ export interface RunningGateway {
   pool: AccountPool;
   credentials: Credentials;
   sync: StatusSync;
+  /** Per-run keys handed out to `cao run --gateway`. */
+  runKeys: RunKeys;
   /** Resolves when `POST /shutdown` asked the gateway to stop. */
   stopRequested: Promise<void>;
   /** Stops everything; idempotent. */
@@ -135,8 +138,10 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     refreshes: credentials.refreshes,
     sharedLogins: credentials.sharedLogins,
   });
+  const runKeys = new RunKeys();
   const handler = createGatewayHandler({
     key: options.key,
+    runKeys,
     context,
     tokenRoute: { credentials, fetch: options.fetch, tokenUrl: options.tokenUrl },
     health: () => ({ ok: true, service: "cao-gateway", version: options.version, pid: Deno.pid }),
@@ -161,6 +166,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     closing ??= (async () => {
       for (const controller of active) controller.abort(new DOMException("gateway stopping", "AbortError"));
       idle.close();
+      runKeys.closeAll();
       await server.shutdown();
       await sync.close();
       if (options.record !== false) {
@@ -171,5 +177,5 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       }
       signalStop();
     })();
-  return { url: server.url, port: server.port, pool, credentials, sync, stopRequested, close };
+  return { url: server.url, port: server.port, pool, credentials, sync, runKeys, stopRequested, close };
 }

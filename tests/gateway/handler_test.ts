@@ -4,7 +4,8 @@
 
 import assert from "node:assert/strict";
 import { loadStatusFile } from "../../src/accounts/status_store.ts";
-import { sseText, startHarness, TEST_KEY } from "./gateway_harness.ts";
+import { gatewayBaseUrl, leaseRunKey } from "../../src/gateway/client_launch.ts";
+import { sseText, startHarness, TEST_KEY, within } from "./gateway_harness.ts";
 
 Deno.test("gateway forwards a request with the chosen account's identity and streams the answer", async () => {
   await using h = await startHarness();
@@ -67,4 +68,44 @@ Deno.test("gateway replays a usage-limited request on the next account and recor
   const status = (await loadStatusFile(h.home)).accounts;
   assert.equal(status.a.cooldownUntil, new Date(resetsAt * 1000).toISOString());
   assert.ok(h.logs.some((l) => l.includes("switch=a->b")), h.logs.join("\n"));
+});
+
+Deno.test("gateway honours a per-run key only while the run that asked for it holds it", async () => {
+  await using h = await startHarness();
+  const lease = await leaseRunKey(fetch, h.gateway.url, TEST_KEY);
+  assert.ok(lease);
+  assert.match(lease.key, /^sk-cao-gw-run-[A-Za-z0-9_-]{20,}$/);
+  assert.notEqual(lease.key, TEST_KEY);
+  const status = await fetch(`${h.gateway.url}/k/${lease.key}/status`);
+  assert.equal(status.status, 200);
+  await status.body?.cancel();
+  const res = await fetch(`${gatewayBaseUrl(h.gateway.url, lease.key)}/responses`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "session-id": "s1" },
+    body: JSON.stringify({ model: "m", input: [], stream: true }),
+  });
+  assert.equal(sseText(await res.text()), "hello from acct_a");
+  for (const path of ["run-key", "shutdown"]) {
+    const refused: Response = await fetch(`${h.gateway.url}/k/${lease.key}/${path}`, { method: "POST" });
+    assert.equal(refused.status, 403, `a per-run key may not ${path}`);
+    await refused.body?.cancel();
+  }
+  assert.equal(await leaseRunKey(fetch, h.gateway.url, "sk-cao-gw-wrong-key-0000000"), null);
+  assert.equal(h.gateway.runKeys.size, 1);
+  await lease.release();
+  await within(
+    (async () => {
+      while (h.gateway.runKeys.size > 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    })(),
+    5000,
+    "the gateway to notice the run went away",
+  );
+  const after = await fetch(`${h.gateway.url}/k/${lease.key}/status`);
+  assert.equal(after.status, 403);
+  await after.body?.cancel();
+  // A run still holding its key when the gateway stops does not keep the gateway from stopping.
+  await using held = await leaseRunKey(fetch, h.gateway.url, TEST_KEY);
+  assert.ok(held);
+  await within(h.gateway.close(), 5000, "the gateway to stop with a per-run key held");
+  assert.equal(h.gateway.runKeys.size, 0);
 });
