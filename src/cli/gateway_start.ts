@@ -2,7 +2,8 @@
  * @module
  * `cao gateway start`: run the gateway in the foreground until Ctrl-C / SIGTERM / `cao gateway stop`, or
  * detached (`--detach`, logging to `<cao home>/gateway.log`). Settings: flags > gateway.json > defaults;
- * `--save` writes the given flags to gateway.json.
+ * `--save` writes the given flags to gateway.json. A detached gateway has no terminal, so when it cannot
+ * start it writes why into its log, and the parent quotes that line.
  */
 
 import { join } from "node:path";
@@ -20,6 +21,7 @@ import {
 } from "../gateway/settings.ts";
 import { startGateway, startProblem } from "../gateway/start_gateway.ts";
 import { CaoError, ExitCode, UsageError } from "../shared/errors.ts";
+import { redactSecrets } from "../shared/redact.ts";
 import type { CommandContext } from "./context.ts";
 import { gatewayNetHosts, selfCommand } from "./gateway_self.ts";
 import denoJson from "../../deno.json" with { type: "json" };
@@ -92,6 +94,34 @@ function openLog(path: string | undefined): { write(line: string): void; close()
   return { write: (line) => void file.writeSync(encoder.encode(line + "\n")), close: () => file.close() };
 }
 
+/** The log line telling why a gateway could not start (redacted; message and hint on one line). Pure. */
+export function startFailureLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const hint = error instanceof CaoError && error.hint ? ` (hint: ${error.hint})` : "";
+  return redactSecrets(`error: ${message}${hint}`.replace(/\s*\n\s*/g, " "));
+}
+
+async function sizeOf(path: string): Promise<number> {
+  try {
+    return (await Deno.stat(path)).size;
+  } catch {
+    return 0;
+  }
+}
+
+/** The last non-empty line written to `path` after byte `offset` (from the start when it was rotated). */
+async function lastLineSince(path: string, offset: number): Promise<string | null> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await Deno.readFile(path);
+  } catch {
+    return null;
+  }
+  const since = bytes.length >= offset ? bytes.subarray(offset) : bytes;
+  const lines = new TextDecoder().decode(since).split("\n").map((l) => l.trim()).filter((l) => l !== "");
+  return lines.at(-1) ?? null;
+}
+
 /** A gateway started in the background. */
 export interface DetachedGateway {
   url: string;
@@ -118,6 +148,7 @@ export async function startDetachedGateway(
     gatewayNetHosts(settings.bind, settings.upstream, tokenUrl),
     !isLoopbackBind(settings.bind),
   );
+  const logOffset = await sizeOf(logFile);
   const child = ctx.deps.spawn(self.command, {
     args: [
       ...self.args,
@@ -146,13 +177,32 @@ export async function startDetachedGateway(
     if (exited) break;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new CaoError(`Cannot start the gateway in the background${exited ? ": it exited" : ""}`, {
-    hint: `see ${logFile}, or run "cao gateway start" in the foreground`,
-  });
+  const said = exited ? await lastLineSince(logFile, logOffset) : null;
+  throw new CaoError(
+    `Cannot start the gateway in the background${exited ? ": it exited" : ""}${
+      said ? `, saying "${said}"` : ""
+    }`,
+    { hint: `see ${logFile}, or run "cao gateway start" in the foreground` },
+  );
 }
 
-/** `cao gateway start`. */
+/** `cao gateway start`. With `--log-file` (a detached gateway), a failure to start is also logged there. */
 export async function gatewayStart(ctx: CommandContext, options: GatewayStartOptions): Promise<number> {
+  try {
+    return await startOrServe(ctx, options);
+  } catch (error) {
+    if (options.logFile !== undefined && !options.detach) {
+      try {
+        const log = openLog(options.logFile);
+        log?.write(startFailureLine(error));
+        log?.close();
+      } catch { /* the error still reaches stderr */ }
+    }
+    throw error;
+  }
+}
+
+async function startOrServe(ctx: CommandContext, options: GatewayStartOptions): Promise<number> {
   const flags = settingsFromFlags(options);
   const file = await loadGatewayFile(ctx.home);
   const settings = resolveSettings(flags, savedSettings(file));

@@ -199,6 +199,26 @@ Deno.test("cao gateway start --detach, status and stop manage a background gatew
   assert.match(log, /stopped/);
 });
 
+Deno.test("cao gateway start --detach on a busy port logs why and quotes it", async () => {
+  await using home = await makeTempHome();
+  using busy = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = String(busy.addr.port);
+  await Deno.mkdir(home.caoHome, { recursive: true, mode: 0o700 });
+  await Deno.writeTextFile(`${home.caoHome}/gateway.log`, "cao gateway stopped\n", { mode: 0o600 });
+  const start = await runCaoProcess(home, ["gateway", "start", "--port", port, "--detach"]);
+  assert.equal(start.code, 1, start.stderr);
+  assert.match(
+    start.stderr,
+    new RegExp(`it exited, saying "error: Cannot start the gateway: 127\\.0\\.0\\.1:${port} is in use`),
+  );
+  const log = await Deno.readTextFile(`${home.caoHome}/gateway.log`);
+  assert.match(
+    log,
+    new RegExp(`\\nerror: Cannot start the gateway: 127\\.0\\.0\\.1:${port} is in use \\(hint: `),
+  );
+  assert.equal((await Deno.stat(`${home.caoHome}/gateway.log`)).mode! & 0o777, 0o600);
+});
+
 Deno.test("cao gateway start refuses a non-loopback bind without --allow-remote, and bad flags", async () => {
   await using home = await makeTempHome();
   const remote = await runCaoInProcess(home, ["gateway", "start", "--bind", "0.0.0.0"]);
