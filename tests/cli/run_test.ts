@@ -304,6 +304,8 @@ Deno.test({
       Promise.resolve(
         String(input).endsWith("/k/test-key/status")
           ? Response.json({ service: "cao-gateway" })
+          : String(input).endsWith("/k/test-key/run-key")
+          ? new Response('{"key":"sk-cao-gw-run-test"}\n')
           : new Response("not found", { status: 404 }),
       );
     for (const [signal, code] of [["QUIT", 131], ["ABRT", 134], ["TERM", 143]] as const) {
