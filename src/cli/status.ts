@@ -7,6 +7,7 @@
  * and there is no network I/O without `--refresh` or the doctor.
  */
 
+import { join } from "node:path";
 import denoJson from "../../deno.json" with { type: "json" };
 import { collectAccountSummaries } from "../codex/account_summary.ts";
 import type { Command } from "../deps/commander.ts";
@@ -91,6 +92,7 @@ export async function refreshUsage(ctx: CommandContext, timeoutSeconds: number):
     now: ctx.deps.now,
     timeoutMs: timeoutSeconds * 1000,
     userAgent: `cao/${denoJson.version}`,
+    extraAuthPaths: [join(ctx.userCodexHome, "auth.json")],
   });
   for (const result of results) {
     if (result.kind === "failed") {

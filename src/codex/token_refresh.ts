@@ -79,6 +79,11 @@ export interface RefreshRequest {
   timeoutMs?: number;
   /** Sent as `user-agent`. */
   userAgent?: string;
+  /**
+   * Told, after a refresh was written, which refresh token it spent, so that the caller can bring copies of
+   * the login in step (`gateway/login_copies.ts`). Never print it.
+   */
+  onRotated?(spentRefreshToken: string): void;
 }
 
 /** The token URL: the override when set, else Codex's default. Pure. */
@@ -233,6 +238,7 @@ export async function refreshAccountTokens(request: RefreshRequest): Promise<Ref
       }
       const updated = applyRefreshAnswer(read.auth, answer.answer, request.now());
       await withFileLock(`${request.authPath}.lock`, () => writeAuthFile(request.authPath, updated));
+      request.onRotated?.(refreshToken);
       const tokens = freshTokens(updated);
       return tokens
         ? { kind: "refreshed", tokens }

@@ -9,19 +9,8 @@
  */
 
 import { codexAuthProblem, readAuthFile } from "../codex/auth_file.ts";
-import {
-  isAccessTokenFresh,
-  REFRESH_MARGIN_SECONDS,
-  refreshAccountTokens,
-  type RefreshReason,
-} from "../codex/token_refresh.ts";
-import {
-  adoptNewerCopy,
-  type LoginFacts,
-  loginFacts,
-  sharedRefreshTokens,
-  syncLoginCopies,
-} from "./login_copies.ts";
+import { isAccessTokenFresh, REFRESH_MARGIN_SECONDS, type RefreshReason } from "../codex/token_refresh.ts";
+import { type LoginFacts, loginFacts, refreshWithCopies, sharedRefreshTokens } from "./login_copies.ts";
 
 /** A usable identity, or why there is none. */
 export type TokenResult =
@@ -160,31 +149,18 @@ export class Credentials {
     const path = this.#options.authPath(name);
     const before = this.#entries.get(name)?.facts.refreshToken ?? null;
     const copies = this.#copies.get(name) ?? [];
-    let outcome = await refreshAccountTokens({
+    const outcome = await refreshWithCopies({
       authPath: path,
       fetch: this.#options.fetch,
       tokenUrl: this.#options.tokenUrl,
       now: this.#options.now,
       reason,
       rejectedAccessToken: rejected,
-    });
-    if (outcome.kind === "needs-relogin" && copies.length > 0 && await adoptNewerCopy(path, copies)) {
-      outcome = await refreshAccountTokens({
-        authPath: path,
-        fetch: this.#options.fetch,
-        tokenUrl: this.#options.tokenUrl,
-        now: this.#options.now,
-        reason,
-      });
-    }
+    }, copies);
     if (outcome.kind === "refreshed") this.refreshes++;
     await this.#load(name, path, await mtimeOf(path));
     const after = this.#entries.get(name)?.facts.refreshToken ?? null;
     if (before !== null && after !== null && before !== after) this.#superseded.set(before, name);
-    if (outcome.kind === "refreshed" && before !== null && copies.length > 0) {
-      const read = await readAuthFile(path);
-      if (read.kind === "ok") await syncLoginCopies(read.auth, before, copies);
-    }
     if (outcome.kind === "needs-relogin" || outcome.kind === "failed") return outcome;
     return { kind: "ok", accessToken: outcome.tokens.accessToken, accountId: outcome.tokens.accountId };
   }

@@ -5,13 +5,15 @@
  * invalidate each other. The gateway keeps exactly one owner: it is the one that refreshes, and after a
  * refresh it writes the rotated tokens into every file that still held the old refresh token, under that
  * file's own Codex locks (`auth.lock`, then `auth.json.lock`). When its own token turns out to be spent, it
- * adopts a newer rotation another holder wrote. Nothing here returns or prints a token except to the caller.
+ * adopts a newer rotation another holder wrote. {@link refreshWithCopies} is that refresh, shared by the
+ * gateway and `cao status --refresh`. Nothing here returns or prints a token except to the caller.
  */
 
 import { dirname, join } from "node:path";
 import { withFileLock } from "../accounts/file_lock.ts";
 import { authTokens, type CodexAuthDoc, readAuthFile, writeAuthFile } from "../codex/auth_file.ts";
 import { decodeJwtPayload, readTokenClaims } from "../codex/jwt.ts";
+import { refreshAccountTokens, type RefreshOutcome, type RefreshRequest } from "../codex/token_refresh.ts";
 
 /** What the gateway needs to know about one auth.json. */
 export interface LoginFacts {
@@ -132,4 +134,49 @@ export async function adoptNewerCopy(ownPath: string, candidates: string[]): Pro
     if (adopted) return true;
   }
   return false;
+}
+
+/**
+ * Refreshes (or adopts) one login like `refreshAccountTokens`, keeping its `copies` (other auth.json files
+ * that held the same refresh token) in step: when its own refresh token turns out to be spent, a newer
+ * rotation found in a copy is adopted and the refresh tried again; after a rotation, every copy still
+ * holding the spent refresh token gets the new tokens.
+ */
+export async function refreshWithCopies(request: RefreshRequest, copies: string[]): Promise<RefreshOutcome> {
+  let spent: string | null = null;
+  const attempt = (r: RefreshRequest) =>
+    refreshAccountTokens({
+      ...r,
+      onRotated: (token) => {
+        spent = token;
+        r.onRotated?.(token);
+      },
+    });
+  let outcome = await attempt(request);
+  if (
+    outcome.kind === "needs-relogin" && copies.length > 0 && await adoptNewerCopy(request.authPath, copies)
+  ) {
+    outcome = await attempt({ ...request, rejectedAccessToken: undefined });
+  }
+  if (outcome.kind === "refreshed" && spent !== null && copies.length > 0) {
+    const read = await readAuthFile(request.authPath);
+    if (read.kind === "ok") await syncLoginCopies(read.auth, spent, copies);
+  }
+  return outcome;
+}
+
+/**
+ * For each of `paths`, the other files of `paths` and `extraPaths` that hold the same refresh token (only
+ * paths that have copies appear). Reads every file once.
+ */
+export async function loginCopiesOf(paths: string[], extraPaths: string[]): Promise<Map<string, string[]>> {
+  const facts = (await Promise.all([...new Set([...paths, ...extraPaths])].map(readLoginFacts)))
+    .filter((f): f is LoginFacts => f !== null);
+  const groups = sharedRefreshTokens(facts);
+  const copies = new Map<string, string[]>();
+  for (const path of paths) {
+    const group = groups.find((g) => g.includes(path));
+    if (group) copies.set(path, group.filter((p) => p !== path));
+  }
+  return copies;
 }

@@ -2,9 +2,11 @@
  * @module
  * `cao status --refresh`: asks every logged-in account's usage endpoint at once (each with its own
  * `Authorization` and `ChatGPT-Account-Id`, and a timeout) and records the answers in account_status.json.
- * An access token about to expire is renewed first through the shared refresher
- * (`codex/token_refresh.ts`: Codex's lock, re-read, adopt); a 401 gets one renewal and one retry. A dead
- * login is recorded as needing a new login, not reported as a failure of cao. Never prints.
+ * An access token about to expire is renewed first through the refresher the gateway uses
+ * (`gateway/login_copies.ts` `refreshWithCopies`: Codex's lock, re-read, adopt, and the copies of a login
+ * held in other auth.json files, such as `~/.codex/auth.json` for an imported account, kept in step); a 401
+ * gets one renewal and one retry, a 403 is a plain failure. A dead login is recorded as needing a new login,
+ * not reported as a failure of cao. Never prints.
  */
 
 import type { CaoHome } from "../accounts/cao_home.ts";
@@ -13,7 +15,8 @@ import { markNeedsRelogin, recordUsage } from "../accounts/status_events.ts";
 import type { AccountSummary } from "../codex/account_summary.ts";
 import { authTokens, readAuthFile } from "../codex/auth_file.ts";
 import { decodeJwtPayload, readTokenClaims } from "../codex/jwt.ts";
-import { type FreshTokens, isAccessTokenFresh, refreshAccountTokens } from "../codex/token_refresh.ts";
+import { type FreshTokens, isAccessTokenFresh } from "../codex/token_refresh.ts";
+import { loginCopiesOf, refreshWithCopies } from "../gateway/login_copies.ts";
 import { redactSecrets } from "../shared/redact.ts";
 import { limitResetsAt, parseUsageAnswer, type UsageAnswer, usageEndpointUrl } from "./usage_response.ts";
 
@@ -29,6 +32,8 @@ export interface UsageRefreshOptions {
   timeoutMs: number;
   /** Sent as `user-agent`. */
   userAgent: string;
+  /** Other auth.json files that may hold a copy of a pool login (the user's own `~/.codex/auth.json`). */
+  extraAuthPaths?: string[];
 }
 
 /** What happened to one account. */
@@ -57,7 +62,7 @@ async function fetchUsage(tokens: FreshTokens, options: UsageRefreshOptions): Pr
       signal: controller.signal,
     });
     const text = await response.text();
-    if (response.status === 401 || response.status === 403) return { kind: "unauthorized" };
+    if (response.status === 401) return { kind: "unauthorized" };
     if (!response.ok) return { kind: "failed", reason: `the usage endpoint answered ${response.status}` };
     let body: unknown;
     try {
@@ -85,11 +90,12 @@ async function fetchUsage(tokens: FreshTokens, options: UsageRefreshOptions): Pr
   }
 }
 
-/** Refreshes one account's usage (without recording it). */
+/** Refreshes one account's usage (without recording it); `copies` as `refreshWithCopies` takes them. */
 export async function refreshAccountUsage(
   home: CaoHome,
   summary: AccountSummary,
   options: UsageRefreshOptions,
+  copies: string[] = [],
 ): Promise<UsageRefreshResult> {
   const name = summary.name;
   if (summary.login.state !== "logged-in") {
@@ -109,7 +115,7 @@ export async function refreshAccountUsage(
   };
   let renewed = false;
   const renew = async (rejected?: string): Promise<UsageRefreshResult | null> => {
-    const outcome = await refreshAccountTokens({
+    const outcome = await refreshWithCopies({
       authPath,
       fetch: options.fetch,
       tokenUrl: options.tokenUrl,
@@ -118,7 +124,7 @@ export async function refreshAccountUsage(
       rejectedAccessToken: rejected,
       timeoutMs: options.timeoutMs,
       userAgent: options.userAgent,
-    });
+    }, copies);
     if (outcome.kind === "needs-relogin") return { kind: "needs-relogin", name, reason: outcome.reason };
     if (outcome.kind === "failed") {
       return { kind: "failed", name, reason: `cannot renew the login: ${outcome.reason}` };
@@ -183,7 +189,11 @@ export async function refreshAllUsage(
   summaries: AccountSummary[],
   options: UsageRefreshOptions,
 ): Promise<UsageRefreshResult[]> {
-  const results = await Promise.all(summaries.map((summary) => refreshAccountUsage(home, summary, options)));
+  const paths = summaries.map((summary) => home.paths.authFile(summary.name));
+  const copies = await loginCopiesOf(paths, options.extraAuthPaths ?? []);
+  const results = await Promise.all(
+    summaries.map((summary, i) => refreshAccountUsage(home, summary, options, copies.get(paths[i]) ?? [])),
+  );
   if (results.some((r) => r.kind === "updated" || r.kind === "needs-relogin")) {
     await updateStatusFile(home, (file) => applyUsageResults(file, results, options.now()));
   }

@@ -190,3 +190,47 @@ Deno.test("status --refresh as a child process reaches only the endpoints named 
   assert.match(result.stdout, /^\s+dead\s+needs re-login\s/m);
   assert.ok(mock.requests.length >= 6);
 });
+
+Deno.test("status --refresh keeps ~/.codex/auth.json in step with an imported login it renews; 403 is no 401", async () => {
+  await using home = await makeTempHome();
+  const cao = home.caoHome;
+  await writeRegistry(cao, ["imported", "forbidden"]);
+  await writeAccount(cao, "imported", {
+    email: "imp@example.com",
+    accountId: "acct_imported",
+    exp: at(-3600),
+  });
+  await writeAccount(cao, "forbidden", { email: "forb@example.com", accountId: "acct_forbidden" });
+  const userAuth = `${home.userHome}/.codex/auth.json`;
+  await Deno.copyFile(`${cao}/imported/auth.json`, userAuth);
+  const before = await readJson(userAuth);
+  await using mock = await startUsageMock({
+    acct_imported: { kind: "ok", body: usageBody({ used: 10, resetAt: at(7800) }, null) },
+    acct_forbidden: { kind: "status", status: 403, body: { error: { code: "forbidden" } } },
+  }, {
+    [before.tokens.refresh_token]: { kind: "rotate", accountId: "acct_imported", email: "imp@example.com" },
+  });
+  const result = await runCaoInProcess(home, ["status", "--refresh", "--json"], {
+    now: NOW,
+    fetch: globalThis.fetch,
+    env: {
+      CAO_CHATGPT_BASE_URL: `${mock.url}/backend-api`,
+      CODEX_REFRESH_TOKEN_URL_OVERRIDE: `${mock.url}/oauth/token`,
+    },
+  });
+  assert.equal(result.code, 0, result.stderr);
+  const pool = await readJson(`${cao}/imported/auth.json`);
+  assert.equal(pool.tokens.refresh_token, `${before.tokens.refresh_token}_gen1`);
+  const user = await readJson(userAuth);
+  assert.equal(user.tokens.refresh_token, pool.tokens.refresh_token, "the copy holds the new refresh token");
+  assert.equal(user.tokens.access_token, pool.tokens.access_token);
+
+  assert.match(result.stderr, /cannot refresh the usage of "forbidden": the usage endpoint answered 403/);
+  const refreshes = mock.requests.filter((r) => r.path === "/oauth/token");
+  assert.equal(refreshes.length, 1, "only the expired login is renewed; a 403 renews nothing");
+  const forbiddenCalls = mock.requests.filter((r) => r.headers["chatgpt-account-id"] === "acct_forbidden");
+  assert.equal(forbiddenCalls.length, 1, "a 403 is not retried");
+  const shown = JSON.parse(result.stdout);
+  const forbidden = shown.accounts.find((a: { name: string }) => a.name === "forbidden");
+  assert.notEqual(forbidden.state, "needs-relogin");
+});
