@@ -8,6 +8,7 @@
  * it points, so the link stays a link; the read-edit-write runs under `<config>.cao.lock`.
  */
 
+import { isCaoGatewayUrl } from "../codex/account_config.ts";
 import { dirname, join, resolve } from "node:path";
 import { writeFileAtomic } from "../accounts/atomic_write.ts";
 import { withFileLock } from "../accounts/file_lock.ts";
@@ -17,7 +18,6 @@ import {
   disableInConfig,
   type EnableEdit,
   enableInConfig,
-  isGatewayRoutingUrl,
   ROUTING_KEY,
 } from "../gateway/codex_config_edit.ts";
 import {
@@ -84,7 +84,7 @@ export function previousToRecord(
   const kept = recorded?.previous ?? null;
   if (edit.kind === "added") return null;
   if (edit.kind === "unchanged") return kept;
-  if (isGatewayRoutingUrl(edit.previous) || edit.previous === recorded?.value) return kept;
+  if (isCaoGatewayUrl(edit.previous) || edit.previous === recorded?.value) return kept;
   return edit.previous;
 }
 
@@ -122,7 +122,7 @@ export async function gatewayEnable(ctx: CommandContext): Promise<number> {
   } else {
     const was = edit.kind !== "replaced"
       ? ""
-      : isGatewayRoutingUrl(edit.previous)
+      : isCaoGatewayUrl(edit.previous)
       ? " (it named an earlier cao gateway address)"
       : ` (it was "${edit.previous}"; disable puts that back)`;
     ctx.out.line(`Set ${ROUTING_KEY} in ${path}${was}.`);
@@ -162,7 +162,7 @@ export async function gatewayDisable(ctx: CommandContext): Promise<number> {
       } catch (error) {
         throw editError(path, error);
       }
-      if (!isGatewayRoutingUrl(current)) return null;
+      if (!isCaoGatewayUrl(current)) return null;
       record = { configPath: path, value: current as string, previous: null };
     }
     let edit;

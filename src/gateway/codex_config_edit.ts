@@ -89,15 +89,3 @@ export function disableInConfig(text: string, record: Pick<EnableRecord, "value"
     : patchToml(text, Object.fromEntries(Object.entries(before).filter(([k]) => k !== ROUTING_KEY)));
   return { kind: "removed", text: verify(before, removed, undefined) };
 }
-
-/** Whether `value` looks like a cao gateway URL (loopback, with a `/k/sk-cao-gw-` key prefix). Pure. */
-export function isGatewayRoutingUrl(value: unknown): boolean {
-  if (typeof value !== "string") return false;
-  try {
-    const url = new URL(value);
-    return /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/.test(url.hostname) &&
-      url.pathname.startsWith("/k/sk-cao-gw-");
-  } catch {
-    return false;
-  }
-}
