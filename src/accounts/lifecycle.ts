@@ -9,16 +9,7 @@ import { moveAside } from "./json_file.ts";
 import { findAccount, removeAccountEntry, renameAccountEntry, updateRegistry } from "./registry.ts";
 import { updateStatusFile } from "./status_store.ts";
 import { AccountNotFoundError, UsageError } from "../shared/errors.ts";
-
-async function pathExists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
-  }
-}
+import { pathExists } from "./file_probe.ts";
 
 /** Makes `name` the default account. Returns the previous default. */
 export async function setDefaultAccount(home: CaoHome, name: string): Promise<string | null> {

@@ -7,6 +7,7 @@
 import { writeJsonAtomic } from "./atomic_write.ts";
 import { type CaoHome, ensureCaoHome } from "./cao_home.ts";
 import { withFileLock } from "./file_lock.ts";
+import { pathExists } from "./file_probe.ts";
 
 /** How to read and serialise one document. */
 export interface LockedDocument<D> {
@@ -16,15 +17,6 @@ export interface LockedDocument<D> {
   read(): Promise<D>;
   /** The JSON written back. */
   toJson(document: D): unknown;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.lstat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Reads, edits and writes `doc` under its lock; the file is rewritten only when the content changed. */
@@ -39,7 +31,9 @@ export async function updateLocked<D, T>(
     const before = JSON.stringify(doc.toJson(document));
     const result = await edit(document);
     const after = doc.toJson(document);
-    if (JSON.stringify(after) !== before || !(await exists(doc.path))) await writeJsonAtomic(doc.path, after);
+    if (JSON.stringify(after) !== before || !(await pathExists(doc.path))) {
+      await writeJsonAtomic(doc.path, after);
+    }
     return result;
   });
 }

@@ -11,6 +11,7 @@ import { dirname, join } from "node:path";
 import { writeFileAtomic, writeJsonAtomic } from "../accounts/atomic_write.ts";
 import { moveAside } from "../accounts/json_file.ts";
 import { parseToml, stringifyToml, type TomlTable } from "../deps/toml.ts";
+import { readTextIfExists } from "../accounts/file_probe.ts";
 
 /** The keys cao requires in every account home (CODEX_FACTS §1.7, §4.4). */
 export const REQUIRED_ACCOUNT_CONFIG: TomlTable = {
@@ -139,15 +140,6 @@ export interface ConfigSyncResult {
   warnings: string[];
 }
 
-async function readTextOrNull(path: string): Promise<string | null> {
-  try {
-    return await Deno.readTextFile(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return null;
-    throw error;
-  }
-}
-
 /**
  * Brings `<accountDir>/config.toml` up to date with the user's config at `userConfigPath`. An account config
  * that is not valid TOML is moved aside; a user config that is not valid TOML is not carried (with a warning).
@@ -162,7 +154,7 @@ export async function syncAccountConfig(
   const basePath = join(accountDir, SYNC_BASE_FILENAME);
 
   let user: TomlTable | null = {};
-  const userText = await readTextOrNull(userConfigPath);
+  const userText = await readTextIfExists(userConfigPath);
   if (userText !== null) {
     try {
       user = userConfigForAccounts(parseToml(userText));
@@ -179,7 +171,7 @@ export async function syncAccountConfig(
 
   let account: TomlTable = {};
   let accountUsable = false;
-  const accountText = await readTextOrNull(configPath);
+  const accountText = await readTextIfExists(configPath);
   if (accountText !== null) {
     try {
       account = parseToml(accountText);
@@ -196,7 +188,7 @@ export async function syncAccountConfig(
 
   // The base only means something next to the account config it was merged into.
   let base: TomlTable = {};
-  const baseText = accountUsable ? await readTextOrNull(basePath) : null;
+  const baseText = accountUsable ? await readTextIfExists(basePath) : null;
   if (baseText !== null) {
     try {
       const parsed = JSON.parse(baseText);

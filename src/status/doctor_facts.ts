@@ -21,6 +21,7 @@ import { CodexNotFoundError } from "../shared/errors.ts";
 import type { StatusSnapshot } from "./collect.ts";
 import type { CodexFact, ConfigFact, DoctorFacts, LoosePath } from "./doctor_checks.ts";
 import { probeGateway } from "./gateway_facts.ts";
+import { readTextIfExists } from "../accounts/file_probe.ts";
 
 /** The edges the doctor uses. */
 export interface DoctorEnv {
@@ -64,15 +65,6 @@ export async function findLoosePaths(snapshot: StatusSnapshot): Promise<LoosePat
     .map((c) => ({ path: c.path, mode: c.info!.mode, isDirectory: c.info!.isDirectory, account: c.account }));
 }
 
-async function readTextOrNull(path: string): Promise<string | null> {
-  try {
-    return await Deno.readTextFile(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return null;
-    throw error;
-  }
-}
-
 function firstLine(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split("\n")[0];
 }
@@ -81,7 +73,7 @@ function firstLine(error: unknown): string {
 export async function checkAccountConfig(accountHome: string, user: TomlTable | null): Promise<ConfigFact> {
   let text: string | null;
   try {
-    text = await readTextOrNull(join(accountHome, "config.toml"));
+    text = await readTextIfExists(join(accountHome, "config.toml"));
   } catch (error) {
     return { kind: "unreadable", reason: firstLine(error) };
   }
@@ -97,7 +89,7 @@ export async function checkAccountConfig(accountHome: string, user: TomlTable | 
     let base: TomlTable = {};
     try {
       const parsed = JSON.parse(
-        await readTextOrNull(join(accountHome, SYNC_BASE_FILENAME)).catch(() => null) ?? "{}",
+        await readTextIfExists(join(accountHome, SYNC_BASE_FILENAME)).catch(() => null) ?? "{}",
       );
       if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) base = parsed;
     } catch { /* a damaged base means a two-way comparison */ }
@@ -120,7 +112,7 @@ async function checkCodex(spawn: SpawnFn, command: string): Promise<CodexFact> {
 /** Gathers the doctor's facts for a snapshot. */
 export async function gatherDoctorFacts(snapshot: StatusSnapshot, env: DoctorEnv): Promise<DoctorFacts> {
   const userConfigPath = join(env.userCodexHome, "config.toml");
-  const userText = await readTextOrNull(userConfigPath).catch(() => null);
+  const userText = await readTextIfExists(userConfigPath).catch(() => null);
   let user: TomlTable | null = {};
   let userConfig: DoctorFacts["userConfig"] = { kind: userText === null ? "missing" : "ok" };
   if (userText !== null) {
