@@ -4,7 +4,7 @@
  * A reader (or a crash) sees the old file or the new one, never half of one.
  */
 
-import { basename, dirname, join } from "node:path";
+import { basenameOf, dirnameOf, joinPath } from "../shared/path.ts";
 
 /** Options for {@link writeFileAtomic}. */
 export interface AtomicWriteOptions {
@@ -21,7 +21,7 @@ export async function writeFileAtomic(
   const mode = options.mode ?? 0o600;
   const bytes = typeof content === "string" ? new TextEncoder().encode(content) : content;
   const suffix = `${Deno.pid}-${crypto.randomUUID().slice(0, 8)}`;
-  const temp = join(dirname(path), `.${basename(path)}.tmp-${suffix}`);
+  const temp = joinPath(dirnameOf(path), `.${basenameOf(path)}.tmp-${suffix}`);
   const file = await Deno.open(temp, { write: true, createNew: true, mode });
   try {
     let written = 0;

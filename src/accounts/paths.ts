@@ -4,7 +4,7 @@
  * arguments (flag, environment, user home), so nothing here reads the environment itself.
  */
 
-import { join } from "node:path";
+import { joinPath } from "../shared/path.ts";
 
 /** Name of the cao home directory inside the user's home. */
 export const DEFAULT_HOME_DIRNAME = ".codex-account-orchestrator";
@@ -43,19 +43,19 @@ export interface HomeInputs {
 export function resolveCaoRoot(inputs: HomeInputs): string {
   if (inputs.dataDir && inputs.dataDir.length > 0) return inputs.dataDir;
   if (inputs.caoHomeEnv && inputs.caoHomeEnv.length > 0) return inputs.caoHomeEnv;
-  return join(inputs.userHome, DEFAULT_HOME_DIRNAME);
+  return joinPath(inputs.userHome, DEFAULT_HOME_DIRNAME);
 }
 
 /** All paths below a cao home root. Account names must already be validated. */
 export function caoPaths(root: string): CaoPaths {
   return {
     root,
-    registry: join(root, "registry.json"),
-    status: join(root, "account_status.json"),
-    gatewaySettings: join(root, "gateway.json"),
-    accountDir: (name) => join(root, name),
-    authFile: (name) => join(root, name, "auth.json"),
-    configFile: (name) => join(root, name, "config.toml"),
-    runLock: (name) => join(root, name, ".cao-run.lock"),
+    registry: joinPath(root, "registry.json"),
+    status: joinPath(root, "account_status.json"),
+    gatewaySettings: joinPath(root, "gateway.json"),
+    accountDir: (name) => joinPath(root, name),
+    authFile: (name) => joinPath(root, name, "auth.json"),
+    configFile: (name) => joinPath(root, name, "config.toml"),
+    runLock: (name) => joinPath(root, name, ".cao-run.lock"),
   };
 }

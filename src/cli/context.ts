@@ -4,7 +4,7 @@
  * user's own Codex home, and whether prompting is allowed.
  */
 
-import { join } from "node:path";
+import { joinPath } from "../shared/path.ts";
 import { type CaoHome, openCaoHome } from "../accounts/cao_home.ts";
 import { resolveCaoRoot } from "../accounts/paths.ts";
 import { resolveCodexCommand } from "../codex/codex_command.ts";
@@ -53,7 +53,7 @@ export function createContext(deps: CliDeps, globals: GlobalOptions): CommandCon
     out,
     home: openCaoHome(root, deps.now, out.warn),
     codex: resolveCodexCommand(globals.codex, deps.env("CAO_CODEX_BIN")),
-    userCodexHome: deps.env("CODEX_HOME") || join(deps.userHome, ".codex"),
+    userCodexHome: deps.env("CODEX_HOME") || joinPath(deps.userHome, ".codex"),
     interactive: terminal.stdin && terminal.stdout,
   };
 }

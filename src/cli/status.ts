@@ -7,7 +7,7 @@
  * and there is no network I/O without `--refresh` or the doctor.
  */
 
-import { join } from "node:path";
+import { joinPath } from "../shared/path.ts";
 import denoJson from "../../deno.json" with { type: "json" };
 import { collectAccountSummaries } from "../codex/account_summary.ts";
 import type { Command } from "../deps/commander.ts";
@@ -92,7 +92,7 @@ export async function refreshUsage(ctx: CommandContext, timeoutSeconds: number):
     now: ctx.deps.now,
     timeoutMs: timeoutSeconds * 1000,
     userAgent: `cao/${denoJson.version}`,
-    extraAuthPaths: [join(ctx.userCodexHome, "auth.json")],
+    extraAuthPaths: [joinPath(ctx.userCodexHome, "auth.json")],
   });
   for (const result of results) {
     if (result.kind === "failed") {

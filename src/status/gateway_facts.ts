@@ -9,7 +9,7 @@
  * {@link probeGateway} (doctor only) asks `GET <origin>/health` with a short timeout. Nothing here prints.
  */
 
-import { join } from "node:path";
+import { joinPath } from "../shared/path.ts";
 import type { CaoHome } from "../accounts/cao_home.ts";
 
 /** The gateway as the status views see it. */
@@ -78,7 +78,7 @@ async function readTextOrNull(path: string): Promise<string | null> {
 /** Reads the user's config.toml (TOML parser loaded only when a base URL is set) and gateway.json. */
 export async function loadGatewayFacts(home: CaoHome, userCodexHome: string): Promise<GatewayFacts> {
   const [configText, gatewayText] = await Promise.all([
-    readTextOrNull(join(userCodexHome, "config.toml")),
+    readTextOrNull(joinPath(userCodexHome, "config.toml")),
     readTextOrNull(home.paths.gatewaySettings),
   ]);
   let url: string | null = null;
