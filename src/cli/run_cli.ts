@@ -13,20 +13,6 @@ import { ExitCode } from "../shared/errors.ts";
 import { reportFailure } from "./report_error.ts";
 import { type CommandContext, createContext, type GlobalOptions } from "./context.ts";
 import type { CliDeps } from "./deps.ts";
-import { registerAdd } from "./add.ts";
-import { registerCurrent } from "./current.ts";
-import { registerGateway } from "./gateway.ts";
-import { registerDoctor } from "./doctor.ts";
-import { registerImport } from "./import.ts";
-import { registerList } from "./list.ts";
-import { registerRemove } from "./remove.ts";
-import { registerRename } from "./rename.ts";
-import { registerReserve } from "./reserve.ts";
-import { registerReport } from "./report.ts";
-import { registerRun } from "./run.ts";
-import { registerStatus } from "./status.ts";
-import { registerSwitch } from "./switch.ts";
-import { registerUse } from "./use.ts";
 
 /** The version of this build, from deno.json. */
 export const VERSION: string = denoJson.version;
@@ -37,26 +23,58 @@ export type Runner = (body: (ctx: CommandContext) => Promise<number>) => Promise
 /** A module in the command table: adds its command(s) to the program. */
 export type Register = (program: Command, run: Runner) => void;
 
-/** The command table, in the order `cao --help` lists them. */
-const COMMANDS: Register[] = [
-  registerAdd,
-  registerList,
-  registerCurrent,
-  registerUse,
-  registerSwitch,
-  registerRename,
-  registerRemove,
-  registerImport,
-  registerRun,
-  registerGateway,
-  registerReserve,
-  registerStatus,
-  registerDoctor,
-  registerReport,
+/** One row of the command table: the names it answers to and how to load its module. */
+interface CommandEntry {
+  names: string[];
+  load(): Promise<Register>;
+}
+
+/**
+ * The command table, in the order `cao --help` lists them. Modules are loaded lazily: a command's code (and
+ * what it imports) is read only when that command runs, or when the whole program is needed (help, an
+ * unknown command, completions).
+ */
+const COMMANDS: CommandEntry[] = [
+  { names: ["add"], load: async () => (await import("./add.ts")).registerAdd },
+  { names: ["list", "ls"], load: async () => (await import("./list.ts")).registerList },
+  { names: ["current"], load: async () => (await import("./current.ts")).registerCurrent },
+  { names: ["use"], load: async () => (await import("./use.ts")).registerUse },
+  { names: ["switch"], load: async () => (await import("./switch.ts")).registerSwitch },
+  { names: ["rename"], load: async () => (await import("./rename.ts")).registerRename },
+  { names: ["remove", "rm"], load: async () => (await import("./remove.ts")).registerRemove },
+  { names: ["import"], load: async () => (await import("./import.ts")).registerImport },
+  { names: ["run"], load: async () => (await import("./run.ts")).registerRun },
+  { names: ["gateway"], load: async () => (await import("./gateway.ts")).registerGateway },
+  { names: ["reserve"], load: async () => (await import("./reserve.ts")).registerReserve },
+  { names: ["status"], load: async () => (await import("./status.ts")).registerStatus },
+  { names: ["doctor"], load: async () => (await import("./doctor.ts")).registerDoctor },
+  { names: ["report"], load: async () => (await import("./report.ts")).registerReport },
 ];
 
-/** Builds the program; `run` executes command bodies. Exported for the help-text tests. */
-export function buildProgram(deps: CliDeps, run: Runner): Command {
+/** Global options that take a value (their value is not a command name). */
+const GLOBAL_OPTIONS_WITH_VALUE = new Set(["--data-dir", "--codex"]);
+
+/** The first word of `argv` that names a command, skipping global options and their values. Pure. */
+export function commandNameOf(argv: string[]): string | null {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "--") return null;
+    if (GLOBAL_OPTIONS_WITH_VALUE.has(arg)) i++;
+    else if (!arg.startsWith("-")) return arg;
+  }
+  return null;
+}
+
+/** The registrations needed for `argv` (only the named command's, when it names one); all without argv. */
+export async function loadRegisters(argv?: string[]): Promise<Register[]> {
+  const name = argv === undefined ? null : commandNameOf(argv);
+  if (name === null && argv !== undefined && argv.some((a) => a === "--version" || a === "-V")) return [];
+  const entry = name === null ? undefined : COMMANDS.find((e) => e.names.includes(name));
+  return await Promise.all((entry ? [entry] : COMMANDS).map((e) => e.load()));
+}
+
+/** Builds the program with the given registrations; `run` executes command bodies. Exported for the tests. */
+export function buildProgram(deps: CliDeps, run: Runner, registers: Register[]): Command {
   const program = new Command()
     .name("cao")
     .description("codex-account-orchestrator: run the Codex CLI across several ChatGPT accounts")
@@ -72,7 +90,7 @@ export function buildProgram(deps: CliDeps, run: Runner): Command {
       writeOut: (text) => deps.stdout(text),
       writeErr: (text) => deps.stderr(text),
     });
-  for (const register of COMMANDS) register(program, run);
+  for (const register of registers) register(program, run);
   const accountNames = () => readAccountNamesSync(createContext(deps, program.opts()).home.paths.registry);
   const byName = { argument: "name", values: accountNames };
   attachCompletions(program, {
@@ -94,7 +112,7 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
     const globals = (holder.program?.opts() ?? {}) as GlobalOptions;
     exitCode = await body(createContext(deps, globals));
   };
-  const program = holder.program = buildProgram(deps, run);
+  const program = holder.program = buildProgram(deps, run, await loadRegisters(argv));
   try {
     await withConsoleLogTo(deps.stdout, () => program.parseAsync(argv, { from: "user" }));
     return exitCode;

@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { parseFastStatus } from "../../src/cli/fast_path.ts";
+import { commandNameOf, loadRegisters } from "../../src/cli/run_cli.ts";
 import { fakeAuthJson } from "../support/fake_auth.ts";
 import { makeTempHome, runCaoInProcess } from "../support/run_cao.ts";
 
@@ -61,4 +62,25 @@ Deno.test("the fast path prints what the full parser prints", async () => {
   const declined = await runCaoInProcess(home, ["status", "--doctor"], { now, entry: "fast" });
   assert.equal(declined.code, -1);
   assert.equal(declined.stdout, "");
+});
+
+Deno.test("commandNameOf() finds the command after global options and their values", () => {
+  assert.equal(commandNameOf(["--data-dir", "/x", "--no-color", "list", "--json"]), "list");
+  assert.equal(commandNameOf(["--codex", "/bin/codex", "run", "--", "exec"]), "run");
+  assert.equal(commandNameOf(["--help"]), null);
+  assert.equal(commandNameOf(["--", "status"]), null);
+});
+
+Deno.test("loadRegisters() loads only the named command, none for --version, all otherwise", async () => {
+  assert.equal((await loadRegisters(["list"])).length, 1);
+  assert.equal((await loadRegisters(["ls"])).length, 1, "aliases count");
+  assert.equal((await loadRegisters(["--version"])).length, 0);
+  const all = (await loadRegisters()).length;
+  assert.ok(all >= 14);
+  assert.equal(
+    (await loadRegisters(["frobnicate"])).length,
+    all,
+    "an unknown command gets the whole program",
+  );
+  assert.equal((await loadRegisters(["completions", "bash"])).length, all);
 });

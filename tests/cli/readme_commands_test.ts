@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import type { CliDeps } from "../../src/cli/deps.ts";
-import { buildProgram } from "../../src/cli/run_cli.ts";
+import { buildProgram, loadRegisters } from "../../src/cli/run_cli.ts";
 import type { Command } from "../../src/deps/commander.ts";
 
 const README = fileURLToPath(new URL("../../README.md", import.meta.url));
@@ -59,7 +59,7 @@ function visibleLeaves(program: Command, prefix: string[] = []): string[] {
 
 Deno.test("README command table and cao --help agree", async () => {
   const readme = await Deno.readTextFile(README);
-  const program = buildProgram(deps, () => Promise.resolve());
+  const program = buildProgram(deps, () => Promise.resolve(), await loadRegisters());
   const rows = documentedRows(readme);
   assert.ok(rows.length > 5, "the table was found");
   const documented = new Set<string>();

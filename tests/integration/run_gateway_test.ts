@@ -10,24 +10,8 @@ import { startMockUpstream } from "../support/mock_upstream.ts";
 import { makeTempHome, runCaoProcess, type TempHome } from "../support/run_cao.ts";
 import { startHarness, TEST_KEY, writeAccount } from "../gateway/gateway_harness.ts";
 import { openCaoHome } from "../../src/accounts/cao_home.ts";
-import type { CliDeps } from "../../src/cli/deps.ts";
-import { buildProgram } from "../../src/cli/run_cli.ts";
 
-/** Until `cao run` carries --gateway (another change wires it), these tests wait. */
-function runHasGateway(): boolean {
-  const deps = {
-    env: () => undefined,
-    userHome: "/nonexistent",
-    now: () => new Date(0),
-    stdout: () => {},
-    stderr: () => {},
-    isTerminal: () => ({ stdin: false, stdout: false }),
-  } as unknown as CliDeps;
-  const run = buildProgram(deps, () => Promise.resolve()).commands.find((c) => c.name() === "run");
-  return run?.options.some((o) => o.long === "--gateway") ?? false;
-}
-
-const ignore = !runHasGateway() || !(await codexAvailable());
+const ignore = !(await codexAvailable());
 
 function isolation(mockUrl: string): string[] {
   return ["-c", `chatgpt_base_url="${mockUrl}/backend-api/"`, "--disable", "unbounded_connection_retries"];
