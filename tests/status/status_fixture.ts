@@ -8,6 +8,7 @@
 
 import { fakeAuthJson, type FakeAuthOptions } from "../support/fake_auth.ts";
 import type { TempHome } from "../support/run_cao.ts";
+import { emptyAccountStatus } from "../../src/accounts/status_store.ts";
 
 /** The pinned clock of every status test. */
 export const NOW = new Date("2026-11-21T12:00:00.000Z");
@@ -75,22 +76,7 @@ export async function writeStatuses(
 
 /** A status with defaults for what a test does not care about. */
 export function status(fields: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    attempts: 0,
-    successes: 0,
-    failures: 0,
-    consecutiveFailures: 0,
-    lastAttemptAt: null,
-    lastSuccessAt: null,
-    lastFailureAt: null,
-    lastQuotaHitAt: null,
-    cooldownUntil: null,
-    lastError: null,
-    usage: null,
-    needsRelogin: false,
-    needsReloginReason: null,
-    ...fields,
-  };
+  return { ...emptyAccountStatus(), ...fields };
 }
 
 /** Fills `home` with the four accounts described in the module doc. */
