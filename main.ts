@@ -16,6 +16,6 @@ import { runFastPath } from "./src/cli/fast_path.ts";
 if (import.meta.main) {
   const deps = realDeps();
   const fast = await runFastPath(Deno.args, deps);
-  const code = fast ?? await (await import("./src/cli/run_cli.ts")).runCli(Deno.args, deps);
+  const code = fast ?? await (await import("./src/cli/commands.ts")).runCli(Deno.args, deps);
   Deno.exit(code);
 }

@@ -5,7 +5,7 @@
  */
 
 import { type CaoPaths, caoPaths } from "./paths.ts";
-import { ensurePrivateDir } from "./permissions.ts";
+import { ensurePrivateDir } from "../fs/permissions.ts";
 
 /** A cao home together with the clock and the warning sink every store uses. */
 export interface CaoHome {

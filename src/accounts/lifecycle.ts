@@ -5,11 +5,11 @@
  */
 
 import type { CaoHome } from "./cao_home.ts";
-import { moveAside } from "./json_file.ts";
+import { moveAside } from "../fs/json_file.ts";
 import { findAccount, removeAccountEntry, renameAccountEntry, updateRegistry } from "./registry.ts";
 import { updateStatusFile } from "./status_store.ts";
 import { AccountNotFoundError, UsageError } from "../shared/errors.ts";
-import { pathExists } from "./file_probe.ts";
+import { pathExists } from "../fs/file_probe.ts";
 
 /** Makes `name` the default account. Returns the previous default. */
 export async function setDefaultAccount(home: CaoHome, name: string): Promise<string | null> {

@@ -4,10 +4,10 @@
  * document, let the caller edit it, write it back atomically only when it changed (or does not exist yet).
  */
 
-import { writeJsonAtomic } from "./atomic_write.ts";
+import { writeJsonAtomic } from "../fs/atomic_write.ts";
 import { type CaoHome, ensureCaoHome } from "./cao_home.ts";
-import { withFileLock } from "./file_lock.ts";
-import { pathExists } from "./file_probe.ts";
+import { withFileLock } from "../fs/file_lock.ts";
+import { pathExists } from "../fs/file_probe.ts";
 
 /** How to read and serialise one document. */
 export interface LockedDocument<D> {

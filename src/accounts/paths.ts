@@ -4,7 +4,7 @@
  * arguments (flag, environment, user home), so nothing here reads the environment itself.
  */
 
-import { joinPath } from "../shared/path.ts";
+import { joinPath } from "../fs/path.ts";
 
 /** Name of the cao home directory inside the user's home. */
 export const DEFAULT_HOME_DIRNAME = ".codex-account-orchestrator";

@@ -14,7 +14,7 @@
 import { accountNameProblem } from "./account_name.ts";
 import type { CaoHome } from "./cao_home.ts";
 import { updateLocked } from "./locked_update.ts";
-import { readJsonFile } from "./json_file.ts";
+import { readJsonFile } from "../fs/json_file.ts";
 import { DataFileError } from "../shared/errors.ts";
 
 /** The registry schema version this build reads and writes. */

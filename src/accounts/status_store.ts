@@ -12,7 +12,7 @@
 
 import type { CaoHome } from "./cao_home.ts";
 import { updateLocked } from "./locked_update.ts";
-import { moveAside, readJsonFile } from "./json_file.ts";
+import { moveAside, readJsonFile } from "../fs/json_file.ts";
 import { DataFileError } from "../shared/errors.ts";
 import { redactSecrets } from "../shared/redact.ts";
 

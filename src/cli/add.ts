@@ -6,7 +6,7 @@
  */
 
 import { validateAccountName } from "../accounts/account_name.ts";
-import { moveAside } from "../accounts/json_file.ts";
+import { moveAside } from "../fs/json_file.ts";
 import { statusOf, updateStatusFile } from "../accounts/status_store.ts";
 import { collectAccountSummaries } from "../codex/account_summary.ts";
 import { readAuthFile, summarizeAuth } from "../codex/auth_file.ts";
@@ -15,7 +15,7 @@ import { provisionAccount } from "../codex/provision.ts";
 import type { Command } from "../deps/commander.ts";
 import { CaoError, ExitCode } from "../shared/errors.ts";
 import type { CommandContext } from "./context.ts";
-import type { Runner } from "./run_cli.ts";
+import type { Runner } from "./commands.ts";
 import { describeLogin } from "./login_text.ts";
 
 /** Options of `cao add`. */

@@ -4,7 +4,7 @@
  * user's own Codex home, and whether prompting is allowed.
  */
 
-import { joinPath } from "../shared/path.ts";
+import { joinPath } from "../fs/path.ts";
 import { type CaoHome, openCaoHome } from "../accounts/cao_home.ts";
 import { resolveCaoRoot } from "../accounts/paths.ts";
 import { resolveCodexCommand } from "../codex/codex_command.ts";

@@ -10,7 +10,7 @@ import { CaoError, ExitCode } from "../shared/errors.ts";
 import { accountJson } from "./account_json.ts";
 import type { CommandContext } from "./context.ts";
 import { describeLogin } from "./login_text.ts";
-import type { Runner } from "./run_cli.ts";
+import type { Runner } from "./commands.ts";
 
 /** Prints the default account. */
 export async function showCurrent(ctx: CommandContext, options: { json: boolean }): Promise<number> {

@@ -10,7 +10,7 @@ import { UsageError } from "../shared/errors.ts";
 import type { DoctorThresholds } from "../status/doctor_checks.ts";
 import type { DoctorResult } from "../status/render_doctor.ts";
 import type { CommandContext } from "./context.ts";
-import type { Runner } from "./run_cli.ts";
+import type { Runner } from "./commands.ts";
 
 /** Options of `cao doctor`. */
 export interface DoctorOptions {

@@ -3,7 +3,7 @@
  * The start-up fast path for the most frequent look: `cao status` with only a view flag. Loading the full
  * argument parser costs about as much as the whole status command, so these invocations are recognised here
  * and run directly, with the same options the parser would hand over; anything else returns null and goes
- * through the full parser (`run_cli.ts`).
+ * through the full parser (`commands.ts`).
  */
 
 import type { GlobalOptions } from "./context.ts";

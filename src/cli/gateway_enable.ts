@@ -10,9 +10,9 @@
 
 import { isCaoGatewayUrl } from "../codex/account_config.ts";
 import { dirname, join, resolve } from "node:path";
-import { writeFileAtomic } from "../accounts/atomic_write.ts";
-import { withFileLock } from "../accounts/file_lock.ts";
-import { gatewayBaseUrl, probeGateway } from "../gateway/client_launch.ts";
+import { writeFileAtomic } from "../fs/atomic_write.ts";
+import { withFileLock } from "../fs/file_lock.ts";
+import { gatewayBaseUrl, probeGateway } from "../gateway/client.ts";
 import {
   type DisableEdit,
   disableInConfig,

@@ -8,7 +8,7 @@
 
 import { join } from "node:path";
 import { refreshTokenUrl } from "../codex/token_refresh.ts";
-import { localGatewayUrl, probeGateway } from "../gateway/client_launch.ts";
+import { localGatewayUrl, probeGateway } from "../gateway/client.ts";
 import { waitForStop } from "../gateway/server.ts";
 import {
   ensureGatewayKey,
@@ -23,7 +23,7 @@ import { startGateway, startProblem } from "../gateway/start_gateway.ts";
 import { CaoError, ExitCode, UsageError } from "../shared/errors.ts";
 import { redactSecrets } from "../shared/redact.ts";
 import type { CommandContext } from "./context.ts";
-import { gatewayNetHosts, selfCommand } from "./gateway_self.ts";
+import { gatewayNetHosts, selfCommand } from "../gateway/detached.ts";
 import denoJson from "../../deno.json" with { type: "json" };
 
 const VERSION: string = denoJson.version;

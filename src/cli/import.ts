@@ -17,7 +17,7 @@ import {
 import type { Command } from "../deps/commander.ts";
 import { CaoError, ExitCode, UsageError } from "../shared/errors.ts";
 import type { CommandContext } from "./context.ts";
-import type { Runner } from "./run_cli.ts";
+import type { Runner } from "./commands.ts";
 
 /** Options of `cao import codex-auth`. */
 export interface ImportCodexAuthOptions {

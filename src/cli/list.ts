@@ -4,7 +4,7 @@
  * plan and token expiry (decoded from the JWT claims; no token is ever printed).
  */
 
-import { repairMode } from "../accounts/permissions.ts";
+import { repairMode } from "../fs/permissions.ts";
 import { emptyAccountStatus, loadStatusFile } from "../accounts/status_store.ts";
 import { type AccountSummary, collectAccountSummaries } from "../codex/account_summary.ts";
 import type { Command } from "../deps/commander.ts";
@@ -15,7 +15,7 @@ import { agoText, cooldownText, failuresText, windowCell } from "../status/cells
 import { accountJson } from "./account_json.ts";
 import type { CommandContext } from "./context.ts";
 import { loginStateLabel } from "./login_text.ts";
-import type { Runner } from "./run_cli.ts";
+import type { Runner } from "./commands.ts";
 import type { AccountStatus } from "../accounts/status_store.ts";
 import type { Palette } from "./output.ts";
 

@@ -10,7 +10,7 @@ import { findAccount, loadRegistry } from "../accounts/registry.ts";
 import type { Command } from "../deps/commander.ts";
 import { AccountNotFoundError, ExitCode, UsageError } from "../shared/errors.ts";
 import type { CommandContext } from "./context.ts";
-import type { Runner } from "./run_cli.ts";
+import type { Runner } from "./commands.ts";
 
 /** Options of `cao remove`. */
 export interface RemoveOptions {

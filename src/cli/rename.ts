@@ -8,7 +8,7 @@ import { renameAccount } from "../accounts/lifecycle.ts";
 import type { Command } from "../deps/commander.ts";
 import { ExitCode } from "../shared/errors.ts";
 import type { CommandContext } from "./context.ts";
-import type { Runner } from "./run_cli.ts";
+import type { Runner } from "./commands.ts";
 
 /** Renames an account. */
 export async function renameAccountCommand(ctx: CommandContext, from: string, to: string): Promise<number> {

@@ -9,7 +9,7 @@ import type { Command } from "../deps/commander.ts";
 import { ExitCode, UsageError } from "../shared/errors.ts";
 import type { CommandContext } from "./context.ts";
 import { diagnose, type DoctorOptions } from "./doctor.ts";
-import type { Runner } from "./run_cli.ts";
+import type { Runner } from "./commands.ts";
 import { DEFAULT_REFRESH_TIMEOUT_SECONDS, parseSeconds, refreshUsage } from "./status.ts";
 
 /** Options of `cao report`. */

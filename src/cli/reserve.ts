@@ -10,7 +10,7 @@ import { findAccount, loadRegistry, updateRegistry } from "../accounts/registry.
 import type { Command } from "../deps/commander.ts";
 import { AccountNotFoundError, ExitCode, UsageError } from "../shared/errors.ts";
 import type { CommandContext } from "./context.ts";
-import type { Runner } from "./run_cli.ts";
+import type { Runner } from "./commands.ts";
 
 /** Parses `80`, `80%` or `off`. Pure. */
 export function parseReserve(raw: string): number | null {

@@ -32,7 +32,7 @@ import { superviseCodexRun, type SupervisedRun } from "../codex/run_supervisor.t
 import { queueSessionMessage, transferSession } from "../codex/session_transfer.ts";
 import { AccountNotFoundError, CaoError, ExitCode, UsageError } from "../shared/errors.ts";
 import type { CommandContext } from "./context.ts";
-import type { Runner } from "./run_cli.ts";
+import type { Runner } from "./commands.ts";
 import { runCodexThroughGateway } from "./run_gateway.ts";
 import {
   bringSession,
@@ -42,7 +42,7 @@ import {
   recordOn,
   recordOutcome,
   SELECTION_POLICY,
-} from "./run_accounts.ts";
+} from "../run/candidates.ts";
 import {
   busyLine,
   describeLimit,
@@ -53,8 +53,8 @@ import {
   stopMessage,
   switchLine,
 } from "./run_messages.ts";
-import { Interrupts, waitForReset } from "./run_signals.ts";
-import { restoreTerminal, saveTerminalSettings } from "./terminal_state.ts";
+import { Interrupts, waitForReset } from "../run/interrupts.ts";
+import { restoreTerminal, saveTerminalSettings } from "../run/terminal.ts";
 
 /** The prompt that continues a conversation on the next account. */
 export const DEFAULT_RESUME_PROMPT =

@@ -10,12 +10,7 @@
  */
 
 import { join } from "node:path";
-import {
-  ensureGatewayRunning,
-  gatewayCodexArgs,
-  gatewayCodexEnv,
-  leaseRunKey,
-} from "../gateway/client_launch.ts";
+import { ensureGatewayRunning, gatewayCodexArgs, gatewayCodexEnv, leaseRunKey } from "../gateway/client.ts";
 import { exitCodeOf } from "../codex/run_outcome.ts";
 import { CaoError, CodexNotFoundError } from "../shared/errors.ts";
 import type { CommandContext } from "./context.ts";

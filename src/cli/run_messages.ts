@@ -4,7 +4,7 @@
  * next, which accounts another `cao run` is using, why it stops, how long it waits. Pure: times are formatted in local time from the given `now`.
  */
 
-import type { PlanStep } from "../accounts/fallback_plan.ts";
+import type { PlanStep } from "../run/fallback_plan.ts";
 import type { Availability } from "../accounts/selection.ts";
 import type { UsageLimitReason } from "../codex/rollout.ts";
 import { formatDuration, formatRelative } from "../shared/format.ts";

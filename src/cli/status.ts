@@ -7,7 +7,7 @@
  * and there is no network I/O without `--refresh` or the doctor.
  */
 
-import { joinPath } from "../shared/path.ts";
+import { joinPath } from "../fs/path.ts";
 import denoJson from "../../deno.json" with { type: "json" };
 import { collectAccountSummaries } from "../codex/account_summary.ts";
 import type { Command } from "../deps/commander.ts";
@@ -18,7 +18,7 @@ import { renderDashboard } from "../status/render_dashboard.ts";
 import { renderFull } from "../status/render_full.ts";
 import { statusJson } from "../status/status_json.ts";
 import type { CommandContext } from "./context.ts";
-import type { Runner } from "./run_cli.ts";
+import type { Runner } from "./commands.ts";
 
 /** Options of `cao status`, as parsed. */
 export interface StatusOptions {

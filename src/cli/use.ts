@@ -8,7 +8,7 @@ import { setDefaultAccount } from "../accounts/lifecycle.ts";
 import type { Command } from "../deps/commander.ts";
 import { ExitCode } from "../shared/errors.ts";
 import type { CommandContext } from "./context.ts";
-import type { Runner } from "./run_cli.ts";
+import type { Runner } from "./commands.ts";
 
 /** Makes `name` the default and says what changed. */
 export async function useAccount(ctx: CommandContext, rawName: string): Promise<number> {

@@ -8,10 +8,10 @@
  */
 
 import { dirname, join } from "node:path";
-import { writeFileAtomic, writeJsonAtomic } from "../accounts/atomic_write.ts";
-import { moveAside } from "../accounts/json_file.ts";
+import { writeFileAtomic, writeJsonAtomic } from "../fs/atomic_write.ts";
+import { moveAside } from "../fs/json_file.ts";
 import { parseToml, stringifyToml, type TomlTable } from "../deps/toml.ts";
-import { readTextIfExists } from "../accounts/file_probe.ts";
+import { readTextIfExists } from "../fs/file_probe.ts";
 
 /** The keys cao requires in every account home (CODEX_FACTS §1.7, §4.4). */
 export const REQUIRED_ACCOUNT_CONFIG: TomlTable = {

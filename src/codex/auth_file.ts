@@ -5,7 +5,7 @@
  * decoded claims only, never a token.
  */
 
-import { writeJsonAtomic } from "../accounts/atomic_write.ts";
+import { writeJsonAtomic } from "../fs/atomic_write.ts";
 import { decodeJwtPayload, readTokenClaims } from "./jwt.ts";
 
 /** The parsed document; Codex's own fields plus anything else it holds, kept as is. */

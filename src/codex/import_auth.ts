@@ -10,7 +10,7 @@ import { basename, join } from "node:path";
 import type { CaoHome } from "../accounts/cao_home.ts";
 import { accountNameProblem } from "../accounts/account_name.ts";
 import { findAccount, loadRegistry } from "../accounts/registry.ts";
-import { withFileLock } from "../accounts/file_lock.ts";
+import { withFileLock } from "../fs/file_lock.ts";
 import {
   type CodexAuthDoc,
   codexAuthProblem,

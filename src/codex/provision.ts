@@ -7,7 +7,7 @@
 import { join } from "node:path";
 import type { CaoHome } from "../accounts/cao_home.ts";
 import { ensureCaoHome } from "../accounts/cao_home.ts";
-import { ensurePrivateDir, repairMode } from "../accounts/permissions.ts";
+import { ensurePrivateDir, repairMode } from "../fs/permissions.ts";
 import { addAccountEntry, updateRegistry } from "../accounts/registry.ts";
 import { syncAccountConfig } from "./account_config.ts";
 

@@ -10,7 +10,7 @@
  */
 
 import { dirname, join, relative } from "node:path";
-import { writeFileAtomic } from "../accounts/atomic_write.ts";
+import { writeFileAtomic } from "../fs/atomic_write.ts";
 import { listRolloutFiles, type RolloutFile } from "./rollout_watch.ts";
 import { runToCompletion, type SpawnFn } from "./spawn.ts";
 

@@ -18,7 +18,7 @@
  */
 
 import { dirname, join } from "node:path";
-import { withFileLock } from "../accounts/file_lock.ts";
+import { withFileLock } from "../fs/file_lock.ts";
 import { redactSecrets } from "../shared/redact.ts";
 import { authTokens, type CodexAuthDoc, readAuthFile, writeAuthFile } from "./auth_file.ts";
 import { decodeJwtPayload, readTokenClaims } from "./jwt.ts";

@@ -10,7 +10,12 @@
 
 import { codexAuthProblem, readAuthFile } from "../codex/auth_file.ts";
 import { isAccessTokenFresh, REFRESH_MARGIN_SECONDS, type RefreshReason } from "../codex/token_refresh.ts";
-import { type LoginFacts, loginFacts, refreshWithCopies, sharedRefreshTokens } from "./login_copies.ts";
+import {
+  type LoginFacts,
+  loginFacts,
+  refreshWithCopies,
+  sharedRefreshTokens,
+} from "../codex/login_copies.ts";
 
 /** A usable identity, or why there is none. */
 export type TokenResult =

@@ -17,10 +17,10 @@
  * ```
  */
 
-import { writeJsonAtomic } from "../accounts/atomic_write.ts";
+import { writeJsonAtomic } from "../fs/atomic_write.ts";
 import { type CaoHome, ensureCaoHome } from "../accounts/cao_home.ts";
-import { withFileLock } from "../accounts/file_lock.ts";
-import { readJsonFile } from "../accounts/json_file.ts";
+import { withFileLock } from "../fs/file_lock.ts";
+import { readJsonFile } from "../fs/json_file.ts";
 
 /** The gateway.json schema version this build writes. */
 export const GATEWAY_SCHEMA_VERSION = 1;

@@ -7,7 +7,7 @@
  */
 
 import { join } from "node:path";
-import { isLooserThanPrivate } from "../accounts/permissions.ts";
+import { isLooserThanPrivate } from "../fs/permissions.ts";
 import {
   mergeAccountConfig,
   missingRequiredKeys,
@@ -21,7 +21,7 @@ import { CodexNotFoundError } from "../shared/errors.ts";
 import type { StatusSnapshot } from "./collect.ts";
 import type { CodexFact, ConfigFact, DoctorFacts, LoosePath } from "./doctor_checks.ts";
 import { probeGateway } from "./gateway_facts.ts";
-import { readTextIfExists } from "../accounts/file_probe.ts";
+import { readTextIfExists } from "../fs/file_probe.ts";
 
 /** The edges the doctor uses. */
 export interface DoctorEnv {

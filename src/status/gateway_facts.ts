@@ -9,7 +9,7 @@
  * {@link probeGateway} (doctor only) asks `GET <origin>/health` with a short timeout. Nothing here prints.
  */
 
-import { joinPath } from "../shared/path.ts";
+import { joinPath } from "../fs/path.ts";
 import type { CaoHome } from "../accounts/cao_home.ts";
 
 /** The gateway as the status views see it. */

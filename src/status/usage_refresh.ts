@@ -16,7 +16,7 @@ import type { AccountSummary } from "../codex/account_summary.ts";
 import { authTokens, readAuthFile } from "../codex/auth_file.ts";
 import { decodeJwtPayload, readTokenClaims } from "../codex/jwt.ts";
 import { type FreshTokens, isAccessTokenFresh } from "../codex/token_refresh.ts";
-import { loginCopiesOf, refreshWithCopies } from "../gateway/login_copies.ts";
+import { loginCopiesOf, refreshWithCopies } from "../codex/login_copies.ts";
 import { redactSecrets } from "../shared/redact.ts";
 import { limitResetsAt, parseUsageAnswer, type UsageAnswer, usageEndpointUrl } from "./usage_response.ts";
 

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { parseFastStatus } from "../../src/cli/fast_path.ts";
-import { commandNameOf, loadRegisters } from "../../src/cli/run_cli.ts";
+import { commandNameOf, loadRegisters } from "../../src/cli/commands.ts";
 import { fakeAuthJson } from "../support/fake_auth.ts";
 import { makeTempHome, runCaoInProcess } from "../support/run_cao.ts";
 

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import type { CliDeps } from "../../src/cli/deps.ts";
-import { buildProgram, loadRegisters } from "../../src/cli/run_cli.ts";
+import { buildProgram, loadRegisters } from "../../src/cli/commands.ts";
 import type { Command } from "../../src/deps/commander.ts";
 
 const README = fileURLToPath(new URL("../../README.md", import.meta.url));

@@ -4,7 +4,7 @@
 
 import assert from "node:assert/strict";
 import { loadStatusFile } from "../../src/accounts/status_store.ts";
-import { gatewayBaseUrl, leaseRunKey } from "../../src/gateway/client_launch.ts";
+import { gatewayBaseUrl, leaseRunKey } from "../../src/gateway/client.ts";
 import { sseText, startHarness, TEST_KEY, within } from "./gateway_harness.ts";
 
 Deno.test("gateway forwards a request with the chosen account's identity and streams the answer", async () => {

@@ -5,7 +5,7 @@
 
 import assert from "node:assert/strict";
 import { decodeJwtPayload, readTokenClaims } from "../../src/codex/jwt.ts";
-import { gatewayCodexArgs, gatewayCodexEnv } from "../../src/gateway/client_launch.ts";
+import { gatewayCodexArgs, gatewayCodexEnv } from "../../src/gateway/client.ts";
 import { codexAvailable, runCodex } from "../support/codex_bin.ts";
 import { makeCodexHome } from "../support/codex_home.ts";
 import type { RecordedRequest } from "../support/mock_upstream.ts";

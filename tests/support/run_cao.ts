@@ -7,7 +7,7 @@
 
 import { fileURLToPath } from "node:url";
 import type { CliDeps } from "../../src/cli/deps.ts";
-import { runCli } from "../../src/cli/run_cli.ts";
+import { runCli } from "../../src/cli/commands.ts";
 import { runFastPath } from "../../src/cli/fast_path.ts";
 import { sleepFor } from "../../src/cli/deps.ts";
 import { spawnProcess } from "../../src/codex/spawn.ts";

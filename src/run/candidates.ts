@@ -6,7 +6,7 @@
  * that will run it.
  */
 
-import { type PlanInput, planNextStep, type PlanStep } from "../accounts/fallback_plan.ts";
+import { type PlanInput, planNextStep, type PlanStep } from "./fallback_plan.ts";
 import { loadRegistry, type Registry } from "../accounts/registry.ts";
 import { type RunLock, tryRunLock } from "../accounts/run_lock.ts";
 import { type SelectionCandidate, selectionCandidates, type SelectionPolicy } from "../accounts/selection.ts";
@@ -22,8 +22,8 @@ import { collectAccountSummaries } from "../codex/account_summary.ts";
 import { usageFromRateLimits } from "../codex/rollout.ts";
 import type { RunOutcome } from "../codex/run_outcome.ts";
 import { findSession, transferSession } from "../codex/session_transfer.ts";
-import type { CommandContext } from "./context.ts";
-import type { LimitHit } from "./run_messages.ts";
+import type { CommandContext } from "../cli/context.ts";
+import type { LimitHit } from "../cli/run_messages.ts";
 
 /** `cao run` has no switch threshold: accounts are used until their limit. */
 export const SELECTION_POLICY: SelectionPolicy = { switchAtPercent: null };

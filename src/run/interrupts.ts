@@ -5,11 +5,11 @@
  * wait for a reset, with a countdown on a terminal.
  */
 
-import type { PlanStep } from "../accounts/fallback_plan.ts";
+import type { PlanStep } from "./fallback_plan.ts";
 import type { SignalSubscription } from "../codex/run_supervisor.ts";
-import type { CommandContext } from "./context.ts";
-import type { CliDeps } from "./deps.ts";
-import { countdownText, waitLine } from "./run_messages.ts";
+import type { CommandContext } from "../cli/context.ts";
+import type { CliDeps } from "../cli/deps.ts";
+import { countdownText, waitLine } from "../cli/run_messages.ts";
 
 /** The signals cao forwards to codex, fanned out to whoever listens, plus an abort for waits. */
 export class Interrupts implements Disposable {

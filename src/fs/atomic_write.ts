@@ -4,7 +4,7 @@
  * A reader (or a crash) sees the old file or the new one, never half of one.
  */
 
-import { basenameOf, dirnameOf, joinPath } from "../shared/path.ts";
+import { basenameOf, dirnameOf, joinPath } from "./path.ts";
 
 /** Options for {@link writeFileAtomic}. */
 export interface AtomicWriteOptions {

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { writeFileAtomic, writeJsonAtomic } from "../../src/accounts/atomic_write.ts";
-import { withFileLock } from "../../src/accounts/file_lock.ts";
-import { moveAside, readJsonFile } from "../../src/accounts/json_file.ts";
-import { isLooserThanPrivate, repairMode } from "../../src/accounts/permissions.ts";
+import { writeFileAtomic, writeJsonAtomic } from "../../src/fs/atomic_write.ts";
+import { withFileLock } from "../../src/fs/file_lock.ts";
+import { moveAside, readJsonFile } from "../../src/fs/json_file.ts";
+import { isLooserThanPrivate, repairMode } from "../../src/fs/permissions.ts";
 
-const ATOMIC = fileURLToPath(new URL("../../src/accounts/atomic_write.ts", import.meta.url));
+const ATOMIC = fileURLToPath(new URL("../../src/fs/atomic_write.ts", import.meta.url));
 
 Deno.test("writeFileAtomic() replaces the file and leaves no temp file behind", async () => {
   const dir = await Deno.makeTempDir();

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { type PlanInput, planNextStep } from "../../src/accounts/fallback_plan.ts";
+import { type PlanInput, planNextStep } from "../../src/run/fallback_plan.ts";
 import type { SelectionCandidate } from "../../src/accounts/selection.ts";
 import { emptyAccountStatus } from "../../src/accounts/status_store.ts";
 

@@ -10,10 +10,10 @@
  */
 
 import { dirname, join } from "node:path";
-import { withFileLock } from "../accounts/file_lock.ts";
-import { authTokens, type CodexAuthDoc, readAuthFile, writeAuthFile } from "../codex/auth_file.ts";
-import { decodeJwtPayload, readTokenClaims } from "../codex/jwt.ts";
-import { refreshAccountTokens, type RefreshOutcome, type RefreshRequest } from "../codex/token_refresh.ts";
+import { withFileLock } from "../fs/file_lock.ts";
+import { authTokens, type CodexAuthDoc, readAuthFile, writeAuthFile } from "./auth_file.ts";
+import { decodeJwtPayload, readTokenClaims } from "./jwt.ts";
+import { refreshAccountTokens, type RefreshOutcome, type RefreshRequest } from "./token_refresh.ts";
 
 /** What the gateway needs to know about one auth.json. */
 export interface LoginFacts {

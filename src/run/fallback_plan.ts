@@ -20,8 +20,8 @@ import {
   type SelectionCandidate,
   type SelectionPolicy,
   selectNextAccount,
-} from "./selection.ts";
-import { activeCooldown } from "./status_events.ts";
+} from "../accounts/selection.ts";
+import { activeCooldown } from "../accounts/status_events.ts";
 
 /** Everything the plan looks at. */
 export interface PlanInput {

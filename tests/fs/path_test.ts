@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { basename, dirname, join } from "node:path";
-import { basenameOf, dirnameOf, joinPath } from "../../src/shared/path.ts";
+import { basenameOf, dirnameOf, joinPath } from "../../src/fs/path.ts";
 
 Deno.test("joinPath() joins like node:path for the paths cao builds", () => {
   const cases: string[][] = [
