@@ -14,8 +14,7 @@ import { runCodexLogin } from "../codex/login.ts";
 import { provisionAccount } from "../codex/provision.ts";
 import type { Command } from "../deps/commander.ts";
 import { CaoError, ExitCode } from "../shared/errors.ts";
-import type { CommandContext } from "./context.ts";
-import type { Runner } from "./commands.ts";
+import type { CommandContext, Runner } from "./context.ts";
 import { describeLogin } from "./login_text.ts";
 
 /** Options of `cao add`. */

@@ -5,23 +5,14 @@
  * exits the process.
  */
 
-import denoJson from "../../deno.json" with { type: "json" };
 import { Command, CommanderError } from "../deps/commander.ts";
 import { attachCompletions, withConsoleLogTo } from "../deps/completions.ts";
 import { readAccountNamesSync } from "../accounts/registry.ts";
 import { ExitCode } from "../shared/errors.ts";
+import { VERSION } from "../version.ts";
 import { reportFailure } from "./report_error.ts";
-import { type CommandContext, createContext, type GlobalOptions } from "./context.ts";
+import { createContext, type GlobalOptions, type Register, type Runner } from "./context.ts";
 import type { CliDeps } from "./deps.ts";
-
-/** The version of this build, from deno.json. */
-export const VERSION: string = denoJson.version;
-
-/** Runs one command body with a context and records its exit code. */
-export type Runner = (body: (ctx: CommandContext) => Promise<number>) => Promise<void>;
-
-/** A module in the command table: adds its command(s) to the program. */
-export type Register = (program: Command, run: Runner) => void;
 
 /** One row of the command table: the names it answers to and how to load its module. */
 interface CommandEntry {

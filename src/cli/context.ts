@@ -1,13 +1,15 @@
 /**
  * @module
  * The per-invocation context handed to every command: deps, output, the cao home, the codex command, the
- * user's own Codex home, and whether prompting is allowed.
+ * user's own Codex home, and whether prompting is allowed; and the types of the command table's rows
+ * (`Runner`, `Register`), so that command files need not import the table.
  */
 
 import { joinPath } from "../fs/path.ts";
 import { type CaoHome, openCaoHome } from "../accounts/cao_home.ts";
 import { resolveCaoRoot } from "../accounts/paths.ts";
 import { resolveCodexCommand } from "../codex/codex_command.ts";
+import type { Command } from "../deps/commander.ts";
 import type { CliDeps } from "./deps.ts";
 import { colorEnabled, createOutput, type Output, palette } from "./output.ts";
 
@@ -33,6 +35,12 @@ export interface CommandContext {
   /** True when stdin and stdout are terminals: prompts are allowed. */
   interactive: boolean;
 }
+
+/** Runs one command body with a context and records its exit code. */
+export type Runner = (body: (ctx: CommandContext) => Promise<number>) => Promise<void>;
+
+/** A module in the command table: adds its command(s) to the program. */
+export type Register = (program: Command, run: Runner) => void;
 
 /** Builds the context from deps and the parsed global options. */
 export function createContext(deps: CliDeps, globals: GlobalOptions): CommandContext {

@@ -8,9 +8,8 @@ import { collectAccountSummaries } from "../codex/account_summary.ts";
 import type { Command } from "../deps/commander.ts";
 import { CaoError, ExitCode } from "../shared/errors.ts";
 import { accountJson } from "./account_json.ts";
-import type { CommandContext } from "./context.ts";
+import type { CommandContext, Runner } from "./context.ts";
 import { describeLogin } from "./login_text.ts";
-import type { Runner } from "./commands.ts";
 
 /** Prints the default account. */
 export async function showCurrent(ctx: CommandContext, options: { json: boolean }): Promise<number> {

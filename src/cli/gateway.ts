@@ -5,7 +5,7 @@
  */
 
 import { type Command, Option } from "../deps/commander.ts";
-import type { Runner } from "./commands.ts";
+import type { Runner } from "./context.ts";
 import { gatewayStatus, gatewayStop } from "./gateway_control.ts";
 import { gatewayDisable, gatewayEnable } from "./gateway_enable.ts";
 import { gatewayStart } from "./gateway_start.ts";

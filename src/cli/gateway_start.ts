@@ -9,11 +9,11 @@
 import { join } from "node:path";
 import { refreshTokenUrl } from "../codex/token_refresh.ts";
 import { localGatewayUrl, probeGateway } from "../gateway/client.ts";
+import { startDetachedGateway } from "../gateway/detached.ts";
 import { waitForStop } from "../gateway/server.ts";
 import {
   ensureGatewayKey,
   type GatewaySettings,
-  isLoopbackBind,
   loadGatewayFile,
   resolveSettings,
   savedSettings,
@@ -23,10 +23,7 @@ import { startGateway, startProblem } from "../gateway/start_gateway.ts";
 import { CaoError, ExitCode, UsageError } from "../shared/errors.ts";
 import { redactSecrets } from "../shared/redact.ts";
 import type { CommandContext } from "./context.ts";
-import { gatewayNetHosts, selfCommand } from "../gateway/detached.ts";
-import denoJson from "../../deno.json" with { type: "json" };
-
-const VERSION: string = denoJson.version;
+import { VERSION } from "../version.ts";
 
 /** Options of `cao gateway start` as commander hands them over (unset flags are undefined). */
 export interface GatewayStartOptions {
@@ -64,11 +61,6 @@ export function settingsFromFlags(options: GatewayStartOptions): Partial<Gateway
   };
 }
 
-/** Where a detached gateway logs. */
-export function gatewayLogPath(ctx: CommandContext): string {
-  return join(ctx.home.paths.root, "gateway.log");
-}
-
 function forwardedFlags(options: GatewayStartOptions): string[] {
   const args: string[] = [];
   const pairs: [string, string | undefined][] = [
@@ -99,91 +91,6 @@ export function startFailureLine(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   const hint = error instanceof CaoError && error.hint ? ` (hint: ${error.hint})` : "";
   return redactSecrets(`error: ${message}${hint}`.replace(/\s*\n\s*/g, " "));
-}
-
-async function sizeOf(path: string): Promise<number> {
-  try {
-    return (await Deno.stat(path)).size;
-  } catch {
-    return 0;
-  }
-}
-
-/** The last non-empty line written to `path` after byte `offset` (from the start when it was rotated). */
-async function lastLineSince(path: string, offset: number): Promise<string | null> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await Deno.readFile(path);
-  } catch {
-    return null;
-  }
-  const since = bytes.length >= offset ? bytes.subarray(offset) : bytes;
-  const lines = new TextDecoder().decode(since).split("\n").map((l) => l.trim()).filter((l) => l !== "");
-  return lines.at(-1) ?? null;
-}
-
-/** A gateway started in the background. */
-export interface DetachedGateway {
-  url: string;
-  pid: number;
-  logFile: string;
-}
-
-/**
- * Starts `cao gateway start` as a background process with the given flags (and the saved settings for the
- * rest) and waits until it answers with the key.
- */
-export async function startDetachedGateway(
-  ctx: CommandContext,
-  options: GatewayStartOptions,
-): Promise<DetachedGateway> {
-  const settings = resolveSettings(
-    settingsFromFlags(options),
-    savedSettings(await loadGatewayFile(ctx.home)),
-  );
-  const key = await ensureGatewayKey(ctx.home);
-  const logFile = gatewayLogPath(ctx);
-  const tokenUrl = refreshTokenUrl(ctx.deps.env);
-  const self = selfCommand(
-    gatewayNetHosts(settings.bind, settings.upstream, tokenUrl),
-    !isLoopbackBind(settings.bind),
-  );
-  const logOffset = await sizeOf(logFile);
-  const child = ctx.deps.spawn(self.command, {
-    args: [
-      ...self.args,
-      "--data-dir",
-      ctx.home.paths.root,
-      "gateway",
-      "start",
-      ...forwardedFlags(options),
-      "--log-file",
-      logFile,
-    ],
-    stdin: "null",
-    stdout: "null",
-    stderr: "null",
-  });
-  let exited = false;
-  child.status.then(() => exited = true);
-  for (let waited = 0; waited < 15_000; waited += 100) {
-    const file = await loadGatewayFile(ctx.home);
-    if (
-      file.running?.pid === child.pid &&
-      (await probeGateway(ctx.deps.fetch, file.running.url, key)).kind === "up"
-    ) {
-      return { url: file.running.url, pid: child.pid, logFile };
-    }
-    if (exited) break;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  const said = exited ? await lastLineSince(logFile, logOffset) : null;
-  throw new CaoError(
-    `Cannot start the gateway in the background${exited ? ": it exited" : ""}${
-      said ? `, saying "${said}"` : ""
-    }`,
-    { hint: `see ${logFile}, or run "cao gateway start" in the foreground` },
-  );
 }
 
 /** `cao gateway start`. With `--log-file` (a detached gateway), a failure to start is also logged there. */
@@ -230,7 +137,7 @@ async function startOrServe(ctx: CommandContext, options: GatewayStartOptions): 
     }
   }
   if (options.detach) {
-    const started = await startDetachedGateway(ctx, options);
+    const started = await startDetachedGateway(ctx, flags, forwardedFlags(options));
     ctx.out.line(`cao gateway running at ${started.url} (pid ${started.pid}); log: ${started.logFile}`);
     ctx.out.line('Stop it with "cao gateway stop".');
     return ExitCode.ok;

@@ -16,8 +16,7 @@ import {
 } from "../codex/import_auth.ts";
 import type { Command } from "../deps/commander.ts";
 import { CaoError, ExitCode, UsageError } from "../shared/errors.ts";
-import type { CommandContext } from "./context.ts";
-import type { Runner } from "./commands.ts";
+import type { CommandContext, Runner } from "./context.ts";
 
 /** Options of `cao import codex-auth`. */
 export interface ImportCodexAuthOptions {

@@ -13,9 +13,8 @@ import { formatRelative, renderTable } from "../shared/format.ts";
 import { windowAt } from "../status/account_state.ts";
 import { agoText, cooldownText, failuresText, windowCell } from "../status/cells.ts";
 import { accountJson } from "./account_json.ts";
-import type { CommandContext } from "./context.ts";
+import type { CommandContext, Runner } from "./context.ts";
 import { loginStateLabel } from "./login_text.ts";
-import type { Runner } from "./commands.ts";
 import type { AccountStatus } from "../accounts/status_store.ts";
 import type { Palette } from "./output.ts";
 

@@ -9,8 +9,7 @@ import { removeAccount } from "../accounts/lifecycle.ts";
 import { findAccount, loadRegistry } from "../accounts/registry.ts";
 import type { Command } from "../deps/commander.ts";
 import { AccountNotFoundError, ExitCode, UsageError } from "../shared/errors.ts";
-import type { CommandContext } from "./context.ts";
-import type { Runner } from "./commands.ts";
+import type { CommandContext, Runner } from "./context.ts";
 
 /** Options of `cao remove`. */
 export interface RemoveOptions {

@@ -7,8 +7,7 @@ import { validateAccountName } from "../accounts/account_name.ts";
 import { renameAccount } from "../accounts/lifecycle.ts";
 import type { Command } from "../deps/commander.ts";
 import { ExitCode } from "../shared/errors.ts";
-import type { CommandContext } from "./context.ts";
-import type { Runner } from "./commands.ts";
+import type { CommandContext, Runner } from "./context.ts";
 
 /** Renames an account. */
 export async function renameAccountCommand(ctx: CommandContext, from: string, to: string): Promise<number> {

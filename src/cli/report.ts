@@ -7,13 +7,17 @@
 
 import type { Command } from "../deps/commander.ts";
 import { ExitCode, UsageError } from "../shared/errors.ts";
-import type { CommandContext } from "./context.ts";
-import { diagnose, type DoctorOptions } from "./doctor.ts";
-import type { Runner } from "./commands.ts";
-import { DEFAULT_REFRESH_TIMEOUT_SECONDS, parseSeconds, refreshUsage } from "./status.ts";
+import { diagnose } from "../status/diagnose.ts";
+import type { CommandContext, Runner } from "./context.ts";
+import {
+  DEFAULT_REFRESH_TIMEOUT_SECONDS,
+  parseSeconds,
+  parseThresholds,
+  type ThresholdFlags,
+} from "./flags.ts";
 
 /** Options of `cao report`. */
-export interface ReportOptions extends DoctorOptions {
+export interface ReportOptions extends ThresholdFlags {
   format: string;
   redact: boolean;
   refresh?: boolean;
@@ -32,9 +36,11 @@ export function reportFormat(value: string): "md" | "json" {
 export async function runReport(ctx: CommandContext, options: ReportOptions): Promise<number> {
   const format = reportFormat(options.format);
   if (options.refresh) {
-    await refreshUsage(ctx, parseSeconds(options.timeout, "--timeout", DEFAULT_REFRESH_TIMEOUT_SECONDS));
+    const { refreshUsage } = await import("../status/usage_refresh.ts");
+    const timeout = parseSeconds(options.timeout, "--timeout", DEFAULT_REFRESH_TIMEOUT_SECONDS);
+    for (const warning of await refreshUsage(ctx, timeout)) ctx.out.warn(warning);
   }
-  const result = await diagnose(ctx, options);
+  const result = await diagnose(ctx, parseThresholds(options));
   const { renderReport } = await import("../status/report.ts");
   ctx.deps.stdout(renderReport(result.facts.snapshot, result, { format, redact: options.redact }));
   return ExitCode.ok;

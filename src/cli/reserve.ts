@@ -9,8 +9,7 @@ import { validateAccountName } from "../accounts/account_name.ts";
 import { findAccount, loadRegistry, updateRegistry } from "../accounts/registry.ts";
 import type { Command } from "../deps/commander.ts";
 import { AccountNotFoundError, ExitCode, UsageError } from "../shared/errors.ts";
-import type { CommandContext } from "./context.ts";
-import type { Runner } from "./commands.ts";
+import type { CommandContext, Runner } from "./context.ts";
 
 /** Parses `80`, `80%` or `off`. Pure. */
 export function parseReserve(raw: string): number | null {

@@ -31,12 +31,12 @@ import { signalExitCode } from "../codex/run_outcome.ts";
 import { superviseCodexRun, type SupervisedRun } from "../codex/run_supervisor.ts";
 import { queueSessionMessage, transferSession } from "../codex/session_transfer.ts";
 import { AccountNotFoundError, CaoError, ExitCode, UsageError } from "../shared/errors.ts";
-import type { CommandContext } from "./context.ts";
-import type { Runner } from "./commands.ts";
+import type { CommandContext, Runner } from "./context.ts";
 import { runCodexThroughGateway } from "./run_gateway.ts";
 import {
   bringSession,
   canMoveOn,
+  type LimitHit,
   loadCandidates,
   planAndLock,
   recordOn,
@@ -45,15 +45,17 @@ import {
 } from "../run/candidates.ts";
 import {
   busyLine,
+  countdownText,
   describeLimit,
   formatWhen,
-  type LimitHit,
   sharedLine,
   startLine,
   stopMessage,
   switchLine,
+  waitLine,
 } from "./run_messages.ts";
-import { Interrupts, waitForReset } from "../run/interrupts.ts";
+import type { PlanStep } from "../run/fallback_plan.ts";
+import { Interrupts } from "../run/interrupts.ts";
 import { restoreTerminal, saveTerminalSettings } from "../run/terminal.ts";
 
 /** The prompt that continues a conversation on the next account. */
@@ -128,6 +130,25 @@ function settingsFrom(registry: Registry, options: RunCommandOptions): RunSettin
     defaultCooldownMs: Math.max(1000, cooldownMinutes * 60000),
     resumePrompt: options.resumePrompt ?? DEFAULT_RESUME_PROMPT,
   };
+}
+
+/** Sleeps until `step.until`, with a countdown on a terminal. Returns false when interrupted. */
+export async function waitForReset(
+  ctx: CommandContext,
+  step: Extract<PlanStep, { kind: "wait" }>,
+  interrupts: Interrupts,
+): Promise<boolean> {
+  const { deps } = ctx;
+  ctx.out.error(waitLine(step, deps.now()));
+  const countdown = deps.isTerminal().stdout;
+  while (!interrupts.controller.signal.aborted) {
+    const left = step.until.getTime() - deps.now().getTime();
+    if (left <= 0) break;
+    if (countdown) deps.stderr(`\r${countdownText(step, deps.now())}\x1b[K`);
+    await deps.sleep(countdown ? Math.min(left, 1000) : left, interrupts.controller.signal);
+  }
+  if (countdown) deps.stderr("\r\x1b[K");
+  return !interrupts.controller.signal.aborted;
 }
 
 /** Runs codex for one account; the rest of the loop decides what follows. */

@@ -11,10 +11,10 @@
 
 import { join } from "node:path";
 import { ensureGatewayRunning, gatewayCodexArgs, gatewayCodexEnv, leaseRunKey } from "../gateway/client.ts";
+import { startDetachedGateway } from "../gateway/detached.ts";
 import { exitCodeOf } from "../codex/run_outcome.ts";
 import { CaoError, CodexNotFoundError } from "../shared/errors.ts";
 import type { CommandContext } from "./context.ts";
-import { startDetachedGateway } from "./gateway_start.ts";
 
 /** Options of `cao run --gateway`. */
 export interface RunGatewayOptions {
@@ -49,7 +49,7 @@ export async function runCodexThroughGateway(
     url: options.url,
     key: ctx.deps.env("CAO_GATEWAY_KEY"),
     startDetached: async () => {
-      const started = await startDetachedGateway(ctx, {});
+      const started = await startDetachedGateway(ctx, {}, []);
       ctx.out.error(`cao: started a gateway at ${started.url} (pid ${started.pid}); log: ${started.logFile}`);
     },
   });

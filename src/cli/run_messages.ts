@@ -6,6 +6,7 @@
 
 import type { PlanStep } from "../run/fallback_plan.ts";
 import type { Availability } from "../accounts/selection.ts";
+import type { LimitHit } from "../run/candidates.ts";
 import type { UsageLimitReason } from "../codex/rollout.ts";
 import { formatDuration, formatRelative } from "../shared/format.ts";
 
@@ -25,13 +26,6 @@ const LIMIT_WORDS: Record<UsageLimitReason, string> = {
   usage_not_included: "has no Codex usage in its plan",
   insufficient_quota: "ran out of quota",
 };
-
-/** A usage limit as cao records it. */
-export interface LimitHit {
-  account: string;
-  until: Date;
-  reason: UsageLimitReason;
-}
 
 /** `"a" hit its usage limit until 2026-11-21 14:37 (in 12m)`. Pure. */
 export function describeLimit(hit: LimitHit, now: Date): string {

@@ -7,9 +7,6 @@
  * and there is no network I/O without `--refresh` or the doctor.
  */
 
-import { joinPath } from "../fs/path.ts";
-import denoJson from "../../deno.json" with { type: "json" };
-import { collectAccountSummaries } from "../codex/account_summary.ts";
 import type { Command } from "../deps/commander.ts";
 import { ExitCode, UsageError } from "../shared/errors.ts";
 import { collectStatus, type StatusSnapshot } from "../status/collect.ts";
@@ -17,8 +14,8 @@ import { renderCompact } from "../status/render_compact.ts";
 import { renderDashboard } from "../status/render_dashboard.ts";
 import { renderFull } from "../status/render_full.ts";
 import { statusJson } from "../status/status_json.ts";
-import type { CommandContext } from "./context.ts";
-import type { Runner } from "./commands.ts";
+import type { CommandContext, Runner } from "./context.ts";
+import { DEFAULT_REFRESH_TIMEOUT_SECONDS, parseSeconds } from "./flags.ts";
 
 /** Options of `cao status`, as parsed. */
 export interface StatusOptions {
@@ -42,9 +39,6 @@ export type StatusView = "dashboard" | "compact" | "full" | "json";
 /** Default `--watch` interval, seconds. */
 export const DEFAULT_WATCH_SECONDS = 5;
 
-/** Default `--timeout` of each usage request, seconds. */
-export const DEFAULT_REFRESH_TIMEOUT_SECONDS = 10;
-
 /** With `--watch --refresh`, the usage endpoint is asked at most this often. */
 const WATCH_REFRESH_MIN_MS = 60_000;
 
@@ -67,38 +61,10 @@ export function chooseView(options: StatusOptions, isTerminal: boolean): StatusV
   return isTerminal ? "dashboard" : "compact";
 }
 
-/** Parses a positive number of seconds from a flag. Pure. */
-export function parseSeconds(value: string | boolean | undefined, flag: string, fallback: number): number {
-  if (value === undefined || value === true || value === false) return fallback;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) {
-    throw new UsageError(`Cannot use ${flag} "${value}": it is not a positive number of seconds`);
-  }
-  return n;
-}
-
 /** Asks every account's usage endpoint and records the answers; problems become warnings on stderr. */
-export async function refreshUsage(ctx: CommandContext, timeoutSeconds: number): Promise<void> {
-  const [{ refreshAllUsage }, { chatgptBaseUrl }, { refreshTokenUrl }] = await Promise.all([
-    import("../status/usage_refresh.ts"),
-    import("../status/usage_response.ts"),
-    import("../codex/token_refresh.ts"),
-  ]);
-  const summaries = await collectAccountSummaries(ctx.home);
-  const results = await refreshAllUsage(ctx.home, summaries, {
-    fetch: ctx.deps.fetch,
-    baseUrl: chatgptBaseUrl(ctx.deps.env),
-    tokenUrl: refreshTokenUrl(ctx.deps.env),
-    now: ctx.deps.now,
-    timeoutMs: timeoutSeconds * 1000,
-    userAgent: `cao/${denoJson.version}`,
-    extraAuthPaths: [joinPath(ctx.userCodexHome, "auth.json")],
-  });
-  for (const result of results) {
-    if (result.kind === "failed") {
-      ctx.out.warn(`cannot refresh the usage of "${result.name}": ${result.reason}`);
-    }
-  }
+async function refreshUsage(ctx: CommandContext, timeoutSeconds: number): Promise<void> {
+  const { refreshUsage } = await import("../status/usage_refresh.ts");
+  for (const warning of await refreshUsage(ctx, timeoutSeconds)) ctx.out.warn(warning);
 }
 
 /** Renders one view of a snapshot as lines (JSON as one pretty document). */

@@ -7,9 +7,8 @@
 import { collectAccountSummaries } from "../codex/account_summary.ts";
 import type { Command } from "../deps/commander.ts";
 import { CaoError, ExitCode, UsageError } from "../shared/errors.ts";
-import type { CommandContext } from "./context.ts";
+import type { CommandContext, Runner } from "./context.ts";
 import { describeLogin } from "./login_text.ts";
-import type { Runner } from "./commands.ts";
 import { useAccount } from "./use.ts";
 
 /** Switches the default account. */

@@ -1,12 +1,27 @@
 /**
  * @module
- * How `cao gateway start --detach` starts the gateway as a separate process: the same cao (the compiled
- * binary itself, or `deno run` of the same main module with the project config), with only the permissions
- * the gateway needs — network limited to loopback, the upstream host and the token host.
+ * A gateway started in the background (`cao gateway start --detach`, and `cao run --gateway` when none
+ * answers): the same cao again as a separate process (the compiled binary itself, or `deno run` of the same
+ * main module with the project config), with only the permissions the gateway needs — network limited to
+ * loopback, the upstream host and the token host — logging to `<cao home>/gateway.log`; then the wait until
+ * it answers with the key, quoting the last line of its log when it exits first. Never prints.
  */
 
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { CaoHome } from "../accounts/cao_home.ts";
+import type { SpawnFn } from "../codex/spawn.ts";
+import { refreshTokenUrl } from "../codex/token_refresh.ts";
+import { CaoError } from "../shared/errors.ts";
+import { probeGateway } from "./client.ts";
+import {
+  ensureGatewayKey,
+  type GatewaySettings,
+  isLoopbackBind,
+  loadGatewayFile,
+  resolveSettings,
+  savedSettings,
+} from "./settings.ts";
 
 /** The command and leading arguments that run this cao again. */
 export interface SelfCommand {
@@ -56,4 +71,102 @@ export function selfCommand(netHosts: string[], openBind: boolean): SelfCommand 
   }
   args.push(main);
   return { command: exec, args };
+}
+
+/** What starting a detached gateway needs from the caller. */
+export interface DetachIo {
+  home: CaoHome;
+  deps: {
+    env(name: string): string | undefined;
+    spawn: SpawnFn;
+    fetch: typeof fetch;
+  };
+}
+
+/** Where a detached gateway logs. */
+export function gatewayLogPath(home: CaoHome): string {
+  return join(home.paths.root, "gateway.log");
+}
+
+async function sizeOf(path: string): Promise<number> {
+  try {
+    return (await Deno.stat(path)).size;
+  } catch {
+    return 0;
+  }
+}
+
+/** The last non-empty line written to `path` after byte `offset` (from the start when it was rotated). */
+async function lastLineSince(path: string, offset: number): Promise<string | null> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await Deno.readFile(path);
+  } catch {
+    return null;
+  }
+  const since = bytes.length >= offset ? bytes.subarray(offset) : bytes;
+  const lines = new TextDecoder().decode(since).split("\n").map((l) => l.trim()).filter((l) => l !== "");
+  return lines.at(-1) ?? null;
+}
+
+/** A gateway started in the background. */
+export interface DetachedGateway {
+  url: string;
+  pid: number;
+  logFile: string;
+}
+
+/**
+ * Starts `cao gateway start` as a background process with the given settings flags (`flags`, passed on to it
+ * as `forwardedArgs`; the saved settings for the rest) and waits until it answers with the key.
+ */
+export async function startDetachedGateway(
+  io: DetachIo,
+  flags: Partial<GatewaySettings>,
+  forwardedArgs: string[],
+): Promise<DetachedGateway> {
+  const settings = resolveSettings(flags, savedSettings(await loadGatewayFile(io.home)));
+  const key = await ensureGatewayKey(io.home);
+  const logFile = gatewayLogPath(io.home);
+  const tokenUrl = refreshTokenUrl(io.deps.env);
+  const self = selfCommand(
+    gatewayNetHosts(settings.bind, settings.upstream, tokenUrl),
+    !isLoopbackBind(settings.bind),
+  );
+  const logOffset = await sizeOf(logFile);
+  const child = io.deps.spawn(self.command, {
+    args: [
+      ...self.args,
+      "--data-dir",
+      io.home.paths.root,
+      "gateway",
+      "start",
+      ...forwardedArgs,
+      "--log-file",
+      logFile,
+    ],
+    stdin: "null",
+    stdout: "null",
+    stderr: "null",
+  });
+  let exited = false;
+  child.status.then(() => exited = true);
+  for (let waited = 0; waited < 15_000; waited += 100) {
+    const file = await loadGatewayFile(io.home);
+    if (
+      file.running?.pid === child.pid &&
+      (await probeGateway(io.deps.fetch, file.running.url, key)).kind === "up"
+    ) {
+      return { url: file.running.url, pid: child.pid, logFile };
+    }
+    if (exited) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const said = exited ? await lastLineSince(logFile, logOffset) : null;
+  throw new CaoError(
+    `Cannot start the gateway in the background${exited ? ": it exited" : ""}${
+      said ? `, saying "${said}"` : ""
+    }`,
+    { hint: `see ${logFile}, or run "cao gateway start" in the foreground` },
+  );
 }

@@ -6,6 +6,7 @@
  * that will run it.
  */
 
+import type { CaoHome } from "../accounts/cao_home.ts";
 import { type PlanInput, planNextStep, type PlanStep } from "./fallback_plan.ts";
 import { loadRegistry, type Registry } from "../accounts/registry.ts";
 import { type RunLock, tryRunLock } from "../accounts/run_lock.ts";
@@ -19,11 +20,24 @@ import {
 } from "../accounts/status_events.ts";
 import { type AccountStatus, statusOf, updateStatusFile } from "../accounts/status_store.ts";
 import { collectAccountSummaries } from "../codex/account_summary.ts";
-import { usageFromRateLimits } from "../codex/rollout.ts";
+import { usageFromRateLimits, type UsageLimitReason } from "../codex/rollout.ts";
 import type { RunOutcome } from "../codex/run_outcome.ts";
 import { findSession, transferSession } from "../codex/session_transfer.ts";
-import type { CommandContext } from "../cli/context.ts";
-import type { LimitHit } from "../cli/run_messages.ts";
+
+/** What the account logic of `cao run` needs: the cao home, the clock and the user's own Codex home. */
+export interface RunContext {
+  home: CaoHome;
+  deps: { now(): Date };
+  /** The user's own CODEX_HOME, searched for a session the user names. */
+  userCodexHome: string;
+}
+
+/** A usage limit as cao records it. */
+export interface LimitHit {
+  account: string;
+  until: Date;
+  reason: UsageLimitReason;
+}
 
 /** `cao run` has no switch threshold: accounts are used until their limit. */
 export const SELECTION_POLICY: SelectionPolicy = { switchAtPercent: null };
@@ -37,7 +51,7 @@ export interface FallbackSettings {
 
 /** Reads the registry, logins and statuses (clearing cooldowns whose reset has passed). */
 export async function loadCandidates(
-  ctx: CommandContext,
+  ctx: RunContext,
 ): Promise<{ registry: Registry; candidates: SelectionCandidate[] }> {
   const registry = await loadRegistry(ctx.home);
   const now = ctx.deps.now();
@@ -72,7 +86,7 @@ export interface LockedStep {
  * holds is marked busy and the plan made again, so the work goes to a free account; when none is free, the
  * plan runs a busy one anyway (`step.busy`), without its lock.
  */
-export async function planAndLock(ctx: CommandContext, input: Omit<PlanInput, "busy">): Promise<LockedStep> {
+export async function planAndLock(ctx: RunContext, input: Omit<PlanInput, "busy">): Promise<LockedStep> {
   const busy = new Set<string>();
   for (;;) {
     const step = planNextStep({ ...input, busy });
@@ -87,7 +101,7 @@ export async function planAndLock(ctx: CommandContext, input: Omit<PlanInput, "b
 }
 
 export async function recordOn(
-  ctx: CommandContext,
+  ctx: RunContext,
   account: string,
   edit: (status: AccountStatus) => void,
 ): Promise<void> {
@@ -96,7 +110,7 @@ export async function recordOn(
 
 /** Records how a run ended; returns the limit hit, if it was one. */
 export async function recordOutcome(
-  ctx: CommandContext,
+  ctx: RunContext,
   account: string,
   outcome: RunOutcome,
   settings: FallbackSettings,
@@ -166,7 +180,7 @@ export function canMoveOn(
 
 /** Copies the freshest copy of a session the user names (`resume <id>`) into the account's home. */
 export async function bringSession(
-  ctx: CommandContext,
+  ctx: RunContext,
   registry: Registry,
   sessionId: string,
   accountDir: string,

@@ -1,15 +1,16 @@
 /**
  * @module
  * The signals `cao run` receives while it supervises codex (SIGINT, SIGTERM, SIGHUP): recorded, fanned out
- * to the running supervisor (which forwards them to codex) and turned into an abort for waits. Also the
- * wait for a reset, with a countdown on a terminal.
+ * to the running supervisor (which forwards them to codex) and turned into an abort for waits. Listens
+ * through the `onSignal` edge it is given, never directly.
  */
 
-import type { PlanStep } from "./fallback_plan.ts";
 import type { SignalSubscription } from "../codex/run_supervisor.ts";
-import type { CommandContext } from "../cli/context.ts";
-import type { CliDeps } from "../cli/deps.ts";
-import { countdownText, waitLine } from "../cli/run_messages.ts";
+
+/** The signal edge: listens for a signal; returns the function that stops listening. */
+export interface SignalEdge {
+  onSignal(signal: Deno.Signal, handler: () => void): () => void;
+}
 
 /** The signals cao forwards to codex, fanned out to whoever listens, plus an abort for waits. */
 export class Interrupts implements Disposable {
@@ -18,7 +19,7 @@ export class Interrupts implements Disposable {
   #listeners = new Set<(signal: Deno.Signal) => void>();
   #removers: (() => void)[];
 
-  constructor(deps: CliDeps) {
+  constructor(deps: SignalEdge) {
     const signals: Deno.Signal[] = ["SIGINT", "SIGTERM", "SIGHUP"];
     this.#removers = signals.map((signal) => deps.onSignal(signal, () => this.#fire(signal)));
   }
@@ -37,23 +38,4 @@ export class Interrupts implements Disposable {
   [Symbol.dispose](): void {
     for (const remove of this.#removers) remove();
   }
-}
-
-/** Sleeps until `step.until`, with a countdown on a terminal. Returns false when interrupted. */
-export async function waitForReset(
-  ctx: CommandContext,
-  step: Extract<PlanStep, { kind: "wait" }>,
-  interrupts: Interrupts,
-): Promise<boolean> {
-  const { deps } = ctx;
-  ctx.out.error(waitLine(step, deps.now()));
-  const countdown = deps.isTerminal().stdout;
-  while (!interrupts.controller.signal.aborted) {
-    const left = step.until.getTime() - deps.now().getTime();
-    if (left <= 0) break;
-    if (countdown) deps.stderr(`\r${countdownText(step, deps.now())}\x1b[K`);
-    await deps.sleep(countdown ? Math.min(left, 1000) : left, interrupts.controller.signal);
-  }
-  if (countdown) deps.stderr("\r\x1b[K");
-  return !interrupts.controller.signal.aborted;
 }

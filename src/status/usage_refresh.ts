@@ -6,19 +6,28 @@
  * (`gateway/login_copies.ts` `refreshWithCopies`: Codex's lock, re-read, adopt, and the copies of a login
  * held in other auth.json files, such as `~/.codex/auth.json` for an imported account, kept in step); a 401
  * gets one renewal and one retry, a 403 is a plain failure. A dead login is recorded as needing a new login,
- * not reported as a failure of cao. Never prints.
+ * not reported as a failure of cao. {@link refreshUsage} is the whole of `--refresh`: it returns the
+ * warnings, the CLI prints them. Never prints.
  */
 
 import type { CaoHome } from "../accounts/cao_home.ts";
 import { type StatusFile, statusOf, updateStatusFile } from "../accounts/status_store.ts";
 import { markNeedsRelogin, recordUsage } from "../accounts/status_events.ts";
-import type { AccountSummary } from "../codex/account_summary.ts";
+import { type AccountSummary, collectAccountSummaries } from "../codex/account_summary.ts";
 import { authTokens, readAuthFile } from "../codex/auth_file.ts";
 import { decodeJwtPayload, readTokenClaims } from "../codex/jwt.ts";
-import { type FreshTokens, isAccessTokenFresh } from "../codex/token_refresh.ts";
+import { type FreshTokens, isAccessTokenFresh, refreshTokenUrl } from "../codex/token_refresh.ts";
 import { loginCopiesOf, refreshWithCopies } from "../codex/login_copies.ts";
+import { joinPath } from "../fs/path.ts";
 import { redactSecrets } from "../shared/redact.ts";
-import { limitResetsAt, parseUsageAnswer, type UsageAnswer, usageEndpointUrl } from "./usage_response.ts";
+import { VERSION } from "../version.ts";
+import {
+  chatgptBaseUrl,
+  limitResetsAt,
+  parseUsageAnswer,
+  type UsageAnswer,
+  usageEndpointUrl,
+} from "./usage_response.ts";
 
 /** How to reach the endpoints. */
 export interface UsageRefreshOptions {
@@ -198,4 +207,32 @@ export async function refreshAllUsage(
     await updateStatusFile(home, (file) => applyUsageResults(file, results, options.now()));
   }
   return results;
+}
+
+/** What `--refresh` needs from the caller. */
+export interface RefreshIo {
+  home: CaoHome;
+  /** The user's own CODEX_HOME, whose auth.json may hold a copy of a pool login. */
+  userCodexHome: string;
+  deps: { fetch: typeof fetch; env(name: string): string | undefined; now(): Date };
+}
+
+/**
+ * Asks every account's usage endpoint (each request within `timeoutSeconds`) and records the answers;
+ * returns one warning per account whose usage could not be refreshed, for the caller to print.
+ */
+export async function refreshUsage(io: RefreshIo, timeoutSeconds: number): Promise<string[]> {
+  const summaries = await collectAccountSummaries(io.home);
+  const results = await refreshAllUsage(io.home, summaries, {
+    fetch: io.deps.fetch,
+    baseUrl: chatgptBaseUrl(io.deps.env),
+    tokenUrl: refreshTokenUrl(io.deps.env),
+    now: io.deps.now,
+    timeoutMs: timeoutSeconds * 1000,
+    userAgent: `cao/${VERSION}`,
+    extraAuthPaths: [joinPath(io.userCodexHome, "auth.json")],
+  });
+  return results.flatMap((result) =>
+    result.kind === "failed" ? [`cannot refresh the usage of "${result.name}": ${result.reason}`] : []
+  );
 }
