@@ -1,10 +1,12 @@
 /**
  * @module
  * The lines `cao run` prints on stderr: which account hit its limit and until when, where the work goes
- * next, which accounts another `cao run` is using, why it stops, how long it waits. Pure: times are formatted in local time from the given `now`.
+ * next, which accounts another `cao run` is using, why it stops, how long it waits; {@link renderRunEvent}
+ * turns each event of the engine into its text. Pure: times are formatted in local time from the given `now`.
  */
 
 import type { PlanStep } from "../run/fallback_plan.ts";
+import type { RunEvent } from "../run/run_events.ts";
 import type { Availability } from "../accounts/selection.ts";
 import type { LimitHit } from "../run/candidates.ts";
 import type { UsageLimitReason } from "../codex/rollout.ts";
@@ -127,4 +129,47 @@ export function stopMessage(
     }`,
     hint: 'log an account in with "cao add <name>", or see "cao status"',
   };
+}
+
+/** How one event is shown on stderr: a line, a warning line, or raw terminal text (the countdown). */
+export type RenderedEvent = { kind: "line" | "warning" | "raw"; text: string };
+
+/** The text of one {@link RunEvent}. Pure. */
+export function renderRunEvent(event: RunEvent): RenderedEvent {
+  const line = (text: string): RenderedEvent => ({ kind: "line", text });
+  switch (event.kind) {
+    case "started-elsewhere":
+      return line(startLine(event.defaultAccount, event.availability, event.account, event.now));
+    case "switched":
+      return line(switchLine(event.hit, event.account, true, event.now));
+    case "continued":
+      return line(`cao: continuing the conversation on "${event.account}"`);
+    case "shared":
+      return line(sharedLine(event.account, event.pinnedBy));
+    case "passed-over":
+      return line(busyLine(event.busy, event.account));
+    case "cooling-anyway":
+      return {
+        kind: "warning",
+        text: `"${event.account}" is cooling down until ${formatWhen(event.until, event.now)}; running it ` +
+          `anyway as ${event.pinnedBy} asks`,
+      };
+    case "limit":
+      return line(`cao: ${describeLimit(event.hit, event.now)}`);
+    case "waiting":
+      return line(waitLine(event.step, event.now));
+    case "countdown":
+      return { kind: "raw", text: `\r${countdownText(event.step, event.now)}\x1b[K` };
+    case "countdown-over":
+      return { kind: "raw", text: "\r\x1b[K" };
+    case "failed":
+      return line(
+        `cao: codex failed on "${event.account}" (${event.message}); only usage limits move the work to ` +
+          `another account`,
+      );
+    case "not-continuing": {
+      const why = event.because === "busy" ? "another cao run is using it" : event.because;
+      return line(`cao: ${describeLimit(event.hit, event.now)}; not continuing on another account (${why})`);
+    }
+  }
 }

@@ -49,10 +49,14 @@ export interface FallbackSettings {
   defaultCooldownMs: number;
 }
 
+/** The registry and the selection candidates built from it. */
+export interface Candidates {
+  registry: Registry;
+  candidates: SelectionCandidate[];
+}
+
 /** Reads the registry, logins and statuses (clearing cooldowns whose reset has passed). */
-export async function loadCandidates(
-  ctx: RunContext,
-): Promise<{ registry: Registry; candidates: SelectionCandidate[] }> {
+export async function loadCandidates(ctx: RunContext): Promise<Candidates> {
   const registry = await loadRegistry(ctx.home);
   const now = ctx.deps.now();
   const statuses = await updateStatusFile(ctx.home, (file) => {

@@ -1,0 +1,283 @@
+/**
+ * @module
+ * The engine of `cao run`: run Codex on the account the plan picks with the terminal handed over, and when
+ * that account hits its usage limit, record the cooldown and continue the same conversation on the next
+ * available account (after copying the session there: `codex exec resume <id> <prompt>`, or for the TUI the
+ * prompt queued with `codex queue` and `codex resume <id>`). Any other failure ends the run with Codex's
+ * code, never retried elsewhere. With `wait` it sleeps until the first reset when every account is cooling
+ * down. Codex runs in an account home only under that home's run lock: an account another `cao run` is
+ * using is passed over, and when every usable one is (or a flag pins one), codex runs there anyway but no
+ * usage limit is acted on, since it may be the other run's. Decides with the pure plan (`fallback_plan.ts`),
+ * acts, and tells through {@link RunEvent}s; never prints.
+ */
+
+import { tryRunLock } from "../accounts/run_lock.ts";
+import { accountAvailability } from "../accounts/selection.ts";
+import { recordAttempt } from "../accounts/status_events.ts";
+import {
+  type CodexInvocation,
+  parseCodexArgs,
+  referencedSessionId,
+  resumeArgs,
+} from "../codex/codex_args.ts";
+import { refreshAccountHome } from "../codex/provision.ts";
+import { usageLimitResetsAt } from "../codex/rollout.ts";
+import type { ObservedTurnEnd } from "../codex/rollout_watch.ts";
+import { signalExitCode } from "../codex/run_outcome.ts";
+import { superviseCodexRun, type SupervisedRun } from "../codex/run_supervisor.ts";
+import { queueSessionMessage, transferSession } from "../codex/session_transfer.ts";
+import type { SpawnFn } from "../codex/spawn.ts";
+import { ExitCode } from "../shared/errors.ts";
+import {
+  bringSession,
+  type Candidates,
+  canMoveOn,
+  type FallbackSettings,
+  type LimitHit,
+  loadCandidates,
+  planAndLock,
+  recordOn,
+  recordOutcome,
+  type RunContext,
+  SELECTION_POLICY,
+} from "./candidates.ts";
+import { Interrupts } from "./interrupts.ts";
+import type { PinnedBy, RunEnd, RunEvent, WaitStep } from "./run_events.ts";
+import { restoreTerminal, saveTerminalSettings } from "./terminal.ts";
+
+/** Validated settings of one `cao run`. */
+export interface RunSettings extends FallbackSettings {
+  /** The one account to run, or null to move on at a limit. */
+  pinned: string | null;
+  pinnedBy: PinnedBy;
+  /** Pause before continuing on the next account. */
+  retryDelayMs: number;
+  /** The message that continues the conversation on the next account. */
+  resumePrompt: string;
+  /** Emit `countdown` events every second while waiting (a terminal shows them). */
+  countdown: boolean;
+}
+
+/** What `cao run` needs from the outside world. */
+export interface RunIo extends RunContext {
+  /** The codex command. */
+  codex: string;
+  deps: {
+    now(): Date;
+    spawn: SpawnFn;
+    sleep(ms: number, abort?: AbortSignal): Promise<void>;
+    onSignal(signal: Deno.Signal, handler: () => void): () => void;
+    isTerminal(): { stdin: boolean; stdout: boolean };
+    /** Raw writes to the terminal: only the reset sequence after a TUI that was stopped. */
+    stdout(text: string): void;
+  };
+}
+
+/** Sleeps until `step.until` (a tick a second with `countdown`). Returns false when interrupted. */
+async function waitForReset(
+  io: RunIo,
+  step: WaitStep,
+  interrupts: Interrupts,
+  countdown: boolean,
+  onEvent: (event: RunEvent) => void,
+): Promise<boolean> {
+  const { deps } = io;
+  onEvent({ kind: "waiting", step, now: deps.now() });
+  while (!interrupts.controller.signal.aborted) {
+    const left = step.until.getTime() - deps.now().getTime();
+    if (left <= 0) break;
+    if (countdown) onEvent({ kind: "countdown", step, now: deps.now() });
+    await deps.sleep(countdown ? Math.min(left, 1000) : left, interrupts.controller.signal);
+  }
+  if (countdown) onEvent({ kind: "countdown-over" });
+  return !interrupts.controller.signal.aborted;
+}
+
+/** Runs codex for one account; the loop decides what follows. */
+async function runOnAccount(
+  io: RunIo,
+  account: string,
+  args: string[],
+  invocation: CodexInvocation,
+  interrupts: Interrupts,
+  onLiveUsageLimit: (limit: ObservedTurnEnd) => boolean | Promise<boolean>,
+): Promise<SupervisedRun> {
+  const { deps } = io;
+  const interactive = invocation.kind === "interactive" && deps.isTerminal().stdin;
+  const terminal = interactive ? await saveTerminalSettings(deps.spawn) : null;
+  const result = await superviseCodexRun({
+    spawn: deps.spawn,
+    codex: io.codex,
+    args,
+    codexHome: io.home.paths.accountDir(account),
+    kind: invocation.kind,
+    onSignal: interrupts.subscribe,
+    sharesTerminal: deps.isTerminal().stdin,
+    onLiveUsageLimit,
+    onStarted: invocation.kind === "other"
+      ? undefined
+      : () => recordOn(io, account, (status) => recordAttempt(status, deps.now())),
+    now: deps.now,
+  });
+  if (terminal !== null && (result.stoppedForLimit || result.exit.signal !== null)) {
+    await restoreTerminal(deps.spawn, terminal, deps.stdout);
+  }
+  return result;
+}
+
+/**
+ * Runs `codexArgs` with fallback and returns how the run ended. `first`: the candidates already loaded
+ * (the caller checked there are accounts, and validated the settings against the registry).
+ */
+export async function runWithFallback(
+  io: RunIo,
+  settings: RunSettings,
+  codexArgs: string[],
+  onEvent: (event: RunEvent) => void,
+  first: Candidates,
+): Promise<RunEnd> {
+  const { deps } = io;
+  const invocation = parseCodexArgs(codexArgs);
+  using interrupts = new Interrupts(deps);
+
+  if (invocation.kind === "other") {
+    const registry = first.registry;
+    const account = settings.pinned ?? registry.defaultAccount ?? registry.accounts[0].name;
+    // Held when free, so that no other cao run follows this home meanwhile; nothing here acts on limits.
+    await using _lock = await tryRunLock(io.home.paths.runLock(account));
+    await refreshAccountHome(io.home, account, io.userCodexHome);
+    const result = await runOnAccount(io, account, codexArgs, invocation, interrupts, () => false);
+    return { kind: "exit", code: result.outcome.exitCode };
+  }
+
+  let pass = 1;
+  const tried = new Set<string>();
+  let session: { id: string; rolloutPath: string; codexHome: string } | null = null;
+  let lastHit: LimitHit | null = null;
+  let runs = 0;
+  let loaded: Candidates | null = first;
+  const exit = (code: number): RunEnd => ({ kind: "exit", code });
+
+  for (;;) {
+    if (interrupts.received !== null) return exit(signalExitCode(interrupts.received));
+    const { registry, candidates } = loaded ?? await loadCandidates(io);
+    loaded = null;
+    const now = deps.now();
+    const locked = await planAndLock(io, {
+      candidates,
+      policy: SELECTION_POLICY,
+      now,
+      pinned: settings.pinned,
+      wait: settings.wait,
+      maxPasses: settings.maxPasses,
+      pass,
+      tried,
+    });
+    // Released when this turn of the loop ends: after codex exited, or on any way out before.
+    await using _lock = locked.lock;
+    const step = locked.step;
+    if (step.kind === "stop") {
+      if (lastHit !== null) onEvent({ kind: "limit", hit: lastHit, now });
+      return { kind: "stopped", step, afterRuns: runs > 0, now };
+    }
+    if (step.pass !== pass) {
+      pass = step.pass;
+      tried.clear();
+    }
+    if (step.kind === "wait") {
+      if (lastHit !== null) onEvent({ kind: "limit", hit: lastHit, now });
+      lastHit = null;
+      if (!(await waitForReset(io, step, interrupts, settings.countdown, onEvent))) {
+        return exit(signalExitCode(interrupts.received ?? "SIGINT"));
+      }
+      continue;
+    }
+
+    const account = step.account;
+    const accountDir = io.home.paths.accountDir(account);
+    const defaultBusy = registry.defaultAccount !== null &&
+      locked.passedOver.includes(registry.defaultAccount);
+    if (session !== null && settings.retryDelayMs > 0) {
+      await deps.sleep(settings.retryDelayMs, interrupts.controller.signal);
+      if (interrupts.received !== null) return exit(signalExitCode(interrupts.received));
+    }
+    if (lastHit !== null) onEvent({ kind: "switched", hit: lastHit, account, now });
+    else if (session !== null) onEvent({ kind: "continued", account });
+    else if (
+      runs === 0 && registry.defaultAccount !== null && account !== registry.defaultAccount && !defaultBusy
+    ) {
+      const fallbackFrom = candidates.find((c) => c.name === registry.defaultAccount);
+      const availability = fallbackFrom
+        ? accountAvailability(fallbackFrom, SELECTION_POLICY, now)
+        : undefined;
+      onEvent({
+        kind: "started-elsewhere",
+        defaultAccount: registry.defaultAccount,
+        availability,
+        account,
+        now,
+      });
+    }
+    if (step.busy) onEvent({ kind: "shared", account, pinnedBy: settings.pinnedBy });
+    else if (locked.passedOver.length > 0) onEvent({ kind: "passed-over", busy: locked.passedOver, account });
+    lastHit = null;
+    if (step.coolingUntil !== null) {
+      onEvent({
+        kind: "cooling-anyway",
+        account,
+        until: step.coolingUntil,
+        pinnedBy: settings.pinnedBy,
+        now,
+      });
+    }
+
+    await refreshAccountHome(io.home, account, io.userCodexHome);
+    let args = codexArgs;
+    if (session !== null) {
+      await transferSession(session.codexHome, session.rolloutPath, accountDir);
+      const queued = invocation.kind === "interactive" &&
+        await queueSessionMessage(deps.spawn, io.codex, accountDir, session.id, settings.resumePrompt);
+      args = resumeArgs(invocation, session.id, queued ? null : settings.resumePrompt) ?? codexArgs;
+    } else if (runs === 0) {
+      const named = referencedSessionId(invocation);
+      if (named !== null) await bringSession(io, registry, named, accountDir);
+    }
+
+    runs += 1;
+    // On a busy account the limits seen may be the other run's: never stop codex or move on for them.
+    const fallbackAllowed = settings.pinned === null && !step.busy;
+    const result = await runOnAccount(io, account, args, invocation, interrupts, async (limit) => {
+      if (!fallbackAllowed) return false;
+      const fresh = await loadCandidates(io);
+      const until = usageLimitResetsAt(limit.end, deps.now()) ??
+        new Date(deps.now().getTime() + settings.defaultCooldownMs);
+      return canMoveOn(fresh.candidates, account, until, settings, tried, pass, deps.now());
+    });
+    const outcome = result.outcome;
+    const hit = await recordOutcome(io, account, outcome, settings);
+
+    switch (outcome.kind) {
+      case "success":
+      case "interrupted":
+        return exit(outcome.exitCode);
+      case "failed":
+        onEvent({ kind: "failed", account, message: outcome.message });
+        return exit(outcome.exitCode);
+      case "usage-limit":
+        tried.add(account);
+        session = { id: outcome.sessionId, rolloutPath: outcome.rolloutPath, codexHome: accountDir };
+        lastHit = hit;
+        if (!fallbackAllowed && hit !== null) {
+          onEvent({
+            kind: "not-continuing",
+            hit,
+            because: step.busy ? "busy" : settings.pinnedBy,
+            now: deps.now(),
+          });
+          if (step.busy) return exit(outcome.exitCode);
+          return exit(outcome.exitCode === 0 ? ExitCode.failure : outcome.exitCode);
+        }
+        break;
+    }
+  }
+}
