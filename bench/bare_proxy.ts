@@ -4,6 +4,8 @@
  * on as is, no account logic). Run as a script with the upstream URL as argument; prints its own URL.
  */
 
+// deno-lint-ignore-file no-console -- a benchmark: printing its figures is its job
+
 const upstream = Deno.args[0];
 const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (request) => {
   const url = new URL(request.url);

@@ -8,6 +8,8 @@
  * `usage_limit_reached`). Run as a script it prints its URL; it records nothing (flat memory).
  */
 
+// deno-lint-ignore-file no-console -- a benchmark: printing its figures is its job
+
 const encoder = new TextEncoder();
 
 function now(): number {

@@ -11,6 +11,8 @@
  * Never run by the tests; nothing here is asserted.
  */
 
+// deno-lint-ignore-file no-console -- a benchmark: printing its figures is its job
+
 import { fileURLToPath } from "node:url";
 import { openCaoHome } from "../src/accounts/cao_home.ts";
 import { writeAccount } from "../tests/gateway/gateway_harness.ts";

@@ -15,6 +15,8 @@
  * unreachable the script says so in one line instead of showing deno's error chain.
  */
 
+// deno-lint-ignore-file no-console -- a script: printing is its job
+
 import { parseArgs } from "node:util";
 import { assetName, checkVersion, isTarget, type Target, TARGETS } from "./release_assets.ts";
 import { renderSums, type SumEntry } from "./sha256_sums.ts";

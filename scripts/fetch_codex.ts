@@ -8,6 +8,8 @@
  * deno.lock), then prints `codex for tests: <path> (codex-cli 0.169.0)`. Exits 1 with a message on failure.
  */
 
+// deno-lint-ignore-file no-console -- a script: printing is its job
+
 import { CODEX_TEST_VERSION, codexBinary } from "../tests/support/codex_bin.ts";
 
 async function run(cmd: string, args: string[]): Promise<{ ok: boolean; output: string }> {

@@ -8,6 +8,8 @@
  * `deno run --allow-read scripts/import_direction.ts` (part of `deno task ok`).
  */
 
+// deno-lint-ignore-file no-console -- a script: printing is its job
+
 import { fileURLToPath } from "node:url";
 
 /**

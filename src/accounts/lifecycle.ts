@@ -79,7 +79,7 @@ export async function moveTree(from: string, to: string): Promise<number> {
   let moved = 0;
   let entries: Deno.DirEntry[];
   try {
-    entries = [...Deno.readDirSync(from)];
+    entries = await Array.fromAsync(Deno.readDir(from));
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return 0;
     throw error;

@@ -29,11 +29,14 @@ export async function withConsoleLogTo<T>(
   write: (text: string) => void,
   action: () => Promise<T>,
 ): Promise<T> {
+  // deno-lint-ignore no-console -- the library prints with console.log: this is where it is caught
   const original = console.log;
+  // deno-lint-ignore no-console -- see above
   console.log = (...parts: unknown[]) => write(parts.map(String).join(" ") + "\n");
   try {
     return await action();
   } finally {
+    // deno-lint-ignore no-console -- see above
     console.log = original;
   }
 }

@@ -109,7 +109,7 @@ Deno.test("a status file from a newer cao is refused, not rewritten; one of the 
   await Deno.writeTextFile(home.paths.status, JSON.stringify({ schemaVersion: 1, accounts: [1, 2] }));
   await updateStatusFile(home, (file) => recordAttempt(statusOf(file, "a"), NOW));
   assert.match(home.warnings.join("\n"), /accounts is not an object/);
-  const kept = [...Deno.readDirSync(home.paths.root)].find((e) =>
+  const kept = (await Array.fromAsync(Deno.readDir(home.paths.root))).find((e) =>
     e.name.startsWith("account_status.json.corrupt-")
   );
   assert.ok(kept, "the unusable file was kept aside");

@@ -14,7 +14,7 @@ Deno.test("writeFileAtomic() replaces the file and leaves no temp file behind", 
     await writeFileAtomic(`${dir}/f`, "two", { mode: 0o640 });
     assert.equal(await Deno.readTextFile(`${dir}/f`), "two");
     if (Deno.build.os !== "windows") assert.equal((await Deno.stat(`${dir}/f`)).mode! & 0o777, 0o640);
-    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["f"]);
+    assert.deepEqual((await Array.fromAsync(Deno.readDir(dir))).map((e) => e.name), ["f"]);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

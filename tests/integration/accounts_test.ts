@@ -224,7 +224,7 @@ Deno.test("corrupt files are moved aside, never lost; loose permissions are repa
     ["a", "unreadable"],
     ["b", "not-logged-in"],
   ]);
-  const names = [...Deno.readDirSync(home.caoHome)].map((e) => e.name);
+  const names = (await Array.fromAsync(Deno.readDir(home.caoHome))).map((e) => e.name);
   const corrupt = names.find((n) => n.startsWith("registry.json.corrupt-"));
   assert.ok(corrupt, names.join(","));
   assert.equal(await Deno.readTextFile(`${home.caoHome}/${corrupt}`), "{ truncated");
