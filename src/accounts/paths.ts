@@ -19,6 +19,8 @@ export interface CaoPaths {
   status: string;
   /** `gateway.json`: saved gateway settings. */
   gatewaySettings: string;
+  /** `usage_history.json`: usage windows observed over time (see `usage_history.ts`). */
+  usageHistory: string;
   /** The CODEX_HOME of one account. */
   accountDir(name: string): string;
   /** The Codex login of one account. */
@@ -53,6 +55,7 @@ export function caoPaths(root: string): CaoPaths {
     registry: joinPath(root, "registry.json"),
     status: joinPath(root, "account_status.json"),
     gatewaySettings: joinPath(root, "gateway.json"),
+    usageHistory: joinPath(root, "usage_history.json"),
     accountDir: (name) => joinPath(root, name),
     authFile: (name) => joinPath(root, name, "auth.json"),
     configFile: (name) => joinPath(root, name, "config.toml"),
