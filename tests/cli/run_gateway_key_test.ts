@@ -5,24 +5,20 @@
  */
 
 import assert from "node:assert/strict";
-import { startHarness, TEST_KEY, within } from "../gateway/gateway_harness.ts";
+import { startHarness, TEST_KEY } from "../gateway/gateway_harness.ts";
+import { waitFor, within } from "../support/wait.ts";
 import { makeTempHome, runCaoInProcess } from "../support/run_cao.ts";
 
 const ignore = Deno.build.os === "windows";
 
+/** The text of `path` once the fake codex has written a whole line to it. */
 async function waitForFile(path: string): Promise<string> {
-  return await within(
-    (async () => {
-      for (;;) {
-        try {
-          const text = await Deno.readTextFile(path);
-          if (text.endsWith("\n")) return text;
-        } catch { /* not yet */ }
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-    })(),
-    10_000,
-    `the fake codex to write ${path}`,
+  return await waitFor(
+    async () => {
+      const text = await Deno.readTextFile(path).catch(() => "");
+      return text.endsWith("\n") ? text : null;
+    },
+    { what: `the fake codex to write ${path}` },
   );
 }
 
@@ -65,13 +61,7 @@ exit 7
     await Deno.writeTextFile(`${home.dir}/done`, "");
     const result = await within(run, 20_000, "cao run to end");
     assert.equal(result.code, 7, result.stderr);
-    await within(
-      (async () => {
-        while (h.gateway.runKeys.size > 0) await new Promise((resolve) => setTimeout(resolve, 10));
-      })(),
-      5000,
-      "the gateway to forget the per-run key",
-    );
+    await waitFor(() => h.gateway.runKeys.size === 0, { what: "the gateway to forget the per-run key" });
     const after = await fetch(`${h.gateway.url}/k/${runKey}/status`);
     assert.equal(after.status, 403, "the per-run key ends with the run");
     await after.body?.cancel();

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { zstdCompressSync } from "node:zlib";
 import { loadStatusFile, updateStatusFile } from "../../src/accounts/status_store.ts";
 import { sseText, startHarness, writeAccount } from "./gateway_harness.ts";
+import { waitFor } from "../support/wait.ts";
 import { startGateway } from "../../src/gateway/start_gateway.ts";
 import { DEFAULT_GATEWAY_SETTINGS } from "../../src/gateway/settings.ts";
 
@@ -163,9 +164,9 @@ Deno.test("the gateway sees accounts added while it runs", async () => {
   await using h = await startHarness({ accounts: ["a"], reloadIntervalMs: 20 });
   await writeAccount(h.home, { name: "z" });
   h.mock.setResponses("acct_a", { kind: "usage_limit" });
-  for (let i = 0; i < 100 && !h.gateway.pool.registry.accounts.some((a) => a.name === "z"); i++) {
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  await waitFor(() => h.gateway.pool.registry.accounts.some((a) => a.name === "z"), {
+    what: "the gateway to load account z",
+  });
   assert.equal(sseText(await (await h.respond()).text()), "hello from acct_z");
 });
 
@@ -200,9 +201,9 @@ Deno.test("changes made by other cao processes are kept and seen: a cooldown cle
     file.accounts.a.cooldownUntil = null;
     file.accounts.a.lastError = "cleared by hand";
   });
-  for (let i = 0; i < 100 && h.gateway.pool.statuses.a.cooldownUntil !== null; i++) {
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  await waitFor(() => h.gateway.pool.statuses.a.cooldownUntil === null, {
+    what: "the gateway to see a's cooldown cleared",
+  });
   assert.equal(sseText(await (await h.respond({ session: "s2" })).text()), "hello from acct_a");
   await h.gateway.sync.flush();
   const a = (await loadStatusFile(h.home)).accounts.a;

@@ -132,18 +132,3 @@ export function sseText(body: string): string {
   return body.split("\n").filter((l) => l.startsWith("data: ")).map((l) => JSON.parse(l.slice(6)))
     .filter((e) => e.type === "response.output_text.delta").map((e) => e.delta).join("");
 }
-
-/** `promise`, or a rejection after `ms` (so that a test fails instead of hanging). */
-export async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<never>((_, reject) =>
-        timer = setTimeout(() => reject(new Error(`timed out: ${what}`)), ms)
-      ),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}

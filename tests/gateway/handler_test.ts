@@ -5,7 +5,8 @@
 import assert from "node:assert/strict";
 import { loadStatusFile } from "../../src/accounts/status_store.ts";
 import { gatewayBaseUrl, leaseRunKey } from "../../src/gateway/client.ts";
-import { sseText, startHarness, TEST_KEY, within } from "./gateway_harness.ts";
+import { sseText, startHarness, TEST_KEY } from "./gateway_harness.ts";
+import { waitFor, within } from "../support/wait.ts";
 
 Deno.test("gateway forwards a request with the chosen account's identity and streams the answer", async () => {
   await using h = await startHarness();
@@ -93,13 +94,7 @@ Deno.test("gateway honours a per-run key only while the run that asked for it ho
   assert.equal(await leaseRunKey(fetch, h.gateway.url, "sk-cao-gw-wrong-key-0000000"), null);
   assert.equal(h.gateway.runKeys.size, 1);
   await lease.release();
-  await within(
-    (async () => {
-      while (h.gateway.runKeys.size > 0) await new Promise((resolve) => setTimeout(resolve, 10));
-    })(),
-    5000,
-    "the gateway to notice the run went away",
-  );
+  await waitFor(() => h.gateway.runKeys.size === 0, { what: "the gateway to notice the run went away" });
   const after = await fetch(`${h.gateway.url}/k/${lease.key}/status`);
   assert.equal(after.status, 403);
   await after.body?.cancel();

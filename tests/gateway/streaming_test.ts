@@ -6,7 +6,8 @@
 
 import assert from "node:assert/strict";
 import { okEvents } from "../support/mock_upstream.ts";
-import { sseText, startHarness, TEST_KEY, within } from "./gateway_harness.ts";
+import { sseText, startHarness, TEST_KEY } from "./gateway_harness.ts";
+import { waitFor, within } from "../support/wait.ts";
 
 Deno.test("a long stream passes through byte for byte", async () => {
   await using h = await startHarness({
@@ -33,9 +34,7 @@ Deno.test("a client that goes away cancels the upstream stream", async () => {
   const [stream] = h.mock.streams;
   assert.equal(await within(stream.finished, 20_000, "the upstream stream to end"), "aborted");
   assert.ok(stream.eventsSent < 50);
-  for (let i = 0; i < 50 && !h.logs.some((l) => l.includes("client-gone")); i++) {
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  await waitFor(() => h.logs.some((l) => l.includes("client-gone")), { what: "a client-gone log line" });
   assert.ok(h.logs.some((l) => l.includes('note="client-gone"')), h.logs.join("\n"));
 });
 
@@ -43,14 +42,10 @@ Deno.test("a client that goes away before the answer starts cancels the upstream
   await using h = await startHarness({ mock: { responses: { acct_a: { kind: "ok", delayMs: 300 } } } });
   const controller = new AbortController();
   const pending = h.respond({ session: "s1", signal: controller.signal }).catch((e) => e);
-  for (let i = 0; i < 100 && h.mock.responsesRequests().length === 0; i++) {
-    await new Promise((r) => setTimeout(r, 5));
-  }
+  await waitFor(() => h.mock.responsesRequests().length > 0, { what: "the request to reach the upstream" });
   controller.abort();
   assert.equal((await pending).name, "AbortError");
-  for (let i = 0; i < 100 && !h.logs.some((l) => l.includes(" 499 ")); i++) {
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  await waitFor(() => h.logs.some((l) => l.includes(" 499 ")), { what: "a 499 log line" });
   assert.ok(h.logs.some((l) => l.includes(" 499 ")), h.logs.join("\n"));
 });
 

@@ -7,7 +7,8 @@
 import assert from "node:assert/strict";
 import { loadStatusFile } from "../../src/accounts/status_store.ts";
 import { fakeAuthJson } from "../support/fake_auth.ts";
-import { sseText, startHarness, within } from "./gateway_harness.ts";
+import { sseText, startHarness } from "./gateway_harness.ts";
+import { within } from "../support/wait.ts";
 
 const soon = () => Math.floor(Date.now() / 1000) + 60;
 

@@ -6,7 +6,8 @@
 import assert from "node:assert/strict";
 import { CAO_PERMISSIONS, MAIN_TS } from "../support/run_cao.ts";
 import { startMockUpstream } from "../support/mock_upstream.ts";
-import { makeRunHome, mockArgs, readStatus, type RunHome, waitUntil } from "../support/run_fixture.ts";
+import { makeRunHome, mockArgs, readStatus, type RunHome } from "../support/run_fixture.ts";
+import { waitFor } from "../support/wait.ts";
 
 async function exists(path: string): Promise<boolean> {
   return await Deno.stat(path).then(() => true, () => false);
@@ -130,33 +131,31 @@ Deno.test({
         mock.responsesRequests("acct_b").some((r) =>
           r.text.includes("hello from the tui") && /continue/i.test(r.text)
         );
-      await waitUntil("the conversation to continue on b", continued, 60_000).catch(async (error) => {
-        const requests = mock.requests.map((r) => `${r.method} ${r.path} ${r.accountId} ${r.answer}`).join(
-          "\n",
-        );
-        const ps = await output("ps", ["-eo", "pid,ppid,args"]);
-        const codex = ps.split("\n").filter((l) => l.includes(home.dir) || l.includes("codex")).join("\n");
-        throw new Error(
-          `${error.message}; the terminal shows:\n${await pane()}\nrequests:\n${requests}\n${codex}`,
-        );
-      });
-      await waitUntil(
-        "b's answer in the TUI",
-        async () => (await pane()).includes("hello from acct_b"),
-        30_000,
+      await waitFor(continued, { what: "the conversation to continue on b", timeoutMs: 60_000 }).catch(
+        async (error) => {
+          const requests = mock.requests.map((r) => `${r.method} ${r.path} ${r.accountId} ${r.answer}`).join(
+            "\n",
+          );
+          const ps = await output("ps", ["-eo", "pid,ppid,args"]);
+          const codex = ps.split("\n").filter((l) => l.includes(home.dir) || l.includes("codex")).join("\n");
+          throw new Error(
+            `${error.message}; the terminal shows:\n${await pane()}\nrequests:\n${requests}\n${codex}`,
+          );
+        },
       );
+      await waitFor(async () => (await pane()).includes("hello from acct_b"), {
+        what: "b's answer in the TUI",
+        timeoutMs: 30_000,
+        intervalMs: 100,
+      });
       const a = await readStatus(home, "a");
       assert.equal(a.cooldownUntil, new Date(resetsAt * 1000).toISOString());
       // Quit the TUI the way a user does: Ctrl-C on an empty composer (sent again only if it did not quit).
-      await waitUntil("the TUI to quit", async () => {
+      await waitFor(async () => {
         await tmux("send-keys", "C-c");
-        const deadline = Date.now() + 3000;
-        while (Date.now() < deadline) {
-          if (await exists(`${home.dir}/exit`)) return true;
-          await new Promise((resolve) => setTimeout(resolve, 100));
-        }
-        return false;
-      }, 30_000);
+        const quit = () => exists(`${home.dir}/exit`);
+        return await waitFor(quit, { what: "the TUI to quit on Ctrl-C", timeoutMs: 3000 }).catch(() => false);
+      }, { what: "the TUI to quit", timeoutMs: 30_000 });
       assert.match(await pane(), /cao: "a" hit its usage limit until .*; continuing the conversation on "b"/);
       assert.equal((await Deno.readTextFile(`${home.dir}/exit`)).trim(), "0");
       const stty = await Deno.readTextFile(`${home.dir}/stty`);

@@ -8,14 +8,8 @@ import type { RecordedRequest } from "../support/mock_upstream.ts";
 import { startMockUpstream } from "../support/mock_upstream.ts";
 import { findRollouts } from "../support/codex_home.ts";
 import { runCaoProcess } from "../support/run_cao.ts";
-import {
-  makeRunHome,
-  mockArgs,
-  readStatus,
-  type RunHome,
-  startCao,
-  waitUntil,
-} from "../support/run_fixture.ts";
+import { makeRunHome, mockArgs, readStatus, type RunHome, startCao } from "../support/run_fixture.ts";
+import { waitFor } from "../support/wait.ts";
 
 const ACCOUNTS = [{ name: "a", accountId: "acct_a" }, { name: "b", accountId: "acct_b" }];
 
@@ -252,7 +246,10 @@ Deno.test("cao run forwards SIGINT to codex, exits 130, and blames no account", 
 
   const cao = startCao(home, exec(mock.url, "take your time"));
   try {
-    await waitUntil("codex to start streaming", () => mock.streams.some((s) => s.eventsSent > 2));
+    await waitFor(() => mock.streams.some((s) => s.eventsSent > 2), {
+      what: "codex to start streaming",
+      timeoutMs: 30_000,
+    });
     Deno.kill(cao.pid, "SIGINT");
   } finally {
     const r = await cao.result;
@@ -279,7 +276,10 @@ Deno.test("cao run: a second cao run leaves the account the first one is using a
 
   const first = startCao(home, exec(mock.url, "take your time"));
   try {
-    await waitUntil("the first codex to start streaming", () => mock.streams.some((s) => s.eventsSent > 2));
+    await waitFor(() => mock.streams.some((s) => s.eventsSent > 2), {
+      what: "the first codex to start streaming",
+      timeoutMs: 30_000,
+    });
     const second = await caoRun(home, exec(mock.url, "meanwhile"));
     assert.equal(second.code, 0, second.stderr);
     assert.equal(second.stdout.trim(), "hello from acct_b");

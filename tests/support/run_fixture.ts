@@ -94,16 +94,3 @@ export function startCao(home: RunHome, args: string[]): CaoChild {
     })),
   };
 }
-
-/** Polls `check` every 50 ms until it returns true or `timeoutMs` passes (then throws `what`). */
-export async function waitUntil(
-  what: string,
-  check: () => boolean | Promise<boolean>,
-  timeoutMs = 30_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
