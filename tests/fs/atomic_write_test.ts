@@ -4,6 +4,7 @@ import { writeFileAtomic, writeJsonAtomic } from "../../src/fs/atomic_write.ts";
 import { withFileLock } from "../../src/fs/file_lock.ts";
 import { moveAside, readJsonFile } from "../../src/fs/json_file.ts";
 import { isLooserThanPrivate, repairMode } from "../../src/fs/permissions.ts";
+import { within } from "../support/wait.ts";
 
 const ATOMIC = fileURLToPath(new URL("../../src/fs/atomic_write.ts", import.meta.url));
 
@@ -28,26 +29,38 @@ Deno.test({
     try {
       const path = `${dir}/status.json`;
       await writeJsonAtomic(path, { n: 0, payload: "", check: 0 });
-      const script = `
+      // The writer says when it has finished its (round + 1)th write; it is killed during the next one.
+      const script = (after: number) => `
         import { writeJsonAtomic } from ${JSON.stringify(ATOMIC)};
-        for (let n = 1; ; n++) await writeJsonAtomic(${
-        JSON.stringify(path)
-      }, { n, payload: "x".repeat(200000 + n), check: n });
+        for (let n = 1; ; n++) {
+          await writeJsonAtomic(${JSON.stringify(path)}, { n, payload: "x".repeat(200000 + n), check: n });
+          if (n === ${after}) console.log("written");
+        }
       `;
       let written = 0;
       for (let round = 0; round < 6; round++) {
         const child = new Deno.Command(Deno.execPath(), {
-          args: ["eval", "--quiet", script],
-          stdout: "null",
-          stderr: "null",
+          args: ["eval", "--quiet", script(round + 1)],
+          stdout: "piped",
+          stderr: "inherit",
         }).spawn();
-        await new Promise((resolve) => setTimeout(resolve, 150 + round * 40));
-        child.kill("SIGKILL");
+        const said = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+        let first: ReadableStreamReadResult<string>;
+        try {
+          first = await within(said.read(), 30_000, `the writer's write ${round + 1}`);
+        } finally {
+          try {
+            child.kill("SIGKILL");
+          } catch { /* it ended by itself: the assertions below say how */ }
+          await said.cancel();
+        }
         const status = await child.status;
+        assert.match(first.value ?? "", /written/, "the writer wrote before it was killed");
         assert.equal(status.signal, "SIGKILL");
         const doc = JSON.parse(await Deno.readTextFile(path));
         assert.equal(doc.n, doc.check, "a whole document, never half of one");
         assert.equal(doc.payload.length, doc.n === 0 ? 0 : 200000 + doc.n);
+        assert.ok(doc.n >= round + 1, `write ${round + 1} was kept (found ${doc.n})`);
         written = Math.max(written, doc.n);
       }
       assert.ok(written > 0, "the writer got to write before it was killed");
