@@ -4,7 +4,7 @@
  * stopped when it hits a usage limit and the conversation continued on the next account.
  */
 import assert from "node:assert/strict";
-import { CAO_PERMISSIONS, MAIN_TS } from "../support/run_cao.ts";
+import { caoCommandLine } from "../support/run_cao.ts";
 import { startMockUpstream } from "../support/mock_upstream.ts";
 import { makeRunHome, mockArgs, readStatus, type RunHome } from "../support/run_fixture.ts";
 import { waitFor } from "../support/wait.ts";
@@ -49,7 +49,7 @@ async function caoScript(home: RunHome, args: string[], hold = false): Promise<s
     ...Object.entries(env).map(([k, v]) => `export ${k}=${quote(v)}`),
     "unset NO_COLOR",
     `cd ${quote(home.workdir)}`,
-    [Deno.execPath(), "run", "--quiet", ...CAO_PERMISSIONS, MAIN_TS, ...args].map(quote).join(" "),
+    caoCommandLine(args).map(quote).join(" "),
     "code=$?",
     `stty -a > ${quote(`${home.dir}/stty`)} 2>&1`,
     `echo $code > ${quote(`${home.dir}/exit`)}`,

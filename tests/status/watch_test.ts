@@ -5,7 +5,7 @@
 
 import assert from "node:assert/strict";
 import { watchLoop } from "../../src/cli/status.ts";
-import { CAO_PERMISSIONS, MAIN_TS, makeTempHome } from "../support/run_cao.ts";
+import { caoChild, makeTempHome } from "../support/run_cao.ts";
 import { writeFourAccounts } from "./status_fixture.ts";
 
 Deno.test("watchLoop() redraws in place until its signal aborts", async () => {
@@ -30,18 +30,7 @@ Deno.test({
   fn: async () => {
     await using home = await makeTempHome();
     await writeFourAccounts(home);
-    const child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "--quiet", ...CAO_PERMISSIONS, MAIN_TS, "status", "--watch", "0.2"],
-      env: {
-        HOME: home.userHome,
-        CAO_HOME: home.caoHome,
-        CODEX_HOME: `${home.userHome}/.codex`,
-        NO_COLOR: "1",
-      },
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
+    const child = caoChild(home, ["status", "--watch", "0.2"]);
     const stderr = new Response(child.stderr).text();
     const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
     let seen = "";

@@ -59,23 +59,29 @@ export interface CaoResult {
   stderr: string;
 }
 
-/** Options for {@link runCaoProcess}. */
+/** The command line of `cao <args>` from source: `deno run <permissions> main.ts <args>`. */
+export function caoCommandLine(args: string[]): string[] {
+  return [Deno.execPath(), "run", "--quiet", ...CAO_PERMISSIONS, MAIN_TS, ...args];
+}
+
+/** Options for {@link caoChild} and {@link runCaoProcess}. */
 export interface RunCaoOptions {
-  /** Extra environment (HOME, CAO_HOME and NO_COLOR are set from the temp home). */
+  /** Extra environment (HOME, CAO_HOME, CODEX_HOME and NO_COLOR are set from the temp home). */
   env?: Record<string, string>;
   /** Text for stdin (default: none, stdin is null). */
   stdin?: string;
   cwd?: string;
 }
 
-/** Runs `deno run <permissions> main.ts <args>` as a child with the temp home. */
-export async function runCaoProcess(
-  home: TempHome,
-  args: string[],
-  options: RunCaoOptions = {},
-): Promise<CaoResult> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--quiet", ...CAO_PERMISSIONS, MAIN_TS, ...args],
+/**
+ * Starts `main.ts <args>` as a child the way a user runs cao (explicit permissions, the temp home as HOME,
+ * CAO_HOME and CODEX_HOME, NO_COLOR=1), with stdout and stderr piped and stdin piped only when
+ * `options.stdin` is given. The caller owns the child: read or cancel its output and await its status.
+ */
+export function caoChild(home: TempHome, args: string[], options: RunCaoOptions = {}): Deno.ChildProcess {
+  const [deno, ...denoArgs] = caoCommandLine(args);
+  return new Deno.Command(deno, {
+    args: denoArgs,
     env: {
       HOME: home.userHome,
       USERPROFILE: home.userHome,
@@ -89,6 +95,15 @@ export async function runCaoProcess(
     stdout: "piped",
     stderr: "piped",
   }).spawn();
+}
+
+/** Runs `main.ts <args>` as a child with the temp home (see {@link caoChild}) and collects its output. */
+export async function runCaoProcess(
+  home: TempHome,
+  args: string[],
+  options: RunCaoOptions = {},
+): Promise<CaoResult> {
+  const child = caoChild(home, args, options);
   if (options.stdin !== undefined) {
     const writer = child.stdin.getWriter();
     await writer.write(new TextEncoder().encode(options.stdin));

@@ -8,7 +8,7 @@
 import { fakeAuthJson } from "./fake_auth.ts";
 import { CODEX_TEST_CONFIG, codexArgsForMock } from "./codex_home.ts";
 import { codexBinary } from "./codex_bin.ts";
-import { CAO_PERMISSIONS, MAIN_TS, makeTempHome, runCaoInProcess, type TempHome } from "./run_cao.ts";
+import { caoChild, makeTempHome, runCaoInProcess, type TempHome } from "./run_cao.ts";
 
 /** A temp home with accounts, plus a working directory for codex. */
 export interface RunHome extends TempHome {
@@ -63,28 +63,15 @@ export async function readStatus(home: TempHome, name: string): Promise<Record<s
 }
 
 /** A cao child started by {@link startCao}. */
-export interface CaoChild {
+export interface StartedCao {
   pid: number;
   /** Resolves with the exit code and the captured output. */
   result: Promise<{ code: number; stdout: string; stderr: string }>;
 }
 
 /** Starts `main.ts <args>` like `runCaoProcess`, but returns at once so the test can signal it. */
-export function startCao(home: RunHome, args: string[]): CaoChild {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--quiet", ...CAO_PERMISSIONS, MAIN_TS, ...args],
-    env: {
-      HOME: home.userHome,
-      CAO_HOME: home.caoHome,
-      CODEX_HOME: `${home.userHome}/.codex`,
-      NO_COLOR: "1",
-      ...home.env,
-    },
-    cwd: home.workdir,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
+export function startCao(home: RunHome, args: string[]): StartedCao {
+  const child = caoChild(home, args, { env: home.env, cwd: home.workdir });
   return {
     pid: child.pid,
     result: child.output().then((out) => ({
