@@ -7,12 +7,12 @@
  * code, never retried elsewhere. With `wait` it sleeps until the first reset when every account is cooling
  * down. Codex runs in an account home only under that home's run lock: an account another `cao run` is
  * using is passed over, and when every usable one is (or a flag pins one), codex runs there anyway but no
- * usage limit is acted on, since it may be the other run's. Decides with the pure plan (`fallback_plan.ts`),
- * acts, and tells through {@link RunEvent}s; never prints.
+ * usage limit is acted on, since it may be the other run's. The decisions are pure (`fallback_plan.ts`
+ * picks the step, `fallback_turn.ts` reads it and the outcome); this file acts, and tells through
+ * {@link RunEvent}s. Never prints.
  */
 
 import { tryRunLock } from "../accounts/run_lock.ts";
-import { accountAvailability } from "../accounts/selection.ts";
 import { recordAttempt } from "../accounts/status_events.ts";
 import {
   type CodexInvocation,
@@ -27,13 +27,10 @@ import { signalExitCode } from "../codex/run_outcome.ts";
 import { superviseCodexRun, type SupervisedRun } from "../codex/run_supervisor.ts";
 import { queueSessionMessage, transferSession } from "../codex/session_transfer.ts";
 import type { SpawnFn } from "../codex/spawn.ts";
-import { ExitCode } from "../shared/errors.ts";
 import {
   bringSession,
   type Candidates,
   canMoveOn,
-  type FallbackSettings,
-  type LimitHit,
   loadCandidates,
   planAndLock,
   recordOn,
@@ -42,21 +39,15 @@ import {
   SELECTION_POLICY,
 } from "./candidates.ts";
 import { Interrupts } from "./interrupts.ts";
-import type { PinnedBy, RunEnd, RunEvent, WaitStep } from "./run_events.ts";
+import {
+  fallbackAllowed,
+  INITIAL_LOOP_STATE,
+  nextTurn,
+  planTurn,
+  type RunSettings,
+} from "./fallback_turn.ts";
+import type { RunEnd, RunEvent, WaitStep } from "./run_events.ts";
 import { restoreTerminal, saveTerminalSettings } from "./terminal.ts";
-
-/** Validated settings of one `cao run`. */
-export interface RunSettings extends FallbackSettings {
-  /** The one account to run, or null to move on at a limit. */
-  pinned: string | null;
-  pinnedBy: PinnedBy;
-  /** Pause before continuing on the next account. */
-  retryDelayMs: number;
-  /** The message that continues the conversation on the next account. */
-  resumePrompt: string;
-  /** Emit `countdown` events every second while waiting (a terminal shows them). */
-  countdown: boolean;
-}
 
 /** What `cao run` needs from the outside world. */
 export interface RunIo extends RunContext {
@@ -150,13 +141,10 @@ export async function runWithFallback(
     return { kind: "exit", code: result.outcome.exitCode };
   }
 
-  let pass = 1;
-  const tried = new Set<string>();
-  let session: { id: string; rolloutPath: string; codexHome: string } | null = null;
-  let lastHit: LimitHit | null = null;
-  let runs = 0;
+  let state = INITIAL_LOOP_STATE;
   let loaded: Candidates | null = first;
   const exit = (code: number): RunEnd => ({ kind: "exit", code });
+  const emit = (events: RunEvent[]) => events.forEach(onEvent);
 
   for (;;) {
     if (interrupts.received !== null) return exit(signalExitCode(interrupts.received));
@@ -170,114 +158,60 @@ export async function runWithFallback(
       pinned: settings.pinned,
       wait: settings.wait,
       maxPasses: settings.maxPasses,
-      pass,
-      tried,
+      pass: state.pass,
+      tried: new Set(state.tried),
     });
     // Released when this turn of the loop ends: after codex exited, or on any way out before.
     await using _lock = locked.lock;
-    const step = locked.step;
-    if (step.kind === "stop") {
-      if (lastHit !== null) onEvent({ kind: "limit", hit: lastHit, now });
-      return { kind: "stopped", step, afterRuns: runs > 0, now };
+    const view = { defaultAccount: registry.defaultAccount, candidates, passedOver: locked.passedOver, now };
+    const turn = planTurn(state, locked.step, view, settings);
+    if (turn.kind === "stop") {
+      emit(turn.events);
+      return turn.end;
     }
-    if (step.pass !== pass) {
-      pass = step.pass;
-      tried.clear();
-    }
-    if (step.kind === "wait") {
-      if (lastHit !== null) onEvent({ kind: "limit", hit: lastHit, now });
-      lastHit = null;
-      if (!(await waitForReset(io, step, interrupts, settings.countdown, onEvent))) {
+    state = turn.state;
+    const { session } = state;
+    if (turn.kind === "wait") {
+      emit(turn.events);
+      if (!(await waitForReset(io, turn.step, interrupts, settings.countdown, onEvent))) {
         return exit(signalExitCode(interrupts.received ?? "SIGINT"));
       }
       continue;
     }
 
+    const { step } = turn;
     const account = step.account;
     const accountDir = io.home.paths.accountDir(account);
-    const defaultBusy = registry.defaultAccount !== null &&
-      locked.passedOver.includes(registry.defaultAccount);
     if (session !== null && settings.retryDelayMs > 0) {
       await deps.sleep(settings.retryDelayMs, interrupts.controller.signal);
       if (interrupts.received !== null) return exit(signalExitCode(interrupts.received));
     }
-    if (lastHit !== null) onEvent({ kind: "switched", hit: lastHit, account, now });
-    else if (session !== null) onEvent({ kind: "continued", account });
-    else if (
-      runs === 0 && registry.defaultAccount !== null && account !== registry.defaultAccount && !defaultBusy
-    ) {
-      const fallbackFrom = candidates.find((c) => c.name === registry.defaultAccount);
-      const availability = fallbackFrom
-        ? accountAvailability(fallbackFrom, SELECTION_POLICY, now)
-        : undefined;
-      onEvent({
-        kind: "started-elsewhere",
-        defaultAccount: registry.defaultAccount,
-        availability,
-        account,
-        now,
-      });
-    }
-    if (step.busy) onEvent({ kind: "shared", account, pinnedBy: settings.pinnedBy });
-    else if (locked.passedOver.length > 0) onEvent({ kind: "passed-over", busy: locked.passedOver, account });
-    lastHit = null;
-    if (step.coolingUntil !== null) {
-      onEvent({
-        kind: "cooling-anyway",
-        account,
-        until: step.coolingUntil,
-        pinnedBy: settings.pinnedBy,
-        now,
-      });
-    }
+    emit(turn.events);
 
     await refreshAccountHome(io.home, account, io.userCodexHome);
     let args = codexArgs;
     if (session !== null) {
-      await transferSession(session.codexHome, session.rolloutPath, accountDir);
+      await transferSession(io.home.paths.accountDir(session.account), session.rolloutPath, accountDir);
       const queued = invocation.kind === "interactive" &&
         await queueSessionMessage(deps.spawn, io.codex, accountDir, session.id, settings.resumePrompt);
       args = resumeArgs(invocation, session.id, queued ? null : settings.resumePrompt) ?? codexArgs;
-    } else if (runs === 0) {
+    } else if (state.runs === 0) {
       const named = referencedSessionId(invocation);
       if (named !== null) await bringSession(io, registry, named, accountDir);
     }
 
-    runs += 1;
-    // On a busy account the limits seen may be the other run's: never stop codex or move on for them.
-    const fallbackAllowed = settings.pinned === null && !step.busy;
+    const tried = new Set(state.tried);
     const result = await runOnAccount(io, account, args, invocation, interrupts, async (limit) => {
-      if (!fallbackAllowed) return false;
+      if (!fallbackAllowed(step, settings)) return false;
       const fresh = await loadCandidates(io);
       const until = usageLimitResetsAt(limit.end, deps.now()) ??
         new Date(deps.now().getTime() + settings.defaultCooldownMs);
-      return canMoveOn(fresh.candidates, account, until, settings, tried, pass, deps.now());
+      return canMoveOn(fresh.candidates, account, until, settings, tried, state.pass, deps.now());
     });
-    const outcome = result.outcome;
-    const hit = await recordOutcome(io, account, outcome, settings);
-
-    switch (outcome.kind) {
-      case "success":
-      case "interrupted":
-        return exit(outcome.exitCode);
-      case "failed":
-        onEvent({ kind: "failed", account, message: outcome.message });
-        return exit(outcome.exitCode);
-      case "usage-limit":
-        tried.add(account);
-        session = { id: outcome.sessionId, rolloutPath: outcome.rolloutPath, codexHome: accountDir };
-        lastHit = hit;
-        if (!fallbackAllowed && hit !== null) {
-          onEvent({
-            kind: "not-continuing",
-            hit,
-            because: step.busy ? "busy" : settings.pinnedBy,
-            now: deps.now(),
-          });
-          if (step.busy) return exit(outcome.exitCode);
-          return exit(outcome.exitCode === 0 ? ExitCode.failure : outcome.exitCode);
-        }
-        break;
-    }
+    const hit = await recordOutcome(io, account, result.outcome, settings);
+    const next = nextTurn(state, step, result.outcome, hit, settings, deps.now());
+    emit(next.events);
+    if (next.kind === "exit") return exit(next.code);
+    state = next.state;
   }
 }

@@ -3,6 +3,7 @@ import {
   busyLine,
   countdownText,
   formatWhen,
+  renderRunEvent,
   sharedLine,
   startLine,
   stopMessage,
@@ -84,4 +85,31 @@ Deno.test("busyLine() and sharedLine() say which accounts another cao run is usi
     sharedLine("b", "--account"),
     /^cao: "b" is in use by another cao run; running it anyway as --account asks,/,
   );
+});
+
+Deno.test("renderRunEvent() words every way a run goes on or ends, warnings and the countdown apart", () => {
+  const hit = { account: "a", until: AT, reason: "usage_limit" } as const;
+  assert.deepEqual(renderRunEvent({ kind: "not-continuing", hit, because: "busy", now: NOW }), {
+    kind: "line",
+    text: 'cao: "a" hit its usage limit until 2026-11-21 14:37 (in 12m); not continuing on another account ' +
+      "(another cao run is using it)",
+  });
+  assert.match(
+    renderRunEvent({ kind: "not-continuing", hit, because: "--no-fallback", now: NOW }).text,
+    /\(--no-fallback\)$/,
+  );
+  assert.deepEqual(
+    renderRunEvent({ kind: "cooling-anyway", account: "a", until: AT, pinnedBy: "--account", now: NOW }),
+    {
+      kind: "warning",
+      text: '"a" is cooling down until 2026-11-21 14:37 (in 12m); running it anyway as --account asks',
+    },
+  );
+  const step = { kind: "wait", account: "a", until: AT, pass: 1 } as const;
+  assert.equal(renderRunEvent({ kind: "countdown", step, now: NOW }).kind, "raw");
+  assert.deepEqual(renderRunEvent({ kind: "countdown-over" }), { kind: "raw", text: "\r\x1b[K" });
+  assert.deepEqual(renderRunEvent({ kind: "failed", account: "b", message: "exit code 3" }), {
+    kind: "line",
+    text: 'cao: codex failed on "b" (exit code 3); only usage limits move the work to another account',
+  });
 });
