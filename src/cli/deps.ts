@@ -34,10 +34,24 @@ export interface CliDeps {
   sleep(ms: number, abort?: AbortSignal): Promise<void>;
 }
 
-function writeAll(target: { writeSync(p: Uint8Array): number }, text: string): void {
-  const bytes = new TextEncoder().encode(text);
-  let offset = 0;
-  while (offset < bytes.length) offset += target.writeSync(bytes.subarray(offset));
+/**
+ * A writer of text to `target` that goes quiet once the reader went away: `cao list | head -1` closes the pipe
+ * after one line, and the rest of the output has nowhere to go. That is not a failure of the command, so its
+ * exit code stays the one it would have had (Deno ignores SIGPIPE and reports EPIPE instead).
+ */
+export function pipeWriter(target: { writeSync(p: Uint8Array): number }): (text: string) => void {
+  let closed = false;
+  return (text) => {
+    if (closed) return;
+    const bytes = new TextEncoder().encode(text);
+    let offset = 0;
+    try {
+      while (offset < bytes.length) offset += target.writeSync(bytes.subarray(offset));
+    } catch (error) {
+      if (!(error instanceof Deno.errors.BrokenPipe)) throw error;
+      closed = true;
+    }
+  };
 }
 
 /** Adds a process signal listener; a signal the platform cannot listen for is ignored. */
@@ -87,8 +101,8 @@ export function realDeps(): CliDeps {
     env,
     userHome: userHomeFrom(env, Deno.build.os),
     now: () => new Date(),
-    stdout: (text) => writeAll(Deno.stdout, text),
-    stderr: (text) => writeAll(Deno.stderr, text),
+    stdout: pipeWriter(Deno.stdout),
+    stderr: pipeWriter(Deno.stderr),
     isTerminal: () => ({ stdin: Deno.stdin.isTerminal(), stdout: Deno.stdout.isTerminal() }),
     spawn: spawnProcess,
     fetch: globalThis.fetch.bind(globalThis),
