@@ -5,8 +5,8 @@
  * the key; never kills a process by a pid that may have been reused).
  */
 
+import { gatewayBaseUrl } from "../gateway/address.ts";
 import { localGatewayUrl, probeGateway } from "../gateway/client.ts";
-import { gatewayBaseUrl } from "../gateway/client.ts";
 import { ensureGatewayKey, loadGatewayFile, updateGatewayFile } from "../gateway/settings.ts";
 import { ExitCode } from "../shared/errors.ts";
 import { formatRelative, renderTable } from "../shared/format.ts";

@@ -12,7 +12,8 @@ import { isCaoGatewayUrl } from "../codex/account_config.ts";
 import { dirname, join, resolve } from "node:path";
 import { writeFileAtomic } from "../fs/atomic_write.ts";
 import { withFileLock } from "../fs/file_lock.ts";
-import { gatewayBaseUrl, probeGateway } from "../gateway/client.ts";
+import { gatewayBaseUrl } from "../gateway/address.ts";
+import { probeGateway, savedGatewayUrl } from "../gateway/client.ts";
 import {
   type DisableEdit,
   disableInConfig,
@@ -21,12 +22,9 @@ import {
   ROUTING_KEY,
 } from "../gateway/codex_config_edit.ts";
 import {
-  DEFAULT_GATEWAY_SETTINGS,
   type EnableRecord,
   ensureGatewayKey,
-  isLoopbackBind,
   loadGatewayFile,
-  savedSettings,
   updateGatewayFile,
 } from "../gateway/settings.ts";
 import { parseToml } from "../deps/toml.ts";
@@ -69,13 +67,6 @@ function editError(path: string, error: unknown): CaoError {
   });
 }
 
-/** The gateway URL the config should name: saved/default port on loopback. */
-async function configuredUrl(ctx: CommandContext): Promise<string> {
-  const settings = { ...DEFAULT_GATEWAY_SETTINGS, ...savedSettings(await loadGatewayFile(ctx.home)) };
-  const host = isLoopbackBind(settings.bind) ? settings.bind : "127.0.0.1";
-  return `http://${host.includes(":") ? `[${host}]` : host}:${settings.port}`;
-}
-
 /** The `previous` to record: the user's own value, never an earlier gateway URL or cao's own value. Pure. */
 export function previousToRecord(
   edit: EnableEdit,
@@ -91,7 +82,7 @@ export function previousToRecord(
 /** `cao gateway enable`. */
 export async function gatewayEnable(ctx: CommandContext): Promise<number> {
   const key = await ensureGatewayKey(ctx.home);
-  const url = await configuredUrl(ctx);
+  const url = savedGatewayUrl(await loadGatewayFile(ctx.home));
   const value = gatewayBaseUrl(url, key);
   const path = join(ctx.userCodexHome, "config.toml");
   await Deno.mkdir(ctx.userCodexHome, { recursive: true });

@@ -71,15 +71,16 @@ function applyRequired(table: TomlTable, required: TomlTable): TomlTable {
 }
 
 /**
- * Whether a base URL routes Codex through a cao gateway (loopback, with the `/k/sk-cao-gw-` key path). Such a
- * value, written by `cao gateway enable`, must not reach account homes: `cao run` there would go through the
- * gateway with the account's own refresh token, and print the key's URL into every account config. Pure.
+ * Whether a base URL routes Codex through a cao gateway: an http(s) URL with the `/k/sk-cao-gw-` key path, on
+ * loopback or on the address of a gateway bound beyond it. Such a value, written by `cao gateway enable`, must
+ * not reach account homes: `cao run` there would go through the gateway with the account's own refresh
+ * token, and print the key's URL into every account config. Pure.
  */
 export function isCaoGatewayUrl(value: unknown): boolean {
   if (typeof value !== "string") return false;
   try {
     const url = new URL(value);
-    return /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/.test(url.hostname) &&
+    return (url.protocol === "http:" || url.protocol === "https:") &&
       url.pathname.startsWith("/k/sk-cao-gw-");
   } catch {
     return false;

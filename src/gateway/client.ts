@@ -11,7 +11,14 @@
 
 import type { CaoHome } from "../accounts/cao_home.ts";
 import { CaoError } from "../shared/errors.ts";
-import { DEFAULT_GATEWAY_SETTINGS, ensureGatewayKey, loadGatewayFile, savedSettings } from "./settings.ts";
+import { gatewayBaseUrl, gatewayUrl } from "./address.ts";
+import {
+  ensureGatewayKey,
+  type GatewayFile,
+  loadGatewayFile,
+  resolveSettings,
+  savedSettings,
+} from "./settings.ts";
 
 /** Where a gateway is and the key it takes. */
 export interface GatewayTarget {
@@ -20,11 +27,6 @@ export interface GatewayTarget {
   key: string;
   /** Whether this call started it. */
   started: boolean;
-}
-
-/** The URL Codex uses as `openai_base_url`: the gateway URL plus the key prefix. Pure. */
-export function gatewayBaseUrl(url: string, key: string): string {
-  return `${url.replace(/\/+$/, "")}/k/${key}`;
 }
 
 /** Global codex arguments routing model traffic through the gateway. Pure. */
@@ -137,13 +139,15 @@ export async function probeGateway(
   }
 }
 
-/** The URL a local gateway is (or would be) at: the running record, else the saved or default port. */
+/** The URL a gateway started with the saved (or default) settings of `file` is reached at. Pure. */
+export function savedGatewayUrl(file: GatewayFile): string {
+  return gatewayUrl(resolveSettings({}, savedSettings(file)));
+}
+
+/** The URL a local gateway is (or would be) at: the running record, else the saved or default address. */
 export async function localGatewayUrl(home: CaoHome): Promise<string> {
   const file = await loadGatewayFile(home);
-  if (file.running?.url) return file.running.url;
-  const settings = { ...DEFAULT_GATEWAY_SETTINGS, ...savedSettings(file) };
-  const host = settings.bind === "0.0.0.0" || settings.bind === "::" ? "127.0.0.1" : settings.bind;
-  return `http://${host.includes(":") ? `[${host}]` : host}:${settings.port}`;
+  return file.running?.url ? file.running.url : savedGatewayUrl(file);
 }
 
 /** Inputs of {@link ensureGatewayRunning}. */

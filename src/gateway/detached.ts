@@ -13,11 +13,11 @@ import type { CaoHome } from "../accounts/cao_home.ts";
 import type { SpawnFn } from "../codex/spawn.ts";
 import { refreshTokenUrl } from "../codex/token_refresh.ts";
 import { CaoError } from "../shared/errors.ts";
+import { isLoopbackHost } from "./address.ts";
 import { probeGateway } from "./client.ts";
 import {
   ensureGatewayKey,
   type GatewaySettings,
-  isLoopbackBind,
   loadGatewayFile,
   resolveSettings,
   savedSettings,
@@ -131,7 +131,7 @@ export async function startDetachedGateway(
   const tokenUrl = refreshTokenUrl(io.deps.env);
   const self = selfCommand(
     gatewayNetHosts(settings.bind, settings.upstream, tokenUrl),
-    !isLoopbackBind(settings.bind),
+    !isLoopbackHost(settings.bind),
   );
   const logOffset = await sizeOf(logFile);
   const child = io.deps.spawn(self.command, {

@@ -85,16 +85,6 @@ export interface GatewayFile extends Partial<GatewaySettings> {
   [extra: string]: unknown;
 }
 
-function isLoopbackHost(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, "");
-  return h === "localhost" || h === "::1" || /^127\.\d+\.\d+\.\d+$/.test(h);
-}
-
-/** Whether `bind` is a loopback address. Pure. */
-export function isLoopbackBind(bind: string): boolean {
-  return isLoopbackHost(bind);
-}
-
 /** Why a settings value is unusable, or null. Pure. */
 export function settingsProblem(s: GatewaySettings): string | null {
   if (!Number.isInteger(s.port) || s.port < 0 || s.port > 65535) return `port ${s.port} is not a TCP port`;

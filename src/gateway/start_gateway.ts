@@ -15,7 +15,8 @@ import type { GatewayContext } from "./proxy_context.ts";
 import { formatLogLine } from "./request_log.ts";
 import { RunKeys } from "./run_keys.ts";
 import { serveHandler, type ServerHandle } from "./server.ts";
-import { type GatewaySettings, isLoopbackBind, settingsProblem, updateGatewayFile } from "./settings.ts";
+import { isLoopbackHost } from "./address.ts";
+import { type GatewaySettings, settingsProblem, updateGatewayFile } from "./settings.ts";
 import { gatewayStatusJson } from "./status_view.ts";
 import { StatusSync } from "./status_sync.ts";
 
@@ -60,10 +61,10 @@ export interface RunningGateway {
 export function startProblem(settings: GatewaySettings, key: string): string | null {
   const problem = settingsProblem(settings);
   if (problem) return problem;
-  if (!isLoopbackBind(settings.bind) && !settings.allowRemote) {
+  if (!isLoopbackHost(settings.bind) && !settings.allowRemote) {
     return `binding to "${settings.bind}" exposes the gateway beyond this machine; pass --allow-remote to do it`;
   }
-  if (!isLoopbackBind(settings.bind) && key.length < 16) return "a remote gateway needs a key";
+  if (!isLoopbackHost(settings.bind) && key.length < 16) return "a remote gateway needs a key";
   return null;
 }
 

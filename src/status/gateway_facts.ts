@@ -10,6 +10,7 @@
  */
 
 import { joinPath } from "../fs/path.ts";
+import { isLoopbackUrl } from "../gateway/address.ts";
 import type { CaoHome } from "../accounts/cao_home.ts";
 
 /** The gateway as the status views see it. */
@@ -24,18 +25,6 @@ export interface GatewayFacts {
 
 /** No gateway configured, nothing in use. */
 export const NO_GATEWAY: GatewayFacts = { enabled: false, url: null, accountsInUse: [] };
-
-/** Whether `url` is an http(s) URL on this machine (127.0.0.0/8, localhost, ::1). Pure. */
-export function isLoopbackUrl(url: string): boolean {
-  try {
-    const parsed = new URL(url);
-    if (parsed.protocol !== "http:" && parsed.protocol !== "https:") return false;
-    const host = parsed.hostname.replace(/^\[|\]$/g, "");
-    return host === "localhost" || host === "::1" || /^127\.\d+\.\d+\.\d+$/.test(host);
-  } catch {
-    return false;
-  }
-}
 
 function table(value: unknown): Record<string, unknown> | null {
   return value && typeof value === "object" && !Array.isArray(value)

@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { previousToRecord, privateMode } from "../../src/cli/gateway_enable.ts";
 import { disableInConfig, enableInConfig } from "../../src/gateway/codex_config_edit.ts";
+import { parseToml } from "../../src/deps/toml.ts";
 import { makeTempHome, runCaoInProcess, runCaoProcess } from "../support/run_cao.ts";
 
 const USER_CONFIG = `# my codex settings
@@ -230,4 +231,32 @@ Deno.test("cao gateway start refuses a non-loopback bind without --allow-remote,
   const stop = await runCaoInProcess(home, ["gateway", "stop"]);
   assert.equal(stop.code, 0);
   assert.match(stop.stdout, /No cao gateway is running/);
+});
+
+Deno.test("cao gateway enable writes the address cao gateway status probes, for a saved remote bind too", async (t) => {
+  for (const bind of ["127.0.0.1", "0.0.0.0", "192.168.7.7"]) {
+    await t.step(bind, async () => {
+      await using home = await makeTempHome();
+      await Deno.mkdir(home.caoHome, { recursive: true });
+      await Deno.writeTextFile(
+        `${home.caoHome}/gateway.json`,
+        JSON.stringify({ port: 4319, bind, allowRemote: bind !== "127.0.0.1" }),
+      );
+      const probed: string[] = [];
+      const fetch = (input: string | URL | Request) => {
+        probed.push(String(input instanceof Request ? input.url : input));
+        return Promise.reject(new Error("no network in this test"));
+      };
+      const status = await runCaoInProcess(home, ["gateway", "status"], { fetch });
+      assert.equal(status.code, 1, status.stderr);
+      const enable = await runCaoInProcess(home, ["gateway", "enable"], { fetch });
+      assert.equal(enable.code, 0, enable.stderr);
+      const written =
+        parseToml(await Deno.readTextFile(`${home.userHome}/.codex/config.toml`)).openai_base_url;
+      assert.equal(typeof written, "string");
+      assert.ok(probed.length >= 2, probed.join(", "));
+      const origins = new Set([...probed, written as string].map((url) => new URL(url).origin));
+      assert.deepEqual([...origins], [`http://${bind === "0.0.0.0" ? "127.0.0.1" : bind}:4319`]);
+    });
+  }
 });

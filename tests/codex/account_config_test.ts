@@ -133,4 +133,10 @@ Deno.test("userConfigForAccounts() never carries a cao gateway route (with its k
   assert.equal("model_provider" in carried, false);
   assert.equal(isCaoGatewayUrl("http://localhost:9/k/sk-cao-gw-x"), true);
   assert.equal(isCaoGatewayUrl("https://chatgpt.com/backend-api/codex"), false);
+  assert.equal(
+    isCaoGatewayUrl("http://192.168.7.7:4319/k/sk-cao-gw-x"),
+    true,
+    "a gateway bound beyond loopback",
+  );
+  assert.equal(isCaoGatewayUrl("file:///k/sk-cao-gw-x"), false);
 });

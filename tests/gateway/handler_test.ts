@@ -4,7 +4,8 @@
 
 import assert from "node:assert/strict";
 import { loadStatusFile } from "../../src/accounts/status_store.ts";
-import { gatewayBaseUrl, leaseRunKey } from "../../src/gateway/client.ts";
+import { gatewayBaseUrl } from "../../src/gateway/address.ts";
+import { leaseRunKey } from "../../src/gateway/client.ts";
 import { sseText, startHarness, TEST_KEY } from "./gateway_harness.ts";
 import { waitFor, within } from "../support/wait.ts";
 

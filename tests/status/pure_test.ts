@@ -8,12 +8,8 @@ import { emptyAccountStatus, parseStatusFile } from "../../src/accounts/status_s
 import { accountState, windowAt } from "../../src/status/account_state.ts";
 import { cooldownText, failuresText, percentText, windowCell } from "../../src/status/cells.ts";
 import { buildStatusSnapshot } from "../../src/status/collect.ts";
-import {
-  accountsInUseFrom,
-  gatewayUrlFromConfig,
-  isLoopbackUrl,
-  probeGateway,
-} from "../../src/status/gateway_facts.ts";
+import { accountsInUseFrom, gatewayUrlFromConfig, probeGateway } from "../../src/status/gateway_facts.ts";
+import { isLoopbackUrl } from "../../src/gateway/address.ts";
 import { redactIdentities } from "../../src/status/report.ts";
 import { applyUsageResults } from "../../src/status/usage_refresh.ts";
 import {
