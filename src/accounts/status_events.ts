@@ -6,7 +6,7 @@
  */
 
 import { redactSecrets } from "../shared/redact.ts";
-import type { AccountStatus, UsageSnapshot } from "./status_store.ts";
+import type { AccountStatus, CooldownClearReason, UsageSnapshot } from "./status_store.ts";
 
 /** Default cooldown after a usage limit whose reset time is unknown: one hour. */
 export const DEFAULT_COOLDOWN_MS = 60 * 60 * 1000;
@@ -45,6 +45,8 @@ export interface QuotaHit {
   message?: string;
   /** Cooldown when `resetsAt` is unknown (default one hour). */
   defaultCooldownMs?: number;
+  /** Who saw it, from which answer (`cooldownSource`), e.g. `cao run (pid 42): the rollout of codex exec`. */
+  source?: string;
 }
 
 /** The account hit its usage limit: cooldown until the reset (or the default), windows recorded. */
@@ -55,6 +57,8 @@ export function recordQuotaHit(status: AccountStatus, now: Date, hit: QuotaHit):
   status.lastQuotaHitAt = now.toISOString();
   status.cooldownUntil = until.toISOString();
   status.lastError = redactSecrets(hit.message ?? "usage limit reached").split("\n")[0].slice(0, 500);
+  status.cooldownReason = status.lastError;
+  status.cooldownSource = hit.source ? redactSecrets(hit.source).slice(0, 300) : null;
   if (hit.usage) status.usage = hit.usage;
   return until;
 }
@@ -70,11 +74,60 @@ export function markNeedsRelogin(status: AccountStatus, reason: string): void {
   status.needsReloginReason = redactSecrets(reason).slice(0, 300);
 }
 
-/** Clears a cooldown (by hand, or because it expired). Returns whether one was active. */
-export function clearCooldown(status: AccountStatus): boolean {
-  const had = status.cooldownUntil !== null;
+/** Who clears a cooldown and why, for the record (`cooldownCleared`). */
+export interface ClearedBy {
+  now: Date;
+  why: CooldownClearReason;
+  /** The process: `gateway (pid 4242)`, `cao status --refresh`, `cao cooldown clear`, `cao run`. */
+  by: string;
+}
+
+/** Clears a cooldown (by hand, healed, or expired), recording how when `cleared` says. Returns whether one was set. */
+export function clearCooldown(status: AccountStatus, cleared?: ClearedBy): boolean {
+  const until = status.cooldownUntil;
+  if (until === null) return false;
   status.cooldownUntil = null;
-  return had;
+  status.cooldownReason = null;
+  status.cooldownSource = null;
+  if (cleared) {
+    status.cooldownCleared = { at: cleared.now.toISOString(), why: cleared.why, by: cleared.by, until };
+  }
+  return true;
+}
+
+/** What a reading of the usage endpoint did to a cooldown. */
+export type ReadingEffect = "cleared" | "set" | "unchanged";
+
+/**
+ * A usage-endpoint reading (`cao status --refresh`, the gateway's cooldown probe): the windows are recorded;
+ * when the limit is reached, a cooldown is set until the latest reset among the full windows (else the
+ * latest reset given) unless a longer one is in force; when the windows show room, an active cooldown is
+ * cleared as healed (`why: "usage-room"`). Pure mutation.
+ */
+export function applyUsageReading(
+  status: AccountStatus,
+  reading: { usage: UsageSnapshot; limitReached: boolean },
+  now: Date,
+  by: string,
+): ReadingEffect {
+  recordUsage(status, reading.usage);
+  const active = activeCooldown(status, now);
+  const windows = [reading.usage.primary, reading.usage.secondary];
+  if (!reading.limitReached) {
+    if (active === null) return "unchanged";
+    clearCooldown(status, { now, why: "usage-room", by });
+    return "cleared";
+  }
+  const full = windows.filter((w) => w !== null && w.usedPercent >= 100 && w.resetsAt !== null);
+  const resets = (full.length > 0 ? full : windows).map((w) => w?.resetsAt ?? 0);
+  const latest = Math.max(0, ...resets);
+  if (latest * 1000 <= now.getTime()) return "unchanged";
+  const until = new Date(latest * 1000);
+  if (active !== null && active.getTime() >= until.getTime()) return "unchanged";
+  status.cooldownUntil = until.toISOString();
+  status.cooldownReason = "usage limit (the usage endpoint says limit_reached)";
+  status.cooldownSource = by;
+  return "set";
 }
 
 /** The cooldown still in force at `now`, or null (expired cooldowns count as none). */

@@ -41,6 +41,20 @@ export interface UsageSnapshot {
   source: string;
 }
 
+/** Why a cooldown ended: the usage endpoint showed room, someone cleared it, or its reset passed. */
+export type CooldownClearReason = "usage-room" | "by-hand" | "reset-passed";
+
+/** The record of a cooldown that ended. */
+export interface CooldownClear {
+  /** When it was cleared, ISO 8601. */
+  at: string;
+  why: CooldownClearReason;
+  /** Which process cleared it: `gateway (pid 4242)`, `cao status --refresh`, `cao cooldown clear`, `cao run`. */
+  by: string;
+  /** The end it had, ISO 8601. */
+  until: string;
+}
+
 /** Everything cao records about one account. Times are ISO 8601 strings; null means never/unknown. */
 export interface AccountStatus {
   /** Runs or requests started on this account. */
@@ -61,6 +75,12 @@ export interface AccountStatus {
   lastQuotaHitAt: string | null;
   /** Until when the account is cooling down after a usage limit (null: available). */
   cooldownUntil: string | null;
+  /** Why the cooldown was set, one line, redacted (e.g. `usage limit (usage_limit_reached)`); null: none. */
+  cooldownReason: string | null;
+  /** Who set it from which answer (e.g. `gateway (pid 4242): 429 from the upstream`); null: unknown. */
+  cooldownSource: string | null;
+  /** How the last cooldown ended or was cleared, null when none was. */
+  cooldownCleared: CooldownClear | null;
   /** The last error, one line, redacted. */
   lastError: string | null;
   /** The usage windows last seen. */
@@ -95,6 +115,9 @@ export function emptyAccountStatus(): AccountStatus {
     lastFailureAt: null,
     lastQuotaHitAt: null,
     cooldownUntil: null,
+    cooldownReason: null,
+    cooldownSource: null,
+    cooldownCleared: null,
     lastError: null,
     usage: null,
     needsRelogin: false,
@@ -108,6 +131,21 @@ function count(value: unknown): number {
 
 function isoOrNull(value: unknown): string | null {
   return typeof value === "string" && !Number.isNaN(Date.parse(value)) ? value : null;
+}
+
+const CLEAR_REASONS: ReadonlySet<string> = new Set(["usage-room", "by-hand", "reset-passed"]);
+
+function parseCleared(value: unknown): CooldownClear | null {
+  if (!value || typeof value !== "object") return null;
+  const c = value as Record<string, unknown>;
+  const at = isoOrNull(c.at);
+  const until = isoOrNull(c.until);
+  if (at === null || until === null || typeof c.why !== "string" || !CLEAR_REASONS.has(c.why)) return null;
+  return { at, why: c.why as CooldownClearReason, by: typeof c.by === "string" ? c.by : "unknown", until };
+}
+
+function textOrNull(value: unknown, max: number): string | null {
+  return typeof value === "string" ? redactSecrets(value).slice(0, max) : null;
 }
 
 function parseWindow(value: unknown): UsageWindow | null {
@@ -150,6 +188,9 @@ export function parseAccountStatus(value: unknown): AccountStatus {
     lastFailureAt: isoOrNull(raw.lastFailureAt),
     lastQuotaHitAt: isoOrNull(raw.lastQuotaHitAt),
     cooldownUntil: isoOrNull(raw.cooldownUntil),
+    cooldownReason: textOrNull(raw.cooldownReason, 500),
+    cooldownSource: textOrNull(raw.cooldownSource, 300),
+    cooldownCleared: parseCleared(raw.cooldownCleared),
     lastError: typeof raw.lastError === "string" ? redactSecrets(raw.lastError) : null,
     usage: parseUsage(raw.usage),
     needsRelogin: raw.needsRelogin === true,

@@ -37,6 +37,7 @@ const COMMANDS: CommandEntry[] = [
   { names: ["run"], load: async () => (await import("./run.ts")).registerRun },
   { names: ["gateway"], load: async () => (await import("./gateway.ts")).registerGateway },
   { names: ["reserve"], load: async () => (await import("./reserve.ts")).registerReserve },
+  { names: ["cooldown"], load: async () => (await import("./cooldown.ts")).registerCooldown },
   { names: ["status"], load: async () => (await import("./status.ts")).registerStatus },
   { names: ["doctor"], load: async () => (await import("./doctor.ts")).registerDoctor },
   { names: ["report"], load: async () => (await import("./report.ts")).registerReport },

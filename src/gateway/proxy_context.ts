@@ -71,6 +71,7 @@ export function limitHit(
       resetsAt: resetsAt !== null ? new Date(resetsAt * 1000) : null,
       usage,
       message: `usage limit (${info.code})${info.message ? `: ${info.message}` : ""}`,
+      source: `gateway (pid ${Deno.pid}): ${info.code} from the upstream`,
     });
   }, true);
 }

@@ -62,7 +62,7 @@ export async function loadCandidates(ctx: RunContext): Promise<Candidates> {
   const statuses = await updateStatusFile(ctx.home, (file) => {
     for (const status of Object.values(file.accounts)) {
       if (status.cooldownUntil !== null && Date.parse(status.cooldownUntil) <= now.getTime()) {
-        clearCooldown(status);
+        clearCooldown(status, { now, why: "reset-passed", by: `cao run (pid ${Deno.pid})` });
       }
     }
     return structuredClone(file.accounts);
@@ -140,6 +140,7 @@ export async function recordOutcome(
           usage,
           message: outcome.message,
           defaultCooldownMs: settings.defaultCooldownMs,
+          source: `cao run (pid ${Deno.pid}): the rollout of codex in "${account}"`,
         });
         hit.value = { account, until, reason: outcome.reason };
         break;

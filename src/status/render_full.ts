@@ -10,6 +10,8 @@ import { accountState, STATE_LABELS, usageWindows, type WindowAt } from "./accou
 import { agoText, cooldownText } from "./cells.ts";
 import type { AccountView, StatusSnapshot } from "./collect.ts";
 import { PLAIN, type Styles } from "./styles.ts";
+import { activeCooldown } from "../accounts/status_events.ts";
+import { clearedText } from "./cooldown_view.ts";
 import { formatRelative } from "../shared/format.ts";
 
 function when(iso: string | null, now: Date): string {
@@ -25,6 +27,19 @@ function windowText(window: WindowAt | null, now: Date): string {
       formatRelative(window.resetsAt, now)
     })`;
   return `${window.usedPercent}% used${length}${reset}${window.stale ? " — stale, no newer data" : ""}`;
+}
+
+function cooldownRow(view: AccountView, now: Date): string {
+  const { status } = view;
+  const until = activeCooldown(status, now);
+  if (until === null) {
+    return status.cooldownCleared === null
+      ? "none"
+      : `none; the last one ${clearedText(status.cooldownCleared, now)}`;
+  }
+  const why = status.cooldownReason ?? "reason unknown";
+  const by = status.cooldownSource ? `; set by ${status.cooldownSource}` : "";
+  return `until ${when(until.toISOString(), now)}: ${why}${by}`;
 }
 
 function accountRows(view: AccountView, now: Date): string[][] {
@@ -60,7 +75,7 @@ function accountRows(view: AccountView, now: Date): string[][] {
       "usage seen",
       status.usage ? `${when(status.usage.observedAt, now)} from ${status.usage.source}` : "never",
     ],
-    ["cooldown", status.cooldownUntil === null ? "none" : `until ${when(status.cooldownUntil, now)}`],
+    ["cooldown", cooldownRow(view, now)],
     ["attempts", String(status.attempts)],
     ["successes", String(status.successes)],
     ["failures", `${status.failures} (${status.consecutiveFailures} since the last success)`],

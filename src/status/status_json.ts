@@ -73,6 +73,12 @@ export interface StatusAccountJson {
   cooldownUntil: string | null;
   cooldownUntilEpoch: number | null;
   cooldownRemainingSeconds: number | null;
+  /** Why the active cooldown was set, null when not cooling or unknown. */
+  cooldownReason: string | null;
+  /** Which process set it from which answer, null when not cooling or unknown. */
+  cooldownSource: string | null;
+  /** How the last cooldown ended (`why`: `usage-room`, `by-hand`, `reset-passed`), null when none was recorded. */
+  cooldownCleared: { at: string; atEpoch: number; why: string; by: string; until: string } | null;
   usage: UsageJson | null;
   attempts: number;
   successes: number;
@@ -166,6 +172,11 @@ export function statusAccountJson(view: AccountView, now: Date): StatusAccountJs
     cooldownUntil: cooling?.toISOString() ?? null,
     cooldownUntilEpoch: cooling ? seconds(cooling) : null,
     cooldownRemainingSeconds: cooling ? Math.round((cooling.getTime() - now.getTime()) / 1000) : null,
+    cooldownReason: cooling ? status.cooldownReason : null,
+    cooldownSource: cooling ? status.cooldownSource : null,
+    cooldownCleared: status.cooldownCleared === null
+      ? null
+      : { ...status.cooldownCleared, atEpoch: isoToEpoch(status.cooldownCleared.at) ?? 0 },
     usage: status.usage === null ? null : {
       observedAt: status.usage.observedAt,
       observedAtEpoch: isoToEpoch(status.usage.observedAt) ?? 0,

@@ -12,7 +12,7 @@
 
 import type { CaoHome } from "../accounts/cao_home.ts";
 import { type StatusFile, statusOf, updateStatusFile } from "../accounts/status_store.ts";
-import { markNeedsRelogin, recordUsage } from "../accounts/status_events.ts";
+import { applyUsageReading, markNeedsRelogin } from "../accounts/status_events.ts";
 import { type AccountSummary, collectAccountSummaries } from "../codex/account_summary.ts";
 import { authTokens, readAuthFile } from "../codex/auth_file.ts";
 import { decodeJwtPayload, readTokenClaims } from "../codex/jwt.ts";
@@ -21,13 +21,7 @@ import { loginCopiesOf, refreshWithCopies } from "../codex/login_copies.ts";
 import { joinPath } from "../fs/path.ts";
 import { redactSecrets } from "../shared/redact.ts";
 import { VERSION } from "../version.ts";
-import {
-  chatgptBaseUrl,
-  limitResetsAt,
-  parseUsageAnswer,
-  type UsageAnswer,
-  usageEndpointUrl,
-} from "./usage_response.ts";
+import { chatgptBaseUrl, parseUsageAnswer, type UsageAnswer, usageEndpointUrl } from "./usage_response.ts";
 
 /** How to reach the endpoints. */
 export interface UsageRefreshOptions {
@@ -160,36 +154,28 @@ export async function refreshAccountUsage(
   return { kind: "updated", name, answer: fetched.answer, renewed };
 }
 
+/** Who records `--refresh` readings (`cooldownSource`, `cooldownCleared.by`). */
+export const REFRESH_BY = "cao status --refresh";
+
 /**
  * Records refresh results in a status file: usage windows; a cooldown until the reset when the limit is
- * reached; an active cooldown cleared when the endpoint says the account is usable again (an early
- * reset); needs-re-login for dead logins (cleared after a successful renewal). Pure mutation.
+ * reached; an active cooldown cleared when the endpoint shows room (an early reset, recorded as
+ * `cooldownCleared`); needs-re-login for dead logins (cleared after a successful renewal). Returns the
+ * accounts whose cooldown it cleared. Pure mutation.
  */
-export function applyUsageResults(file: StatusFile, results: UsageRefreshResult[], now: Date): void {
+export function applyUsageResults(file: StatusFile, results: UsageRefreshResult[], now: Date): string[] {
+  const cleared: string[] = [];
   for (const result of results) {
     if (result.kind === "needs-relogin") markNeedsRelogin(statusOf(file, result.name), result.reason);
     if (result.kind !== "updated") continue;
     const status = statusOf(file, result.name);
-    recordUsage(status, result.answer.usage);
     if (result.renewed) {
       status.needsRelogin = false;
       status.needsReloginReason = null;
     }
-    const active = status.cooldownUntil !== null && Date.parse(status.cooldownUntil) > now.getTime();
-    if (result.answer.limitReached) {
-      const windows = [result.answer.usage.primary, result.answer.usage.secondary];
-      const anyReset = Math.max(0, ...windows.map((w) => w?.resetsAt ?? 0));
-      const until = limitResetsAt(result.answer.usage) ?? (anyReset > 0 ? new Date(anyReset * 1000) : null);
-      if (
-        until && until.getTime() > now.getTime() &&
-        (!active || Date.parse(status.cooldownUntil!) < until.getTime())
-      ) {
-        status.cooldownUntil = until.toISOString();
-      }
-    } else if (active) {
-      status.cooldownUntil = null;
-    }
+    if (applyUsageReading(status, result.answer, now, REFRESH_BY) === "cleared") cleared.push(result.name);
   }
+  return cleared;
 }
 
 /** Refreshes every account concurrently and records the answers under the status lock. */

@@ -9,6 +9,7 @@ import {
 } from "../../src/accounts/status_store.ts";
 import {
   activeCooldown,
+  applyUsageReading,
   clearCooldown,
   DEFAULT_COOLDOWN_MS,
   markNeedsRelogin,
@@ -120,4 +121,56 @@ Deno.test("a status file from a newer cao is refused, not rewritten; one of the 
   );
   await updateStatusFile(home, (file) => recordAttempt(statusOf(file, "a"), NOW));
   assert.equal(JSON.parse(await Deno.readTextFile(home.paths.status)).note, "keep me");
+});
+
+Deno.test("clearCooldown() records who cleared it and why; recordQuotaHit() keeps reason and source", () => {
+  const status = emptyAccountStatus();
+  recordQuotaHit(status, NOW, {
+    resetsAt: new Date("2026-11-21T15:00:00Z"),
+    message: "usage limit (usage_limit_reached)",
+    source: "gateway (pid 1): usage_limit_reached from the upstream",
+  });
+  assert.equal(status.cooldownReason, "usage limit (usage_limit_reached)");
+  assert.equal(status.cooldownSource, "gateway (pid 1): usage_limit_reached from the upstream");
+  assert.equal(clearCooldown(status, { now: NOW, why: "by-hand", by: "cao cooldown clear" }), true);
+  assert.deepEqual(status.cooldownCleared, {
+    at: NOW.toISOString(),
+    why: "by-hand",
+    by: "cao cooldown clear",
+    until: "2026-11-21T15:00:00.000Z",
+  });
+  assert.equal(status.cooldownReason, null);
+  assert.equal(clearCooldown(status), false, "nothing to clear");
+  const reparsed = parseAccountStatus(JSON.parse(JSON.stringify(status)));
+  assert.deepEqual(reparsed.cooldownCleared, status.cooldownCleared);
+  assert.equal(
+    parseAccountStatus({ cooldownCleared: { at: NOW.toISOString(), why: "magic" } }).cooldownCleared,
+    null,
+  );
+});
+
+Deno.test("applyUsageReading() heals a cooldown when the windows show room, sets one when limited", () => {
+  const at = (s: number) => Math.floor(NOW.getTime() / 1000) + s;
+  const reading = (used: number, reset: number) => ({
+    usage: {
+      primary: { usedPercent: used, windowMinutes: 300, resetsAt: at(reset) },
+      secondary: null,
+      observedAt: NOW.toISOString(),
+      source: "usage-endpoint",
+    },
+    limitReached: used >= 100,
+  });
+  const status = emptyAccountStatus();
+  recordQuotaHit(status, NOW, { resetsAt: new Date(at(4 * 3600) * 1000) });
+  assert.equal(applyUsageReading(status, reading(100, 4 * 3600), NOW, "probe"), "unchanged", "still limited");
+  assert.notEqual(status.cooldownUntil, null);
+  assert.equal(applyUsageReading(status, reading(30, 4 * 3600), NOW, "gateway (pid 9)"), "cleared");
+  assert.equal(status.cooldownUntil, null);
+  assert.equal(status.cooldownCleared?.why, "usage-room");
+  assert.equal(status.cooldownCleared?.by, "gateway (pid 9)");
+  assert.equal(status.usage?.primary?.usedPercent, 30, "the windows are recorded");
+  assert.equal(applyUsageReading(status, reading(30, 4 * 3600), NOW, "x"), "unchanged");
+  assert.equal(applyUsageReading(status, reading(100, 600), NOW, "cao status --refresh"), "set");
+  assert.equal(status.cooldownUntil, new Date(at(600) * 1000).toISOString());
+  assert.equal(status.cooldownSource, "cao status --refresh");
 });

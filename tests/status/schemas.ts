@@ -54,6 +54,18 @@ export const STATUS_ACCOUNT_SCHEMA: JsonSchema = closedObject({
   cooldownUntil: strOrNull,
   cooldownUntilEpoch: intOrNull,
   cooldownRemainingSeconds: intOrNull,
+  cooldownReason: strOrNull,
+  cooldownSource: strOrNull,
+  cooldownCleared: {
+    ...closedObject({
+      at: str,
+      atEpoch: int,
+      why: { type: "string", enum: ["usage-room", "by-hand", "reset-passed"] },
+      by: str,
+      until: str,
+    }),
+    type: ["object", "null"],
+  },
   usage: {
     ...closedObject({
       observedAt: str,

@@ -1,0 +1,86 @@
+/** `cao cooldown`: list cooldowns with their reason and source, clear them by hand. */
+import assert from "node:assert/strict";
+import { makeTempHome, runCaoInProcess, type TempHome } from "../support/run_cao.ts";
+import { cooldownEntries, renderCooldowns } from "../../src/status/cooldown_view.ts";
+import { emptyAccountStatus } from "../../src/accounts/status_store.ts";
+
+const NOW = new Date("2026-11-21T12:00:00Z");
+const UNTIL = "2026-11-21T15:00:00.000Z";
+
+async function homeWithCooldown(): Promise<TempHome> {
+  const home = await makeTempHome();
+  for (const name of ["a", "b"]) {
+    const added = await runCaoInProcess(home, ["add", name, "--no-login"], { now: NOW });
+    assert.equal(added.code, 0, added.stderr);
+  }
+  await Deno.writeTextFile(
+    `${home.caoHome}/account_status.json`,
+    JSON.stringify({
+      schemaVersion: 1,
+      accounts: {
+        a: {
+          cooldownUntil: UNTIL,
+          cooldownReason: "usage limit (usage_limit_reached)",
+          cooldownSource: "gateway (pid 7): usage_limit_reached from the upstream",
+        },
+      },
+    }),
+  );
+  return home;
+}
+
+Deno.test("cao cooldown lists every account's cooldown with its reason and source", async () => {
+  await using home = await homeWithCooldown();
+  const text = await runCaoInProcess(home, ["cooldown"], { now: NOW });
+  assert.equal(text.code, 0, text.stderr);
+  assert.match(text.stdout, /^a\s+cooling down until 2026-11-21T15:00:00\.000Z \(in 3h\); usage limit/m);
+  assert.match(text.stdout, /set by gateway \(pid 7\): usage_limit_reached from the upstream/);
+  assert.match(text.stdout, /^b\s+not cooling down$/m);
+
+  const json = await runCaoInProcess(home, ["cooldown", "list", "--json"], { now: NOW });
+  const doc = JSON.parse(json.stdout);
+  assert.equal(doc.schemaVersion, 1);
+  assert.deepEqual(doc.accounts.map((a: { name: string; cooling: boolean }) => [a.name, a.cooling]), [
+    ["a", true],
+    ["b", false],
+  ]);
+  assert.equal(doc.accounts[0].remainingSeconds, 3 * 3600);
+  assert.equal(doc.accounts[0].source, "gateway (pid 7): usage_limit_reached from the upstream");
+});
+
+Deno.test("cao cooldown clear <name> records who cleared it; --all and bad input", async () => {
+  await using home = await homeWithCooldown();
+  const cleared = await runCaoInProcess(home, ["cooldown", "clear", "a"], { now: NOW });
+  assert.equal(cleared.code, 0, cleared.stderr);
+  assert.match(cleared.stdout, /a: cooldown cleared/);
+  const status = JSON.parse(await Deno.readTextFile(`${home.caoHome}/account_status.json`)).accounts.a;
+  assert.equal(status.cooldownUntil, null);
+  assert.deepEqual(status.cooldownCleared, {
+    at: NOW.toISOString(),
+    why: "by-hand",
+    by: "cao cooldown clear",
+    until: UNTIL,
+  });
+  const list = await runCaoInProcess(home, ["cooldown"], { now: NOW });
+  assert.match(
+    list.stdout,
+    /^a\s+not cooling down; last one cleared .* by cao cooldown clear: cleared by hand$/m,
+  );
+
+  const again = await runCaoInProcess(home, ["cooldown", "clear", "--all", "--json"], { now: NOW });
+  assert.deepEqual(JSON.parse(again.stdout), { schemaVersion: 1, cleared: [], notCooling: ["a", "b"] });
+
+  const unknown = await runCaoInProcess(home, ["cooldown", "clear", "nobody"], { now: NOW });
+  assert.equal(unknown.code, 2);
+  const neither = await runCaoInProcess(home, ["cooldown", "clear"], { now: NOW });
+  assert.equal(neither.code, 2);
+  assert.match(neither.stderr, /Cannot clear a cooldown: name an account or pass --all/);
+});
+
+Deno.test("renderCooldowns() ignores an expired cooldown", () => {
+  const entries = cooldownEntries(["x"], {
+    x: { ...emptyAccountStatus(), cooldownUntil: "2026-11-21T11:00:00Z" },
+  }, NOW);
+  assert.equal(entries[0].cooling, false);
+  assert.deepEqual(renderCooldowns(entries, NOW), ["x  not cooling down"]);
+});
