@@ -7,6 +7,7 @@
 
 import { type Prompts, terminalPrompts } from "../deps/prompts.ts";
 import { type SpawnFn, spawnProcess } from "../codex/spawn.ts";
+import { sleep } from "../shared/wait.ts";
 
 /** Everything effectful the CLI uses. */
 export interface CliDeps {
@@ -68,20 +69,6 @@ export function listenForSignal(signal: Deno.Signal, handler: () => void): () =>
   };
 }
 
-/** A timer that resolves after `ms` or when `abort` fires, leaving nothing behind. */
-export function sleepFor(ms: number, abort?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (ms <= 0 || abort?.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      abort?.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    abort?.addEventListener("abort", done);
-  });
-}
-
 /** The user's home: HOME, or USERPROFILE on Windows. */
 export function userHomeFrom(env: (name: string) => string | undefined, os: string): string {
   const home = os === "windows" ? env("USERPROFILE") ?? env("HOME") : env("HOME") ?? env("USERPROFILE");
@@ -108,6 +95,6 @@ export function realDeps(): CliDeps {
     fetch: globalThis.fetch.bind(globalThis),
     prompts: terminalPrompts,
     onSignal: listenForSignal,
-    sleep: sleepFor,
+    sleep,
   };
 }

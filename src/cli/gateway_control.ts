@@ -10,6 +10,7 @@ import { localGatewayUrl, probeGateway } from "../gateway/client.ts";
 import { ensureGatewayKey, loadGatewayFile, updateGatewayFile } from "../gateway/settings.ts";
 import { ExitCode } from "../shared/errors.ts";
 import { formatRelative, renderTable } from "../shared/format.ts";
+import { pollUntil } from "../shared/wait.ts";
 import type { CommandContext } from "./context.ts";
 
 interface AccountRow {
@@ -92,12 +93,13 @@ export async function gatewayStop(ctx: CommandContext): Promise<number> {
   }
   const response = await ctx.deps.fetch(`${gatewayBaseUrl(url, key)}/shutdown`, { method: "POST" });
   await response.body?.cancel();
-  for (let waited = 0; waited < 15_000; waited += 100) {
-    if ((await probeGateway(ctx.deps.fetch, url, key, 500)).kind !== "up") {
-      ctx.out.line(`Stopped the cao gateway at ${url} (pid ${probe.status.pid}).`);
-      return ExitCode.ok;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+  const stopped = await pollUntil(
+    async () => (await probeGateway(ctx.deps.fetch, url, key, 500)).kind !== "up" ? true : undefined,
+    { timeoutMs: 15_000 },
+  );
+  if (stopped) {
+    ctx.out.line(`Stopped the cao gateway at ${url} (pid ${probe.status.pid}).`);
+    return ExitCode.ok;
   }
   ctx.out.error(`The gateway at ${url} did not stop within 15 s; stop it with "kill ${probe.status.pid}".`);
   return ExitCode.failure;

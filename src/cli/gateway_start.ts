@@ -178,7 +178,7 @@ async function startOrServe(ctx: CommandContext, options: GatewayStartOptions): 
   if (!options.logFile) {
     ctx.out.line(`cao gateway listening on ${gateway.url}; stop it with Ctrl-C or "cao gateway stop"`);
   }
-  const code = await waitForStop(gateway.stopRequested, options.logFile !== undefined);
+  const code = await waitForStop(gateway.stopRequested, options.logFile !== undefined, ctx.deps.onSignal);
   await gateway.close();
   write(`cao gateway stopped`);
   log?.close();

@@ -13,7 +13,8 @@ import { join } from "node:path";
 import { ensureGatewayRunning, gatewayCodexArgs, gatewayCodexEnv, leaseRunKey } from "../gateway/client.ts";
 import { startDetachedGateway } from "../gateway/detached.ts";
 import { exitCodeOf } from "../codex/run_outcome.ts";
-import { CaoError, CodexNotFoundError } from "../shared/errors.ts";
+import { spawnCodex } from "../codex/spawn.ts";
+import { CaoError } from "../shared/errors.ts";
 import type { CommandContext } from "./context.ts";
 
 /** Options of `cao run --gateway`. */
@@ -62,40 +63,27 @@ export async function runCodexThroughGateway(
     );
   }
   await using lease = await leaseRunKey(ctx.deps.fetch, target.url, target.key) ?? noRunKey(target.url);
-  let child;
-  try {
-    child = ctx.deps.spawn(ctx.codex, {
-      args: [...gatewayCodexArgs(target.url, lease.key), ...codexArgs],
-      env: { CODEX_HOME: ctx.userCodexHome, ...gatewayCodexEnv(target.url, lease.key) },
-      stdin: "inherit",
-      stdout: "inherit",
-      stderr: "inherit",
-    });
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.PermissionDenied) {
-      throw new CodexNotFoundError(ctx.codex, error);
-    }
-    throw error;
-  }
+  const child = spawnCodex(ctx.deps.spawn, ctx.codex, {
+    args: [...gatewayCodexArgs(target.url, lease.key), ...codexArgs],
+    env: { CODEX_HOME: ctx.userCodexHome, ...gatewayCodexEnv(target.url, lease.key) },
+    stdin: "inherit",
+    stdout: "inherit",
+    stderr: "inherit",
+  });
   // Keep cao alive while codex runs; a Ctrl-C from the terminal already reached codex (same process group).
   const terminal = ctx.deps.isTerminal().stdin;
-  const listeners: [Deno.Signal, () => void][] = [];
-  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as Deno.Signal[]) {
-    const forward = () => {
+  const removers = (["SIGINT", "SIGTERM", "SIGHUP"] as Deno.Signal[]).map((signal) =>
+    ctx.deps.onSignal(signal, () => {
       if (signal === "SIGINT" && terminal) return;
       try {
         child.kill(signal);
       } catch { /* already gone */ }
-    };
-    try {
-      Deno.addSignalListener(signal, forward);
-      listeners.push([signal, forward]);
-    } catch { /* not supported here */ }
-  }
+    })
+  );
   try {
     const status = await child.status;
     return exitCodeOf(status);
   } finally {
-    for (const [signal, listener] of listeners) Deno.removeSignalListener(signal, listener);
+    for (const remove of removers) remove();
   }
 }

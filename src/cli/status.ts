@@ -9,6 +9,8 @@
 
 import type { Command } from "../deps/commander.ts";
 import { ExitCode, UsageError } from "../shared/errors.ts";
+import { signalExitCode } from "../shared/exit_codes.ts";
+import { sleep } from "../shared/wait.ts";
 import { collectStatus, type StatusSnapshot } from "../status/collect.ts";
 import { renderCompact } from "../status/render_compact.ts";
 import { renderDashboard } from "../status/render_dashboard.ts";
@@ -41,9 +43,6 @@ export const DEFAULT_WATCH_SECONDS = 5;
 
 /** With `--watch --refresh`, the usage endpoint is asked at most this often. */
 const WATCH_REFRESH_MIN_MS = 60_000;
-
-/** Ctrl-C: 128 + SIGINT. */
-const INTERRUPTED = 130;
 
 /** Picks the view: an explicit flag, else the dashboard on a terminal and the compact view otherwise. Pure. */
 export function chooseView(options: StatusOptions, isTerminal: boolean): StatusView {
@@ -81,20 +80,6 @@ export function renderView(view: StatusView, snapshot: StatusSnapshot, ctx: Comm
   }
 }
 
-/** Waits `ms` or until `signal` aborts; leaves no timer behind. */
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener("abort", done);
-  });
-}
-
 /** Redraws `frame()` in place every `intervalMs` until `signal` aborts. */
 export async function watchLoop(
   frame: () => Promise<string[]>,
@@ -105,7 +90,7 @@ export async function watchLoop(
     const lines = await frame();
     if (options.signal.aborted) break;
     write("\x1b[H\x1b[2J" + lines.join("\n") + "\n");
-    await pause(options.intervalMs, options.signal);
+    await sleep(options.intervalMs, options.signal);
   }
 }
 
@@ -117,7 +102,7 @@ async function watchStatus(ctx: CommandContext, view: StatusView, options: Statu
   const timeout = parseSeconds(options.timeout, "--timeout", DEFAULT_REFRESH_TIMEOUT_SECONDS);
   const controller = new AbortController();
   const stop = () => controller.abort();
-  Deno.addSignalListener("SIGINT", stop);
+  const stopListening = ctx.deps.onSignal("SIGINT", stop);
   let lastRefresh = -Infinity;
   try {
     await watchLoop(
@@ -138,9 +123,9 @@ async function watchStatus(ctx: CommandContext, view: StatusView, options: Statu
       { intervalMs: seconds * 1000, signal: controller.signal },
     );
   } finally {
-    Deno.removeSignalListener("SIGINT", stop);
+    stopListening();
   }
-  return INTERRUPTED;
+  return signalExitCode("SIGINT");
 }
 
 /** `cao status`. */

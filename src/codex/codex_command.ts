@@ -4,8 +4,7 @@
  * A missing codex becomes a CodexNotFoundError that says how to install it.
  */
 
-import { CodexNotFoundError } from "../shared/errors.ts";
-import { runToCompletion, type SpawnFn } from "./spawn.ts";
+import { codexSpawner, runToCompletion, type SpawnFn } from "./spawn.ts";
 
 /** The Codex CLI version cao is built and tested against. */
 export const SUPPORTED_CODEX_VERSION = "0.169.0";
@@ -36,13 +35,6 @@ export function compareVersions(a: string, b: string): number {
 
 /** Runs `codex --version`; throws CodexNotFoundError when the command cannot be started. */
 export async function probeCodexVersion(spawn: SpawnFn, command: string): Promise<string | null> {
-  try {
-    const result = await runToCompletion(spawn, command, { args: ["--version"] });
-    return result.code === 0 ? parseCodexVersion(result.stdout + result.stderr) : null;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.PermissionDenied) {
-      throw new CodexNotFoundError(command, error);
-    }
-    throw error;
-  }
+  const result = await runToCompletion(codexSpawner(spawn), command, { args: ["--version"] });
+  return result.code === 0 ? parseCodexVersion(result.stdout + result.stderr) : null;
 }

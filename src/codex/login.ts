@@ -4,9 +4,8 @@
  * auth.json (CODEX_FACTS §4.5: `codex login status` exiting 0 does not prove tokens exist).
  */
 
-import { CodexNotFoundError } from "../shared/errors.ts";
 import { type LoginSummary, readAuthFile, summarizeAuth } from "./auth_file.ts";
-import type { SpawnFn } from "./spawn.ts";
+import { spawnCodex, type SpawnFn } from "./spawn.ts";
 
 /** Options for {@link runCodexLogin}. */
 export interface LoginOptions {
@@ -26,22 +25,14 @@ export type LoginOutcome =
 /** Runs `codex login` with the terminal handed over, then reads back what it wrote. */
 export async function runCodexLogin(spawn: SpawnFn, options: LoginOptions): Promise<LoginOutcome> {
   const args = ["login", ...(options.deviceAuth ? ["--device-auth"] : [])];
-  let code: number;
-  try {
-    const child = spawn(options.codex, {
-      args,
-      env: { CODEX_HOME: options.accountDir },
-      stdin: "inherit",
-      stdout: "inherit",
-      stderr: "inherit",
-    });
-    code = (await child.status).code;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.PermissionDenied) {
-      throw new CodexNotFoundError(options.codex, error);
-    }
-    throw error;
-  }
+  const child = spawnCodex(spawn, options.codex, {
+    args,
+    env: { CODEX_HOME: options.accountDir },
+    stdin: "inherit",
+    stdout: "inherit",
+    stderr: "inherit",
+  });
+  const code = (await child.status).code;
   const login = summarizeAuth(await readAuthFile(`${options.accountDir}/auth.json`));
   if (code === 0 && login.state === "logged-in") return { kind: "logged-in", login };
   return { kind: "failed", exitCode: code, login };

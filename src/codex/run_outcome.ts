@@ -8,6 +8,7 @@
  * interruption, never an account failure; then a usage limit in the rollout; then the exit code.
  */
 
+import { signalExitCode } from "../shared/exit_codes.ts";
 import type { ExitStatus } from "./spawn.ts";
 import {
   type RateLimitSnapshot,
@@ -49,24 +50,6 @@ export type RunOutcome =
   }
   | { kind: "failed"; exitCode: number; message: string; rateLimits: RateLimitSnapshot | null }
   | { kind: "interrupted"; exitCode: number; signal: Deno.Signal; rateLimits: RateLimitSnapshot | null };
-
-const SIGNAL_NUMBERS: Partial<Record<Deno.Signal, number>> = {
-  SIGHUP: 1,
-  SIGINT: 2,
-  SIGQUIT: 3,
-  SIGABRT: 6,
-  SIGKILL: 9,
-  SIGSEGV: 11,
-  SIGPIPE: 13,
-  SIGALRM: 14,
-  SIGTERM: 15,
-};
-
-/** 128+N for signal N (130 for SIGINT); 1 for a signal without a portable number. Pure. */
-export function signalExitCode(signal: Deno.Signal): number {
-  const n = SIGNAL_NUMBERS[signal];
-  return n === undefined ? 1 : 128 + n;
-}
 
 /** The exit code cao passes on for a codex exit: its code, or 128+N when it died from signal N. Pure. */
 export function exitCodeOf(exit: ExitStatus): number {

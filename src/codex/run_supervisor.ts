@@ -12,12 +12,12 @@
  * prints.
  */
 
-import { CodexNotFoundError } from "../shared/errors.ts";
+import { sleep } from "../shared/wait.ts";
 import type { CodexRunKind } from "./codex_args.ts";
 import { isUsageLimit } from "./rollout.ts";
 import { type ObservedTurnEnd, RolloutWatcher } from "./rollout_watch.ts";
 import { classifyRun, type RunOutcome } from "./run_outcome.ts";
-import type { ExitStatus, SpawnedProcess, SpawnFn } from "./spawn.ts";
+import { type ExitStatus, spawnCodex, type SpawnedProcess, type SpawnFn } from "./spawn.ts";
 
 /** Subscribes a listener to the signals cao receives; returns the unsubscribe function. */
 export type SignalSubscription = (listener: (signal: Deno.Signal) => void) => () => void;
@@ -66,20 +66,13 @@ export interface SupervisedRun {
 }
 
 function startCodex(options: SuperviseOptions): SpawnedProcess {
-  try {
-    return options.spawn(options.codex, {
-      args: options.args,
-      env: { CODEX_HOME: options.codexHome },
-      stdin: "inherit",
-      stdout: "inherit",
-      stderr: "inherit",
-    });
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.PermissionDenied) {
-      throw new CodexNotFoundError(options.codex, error);
-    }
-    throw error;
-  }
+  return spawnCodex(options.spawn, options.codex, {
+    args: options.args,
+    env: { CODEX_HOME: options.codexHome },
+    stdin: "inherit",
+    stdout: "inherit",
+    stderr: "inherit",
+  });
 }
 
 function trySignal(child: SpawnedProcess, signal: Deno.Signal): void {
@@ -101,7 +94,11 @@ export async function superviseCodexRun(options: SuperviseOptions): Promise<Supe
   });
 
   let exited = false;
-  const status = child.status.finally(() => exited = true);
+  const gone = new AbortController();
+  const status = child.status.finally(() => {
+    exited = true;
+    gone.abort();
+  });
   const seen: { last: ObservedTurnEnd | null } = { last: null };
   let actedOn: ObservedTurnEnd | null = null;
   let stoppedForLimit = false;
@@ -116,9 +113,7 @@ export async function superviseCodexRun(options: SuperviseOptions): Promise<Supe
     if (watcher !== null && options.kind === "interactive") {
       const interval = options.pollIntervalMs ?? 250;
       while (!exited) {
-        let timer: ReturnType<typeof setTimeout> | undefined;
-        await Promise.race([status, new Promise((resolve) => timer = setTimeout(resolve, interval))]);
-        clearTimeout(timer);
+        await sleep(interval, gone.signal);
         if (exited) break;
         const ends = await watcher.poll();
         absorb(ends);

@@ -1,8 +1,12 @@
 /**
  * @module
  * The one function type for starting a child process, and its real implementation on `Deno.Command`.
- * Everything that runs codex takes a {@link SpawnFn}, so tests can point it at the real codex binary.
+ * Everything that runs codex takes a {@link SpawnFn}, so tests can point it at the real codex binary, and
+ * starts it through {@link spawnCodex}, the one place a codex that cannot be started becomes a
+ * `CodexNotFoundError`.
  */
+
+import { CodexNotFoundError } from "../shared/errors.ts";
 
 /** What to do with one of the child's standard streams. */
 export type Stdio = "inherit" | "piped" | "null";
@@ -60,6 +64,23 @@ export const spawnProcess: SpawnFn = (command: string, options: SpawnOptions): S
     kill: (signal) => child.kill(signal),
   };
 };
+
+/** Starts the codex command; throws CodexNotFoundError when it is missing or cannot be run. */
+export function spawnCodex(spawn: SpawnFn, codex: string, options: SpawnOptions): SpawnedProcess {
+  try {
+    return spawn(codex, options);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.PermissionDenied) {
+      throw new CodexNotFoundError(codex, error);
+    }
+    throw error;
+  }
+}
+
+/** The spawn function for codex: {@link spawnCodex} as a {@link SpawnFn}. */
+export function codexSpawner(spawn: SpawnFn): SpawnFn {
+  return (command, options) => spawnCodex(spawn, command, options);
+}
 
 /** Runs a child to completion with piped output and returns its exit status and text output. */
 export async function runToCompletion(

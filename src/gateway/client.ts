@@ -11,6 +11,7 @@
 
 import type { CaoHome } from "../accounts/cao_home.ts";
 import { CaoError } from "../shared/errors.ts";
+import { pollUntil } from "../shared/wait.ts";
 import { gatewayBaseUrl, gatewayUrl } from "./address.ts";
 import {
   ensureGatewayKey,
@@ -181,17 +182,11 @@ export async function ensureGatewayRunning(options: EnsureGatewayOptions): Promi
     });
   }
   await options.startDetached();
-  const deadline = Date.now() + (options.startTimeoutMs ?? 15_000);
-  for (;;) {
-    const started = await localGatewayUrl(options.home);
-    if ((await probeGateway(options.fetch, started, key)).kind === "up") {
-      return { url: started, key, started: true };
-    }
-    if (Date.now() > deadline) {
-      throw new CaoError(`Cannot start a gateway at ${started}`, {
-        hint: 'run "cao gateway start" to see why',
-      });
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  let started = url;
+  const up = await pollUntil(async () => {
+    started = await localGatewayUrl(options.home);
+    return (await probeGateway(options.fetch, started, key)).kind === "up" ? true : undefined;
+  }, { timeoutMs: options.startTimeoutMs ?? 15_000 });
+  if (up) return { url: started, key, started: true };
+  throw new CaoError(`Cannot start a gateway at ${started}`, { hint: 'run "cao gateway start" to see why' });
 }

@@ -13,6 +13,7 @@ import type { CaoHome } from "../accounts/cao_home.ts";
 import type { SpawnFn } from "../codex/spawn.ts";
 import { refreshTokenUrl } from "../codex/token_refresh.ts";
 import { CaoError } from "../shared/errors.ts";
+import { pollUntil } from "../shared/wait.ts";
 import { isLoopbackHost } from "./address.ts";
 import { probeGateway } from "./client.ts";
 import {
@@ -151,7 +152,7 @@ export async function startDetachedGateway(
   });
   let exited = false;
   child.status.then(() => exited = true);
-  for (let waited = 0; waited < 15_000; waited += 100) {
+  const started = await pollUntil(async () => {
     const file = await loadGatewayFile(io.home);
     if (
       file.running?.pid === child.pid &&
@@ -159,9 +160,9 @@ export async function startDetachedGateway(
     ) {
       return { url: file.running.url, pid: child.pid, logFile };
     }
-    if (exited) break;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+    return exited ? null : undefined;
+  }, { timeoutMs: 15_000 });
+  if (started) return started;
   const said = exited ? await lastLineSince(logFile, logOffset) : null;
   throw new CaoError(
     `Cannot start the gateway in the background${exited ? ": it exited" : ""}${

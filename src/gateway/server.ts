@@ -1,8 +1,11 @@
 /**
  * @module
  * The only `Deno.serve` call of cao: listen on an address with a given handler (built in `handler.ts`), and
- * stop on request. Also the one place that waits for the process's stop signals.
+ * stop on request. Also the wait for the process's stop signals, heard through the `onSignal` edge it is
+ * given.
  */
+
+import { signalExitCode } from "../shared/exit_codes.ts";
 
 /** A listening server. */
 export interface ServerHandle {
@@ -44,21 +47,23 @@ export function serveHandler(
   };
 }
 
+/** Listens for a signal; returns the function that stops listening (the CLI's `deps.onSignal`). */
+export type OnSignal = (signal: Deno.Signal, handler: () => void) => () => void;
+
 /** Resolves with the first of SIGINT/SIGTERM (130/143), or when `stop` resolves (0). Ignores SIGHUP. */
-export function waitForStop(stop: Promise<void>, ignoreHangup: boolean): Promise<number> {
+export function waitForStop(stop: Promise<void>, ignoreHangup: boolean, onSignal: OnSignal): Promise<number> {
   return new Promise((resolve) => {
-    const listeners: [Deno.Signal, () => void][] = [];
+    const removers: (() => void)[] = [];
     const finish = (code: number) => {
-      for (const [signal, listener] of listeners) Deno.removeSignalListener(signal, listener);
+      for (const remove of removers) remove();
       resolve(code);
     };
+    const signals: [Deno.Signal, () => void][] = [["SIGINT", () => finish(signalExitCode("SIGINT"))]];
     if (Deno.build.os !== "windows") {
-      listeners.push(["SIGINT", () => finish(130)], ["SIGTERM", () => finish(143)]);
-      if (ignoreHangup) listeners.push(["SIGHUP", () => {}]);
-    } else {
-      listeners.push(["SIGINT", () => finish(130)]);
+      signals.push(["SIGTERM", () => finish(signalExitCode("SIGTERM"))]);
+      if (ignoreHangup) signals.push(["SIGHUP", () => {}]);
     }
-    for (const [signal, listener] of listeners) Deno.addSignalListener(signal, listener);
+    for (const [signal, listener] of signals) removers.push(onSignal(signal, listener));
     stop.then(() => finish(0));
   });
 }

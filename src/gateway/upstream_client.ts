@@ -6,6 +6,7 @@
  * an exchange that keeps talking. Connections are reused by the runtime's fetch.
  */
 
+import { sleep } from "../shared/wait.ts";
 import type { IdleTicket, IdleWatch } from "./idle_watch.ts";
 
 /** What to send. */
@@ -36,20 +37,6 @@ export type SendResult =
   | { kind: "answer"; response: Response; ticket: IdleTicket; release(): void; retries: number }
   | { kind: "network-error"; message: string; retries: number }
   | { kind: "client-gone"; retries: number };
-
-/** Resolves after `ms` or when `signal` aborts. */
-function pause(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener("abort", done, { once: true });
-  });
-}
 
 /** The backoff before retry `n` (0-based). Pure apart from the jitter. */
 export function backoffDelay(n: number, baseMs: number): number {
@@ -100,6 +87,6 @@ export async function sendUpstream(call: UpstreamCall, options: SendOptions): Pr
       }
     }
     release();
-    await pause(backoffDelay(attempt, options.backoffBaseMs ?? 250), options.clientSignal);
+    await sleep(backoffDelay(attempt, options.backoffBaseMs ?? 250), options.clientSignal);
   }
 }

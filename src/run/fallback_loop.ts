@@ -23,7 +23,7 @@ import {
 import { refreshAccountHome } from "../codex/provision.ts";
 import { usageLimitResetsAt } from "../codex/rollout.ts";
 import type { ObservedTurnEnd } from "../codex/rollout_watch.ts";
-import { signalExitCode } from "../codex/run_outcome.ts";
+import { signalExitCode } from "../shared/exit_codes.ts";
 import { superviseCodexRun, type SupervisedRun } from "../codex/run_supervisor.ts";
 import { queueSessionMessage, transferSession } from "../codex/session_transfer.ts";
 import type { SpawnFn } from "../codex/spawn.ts";

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import type { TurnEnd } from "../../src/codex/rollout.ts";
 import type { ObservedTurnEnd } from "../../src/codex/rollout_watch.ts";
-import { classifyRun, exitCodeOf, type RunObservation, signalExitCode } from "../../src/codex/run_outcome.ts";
+import { classifyRun, exitCodeOf, type RunObservation } from "../../src/codex/run_outcome.ts";
+import { signalExitCode } from "../../src/shared/exit_codes.ts";
 
 const NOW = new Date("2026-11-21T14:00:00Z");
 const ID = "01a1fe7c-ef3e-7e72-acbd-76a3bb91d9e4";

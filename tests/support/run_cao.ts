@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import type { CliDeps } from "../../src/cli/deps.ts";
 import { runCli } from "../../src/cli/commands.ts";
 import { runFastPath } from "../../src/cli/fast_path.ts";
-import { sleepFor } from "../../src/cli/deps.ts";
+import { sleep } from "../../src/shared/wait.ts";
 import { spawnProcess } from "../../src/codex/spawn.ts";
 import type { Prompts } from "../../src/deps/prompts.ts";
 
@@ -155,7 +155,7 @@ export async function runCaoInProcess(
       confirm: options.prompts?.confirm ?? (() => Promise.reject(new Error("unexpected prompt"))),
     },
     onSignal: () => () => {},
-    sleep: sleepFor,
+    sleep,
   };
   const code = options.entry === "fast" ? await runFastPath(args, deps) ?? -1 : await runCli(args, deps);
   return { code, stdout, stderr };
