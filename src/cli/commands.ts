@@ -11,6 +11,7 @@ import { readAccountNamesSync } from "../accounts/registry.ts";
 import { ExitCode } from "../shared/errors.ts";
 import { VERSION } from "../version.ts";
 import { reportFailure } from "./report_error.ts";
+import { runCommandBody } from "./command_body.ts";
 import { createContext, type GlobalOptions, type Register, type Runner } from "./context.ts";
 import type { CliDeps } from "./deps.ts";
 
@@ -102,7 +103,7 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
   const holder: { program?: Command } = {};
   const run: Runner = async (body) => {
     const globals = (holder.program?.opts() ?? {}) as GlobalOptions;
-    exitCode = await body(createContext(deps, globals));
+    exitCode = await runCommandBody(createContext(deps, globals), body);
   };
   const program = holder.program = buildProgram(deps, run, await loadRegisters(argv));
   try {

@@ -8,6 +8,7 @@
 
 import type { GlobalOptions } from "./context.ts";
 import { createContext } from "./context.ts";
+import { runCommandBody } from "./command_body.ts";
 import type { CliDeps } from "./deps.ts";
 import { reportFailure } from "./report_error.ts";
 import type { StatusOptions } from "./status.ts";
@@ -50,7 +51,7 @@ export async function runFastPath(argv: string[], deps: CliDeps): Promise<number
   if (fast === null) return null;
   try {
     const { showStatus } = await import("./status.ts");
-    return await showStatus(createContext(deps, fast.globals), fast.options);
+    return await runCommandBody(createContext(deps, fast.globals), (ctx) => showStatus(ctx, fast.options));
   } catch (error) {
     return reportFailure(error, deps.stderr);
   }

@@ -90,6 +90,11 @@ export async function importCodexAuth(ctx: CommandContext, options: ImportCodexA
         hint: "pass the codex-auth accounts directory with --source <dir>",
       });
     }
+    if (error instanceof Deno.errors.NotADirectory) {
+      throw new CaoError(`Cannot import from "${source}": it is a file, not a directory`, {
+        hint: "pass the codex-auth accounts directory with --source <dir>",
+      });
+    }
     throw error;
   }
   if (options.current !== undefined) {

@@ -4,7 +4,7 @@
  * plan and token expiry (decoded from the JWT claims; no token is ever printed).
  */
 
-import { repairMode } from "../fs/permissions.ts";
+import { warnLooseMode } from "../fs/permissions.ts";
 import { emptyAccountStatus, loadStatusFile } from "../accounts/status_store.ts";
 import { type AccountSummary, collectAccountSummaries } from "../codex/account_summary.ts";
 import type { Command } from "../deps/commander.ts";
@@ -71,7 +71,7 @@ export function listRows(
 /** Lists the accounts. */
 export async function listAccounts(ctx: CommandContext, options: ListOptions): Promise<number> {
   const summaries = await collectAccountSummaries(ctx.home);
-  for (const s of summaries) await repairMode(ctx.home.paths.authFile(s.name), 0o600, ctx.home.warn);
+  for (const s of summaries) await warnLooseMode(ctx.home.paths.authFile(s.name), 0o600, ctx.home.warn);
   const statuses = options.details || options.json ? (await loadStatusFile(ctx.home)).accounts : {};
   if (options.json) {
     ctx.out.json({

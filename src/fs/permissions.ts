@@ -1,7 +1,7 @@
 /**
  * @module
  * Private permissions for the cao home and the files holding tokens: directories 0700, files 0600. Looser
- * modes are repaired and reported through the caller's `warn`; nothing here prints.
+ * modes are repaired (or, for read-only commands, only reported) through the caller's `warn`; nothing here prints.
  */
 
 /** True when `mode` grants anything to group or others. Pure. */
@@ -36,6 +36,32 @@ export async function repairMode(
       `"${path}" had mode ${mode.toString(8).padStart(4, "0")}; tightened to ${
         expected.toString(8).padStart(4, "0")
       }`,
+    );
+  }
+}
+
+/**
+ * For commands that only read: says that `path` is looser than `expected` without changing it (a read-only
+ * command must work in a home it cannot write, or one owned by another user). A missing file is ignored.
+ */
+export async function warnLooseMode(
+  path: string,
+  expected: number,
+  warn: (message: string) => void,
+): Promise<void> {
+  if (Deno.build.os === "windows") return;
+  let info: Deno.FileInfo;
+  try {
+    info = await Deno.stat(path);
+  } catch {
+    return;
+  }
+  const mode = (info.mode ?? 0) & 0o777;
+  if (isLooserThanPrivate(mode)) {
+    warn(
+      `"${path}" has mode ${mode.toString(8).padStart(4, "0")}: others may read it; run "chmod ${
+        expected.toString(8)
+      } ${path}" (the next command that writes the account tightens it)`,
     );
   }
 }

@@ -207,7 +207,7 @@ Deno.test("a missing codex gives a clear error with how to install it", async ()
   assert.match(r.stderr, /npm install -g @openai\/codex/);
 });
 
-Deno.test("corrupt files are moved aside, never lost; loose permissions are repaired with a warning", async () => {
+Deno.test("corrupt files are moved aside, never lost; a read-only command reports a loose mode without changing it", async () => {
   await using home = await makeTempHome();
   assert.equal((await runCaoProcess(home, ["add", "a", "--no-login"])).code, 0);
   assert.equal((await runCaoProcess(home, ["add", "b", "--no-login"])).code, 0);
@@ -218,7 +218,8 @@ Deno.test("corrupt files are moved aside, never lost; loose permissions are repa
   const list = await runCaoProcess(home, ["list", "--json"]);
   assert.equal(list.code, 0, list.stderr);
   assert.match(list.stderr, /registry\.json could not be parsed .* moved to/);
-  assert.match(list.stderr, /a\/auth\.json" had mode 0644; tightened to 0600/);
+  assert.match(list.stderr, /a\/auth\.json" has mode 0644: others may read it; run "chmod 600 /);
+  assert.equal((await Deno.stat(`${home.caoHome}/a/auth.json`)).mode! & 0o777, 0o644);
   const doc = JSON.parse(list.stdout);
   assert.deepEqual(doc.accounts.map((x: { name: string; loginState: string }) => [x.name, x.loginState]), [
     ["a", "unreadable"],
