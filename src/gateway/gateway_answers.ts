@@ -1,13 +1,18 @@
 /**
  * @module
- * The answers the gateway writes itself, each shaped so that Codex shows something useful: the upstream's
- * own 429 `usage_limit_reached` (with the earliest `resets_at`, so Codex says when to come back) when every
- * account is limited, 503 when no account can be used at all, 502 when the upstream cannot be reached, 403
- * for a caller without the key (never 401: Codex would rotate its own refresh token), 426 for WebSocket
- * upgrades (Codex then falls back to HTTPS at once). Pure.
+ * The answers the gateway writes itself, each shaped so that Codex shows something useful at once: the
+ * upstream's own 429 `usage_limit_reached` (with the earliest `resets_at`, so Codex says when to come back)
+ * when every account is limited; for every other failure of the gateway's own (no account can be used, the
+ * upstream cannot be reached, a request without a valid key) a **400 with a one-line `text/plain` body**
+ * `cao gateway: …`. Codex 0.169 and 0.171 retry a 502/503 for 25–45 s and a 403 five times, and then print
+ * the request URL (the key in `openai_base_url` included) on the terminal and into the rollout; a 400 they
+ * show at once, verbatim, without the URL (research: /work/notes/issue11-research.md §1). Never a 401: Codex
+ * would rotate its own refresh token. 426 for WebSocket upgrades (Codex then falls back to HTTPS at once),
+ * 403 for cao's own control requests (`/status`, `/shutdown`, `/run-key`) without the control key. Pure.
  */
 
 import type { Availability } from "../accounts/selection.ts";
+import { redactSecrets } from "../shared/redact.ts";
 
 function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), {
@@ -53,37 +58,51 @@ export function allLimitedAnswer(
   });
 }
 
+/** Header naming which of the gateway's own failures a 400 is (for cao's clients and tests; Codex ignores it). */
+export const GATEWAY_ERROR_HEADER = "x-cao-gateway-error";
+
+/**
+ * A failure of the gateway's own, as Codex shows it at once: 400, `text/plain`, `cao gateway: <message>` on
+ * one line (no key, no token: the message is built from account names and states only).
+ */
+export function gatewayFailure(code: string, message: string): Response {
+  return new Response(`cao gateway: ${redactSecrets(message).replace(/\s*\n\s*/g, " ")}`, {
+    status: 400,
+    headers: {
+      "content-type": "text/plain; charset=utf-8",
+      "cache-control": "no-store",
+      [GATEWAY_ERROR_HEADER]: code,
+    },
+  });
+}
+
 /** No account can be used (none registered, or every one needs a new login). */
 export function noAccountAnswer(reasons: Record<string, Availability>): Response {
   const detail = Object.keys(reasons).length === 0
     ? 'no accounts are registered; add one with "cao add <name>"'
     : `no account can be used (${describe(reasons)}); run "cao status --doctor"`;
-  return json(503, {
-    error: {
-      type: "cao_gateway_no_account",
-      code: "cao_gateway_no_account",
-      message: `cao gateway: ${detail}`,
-    },
-  });
+  return gatewayFailure("no_account", detail);
 }
 
 /** The upstream could not be reached after the retries. */
 export function upstreamUnreachableAnswer(reason: string): Response {
-  return json(502, {
-    error: {
-      type: "cao_gateway_upstream_unreachable",
-      message: `cao gateway: the upstream could not be reached (${reason})`,
-    },
-  });
+  return gatewayFailure("upstream_unreachable", `the upstream could not be reached (${reason})`);
 }
 
-/** A caller without the gateway key. */
+/** A proxied request without a valid key (a stale `openai_base_url`, or a caller that is not cao's). */
 export function forbiddenAnswer(): Response {
+  return gatewayFailure(
+    "forbidden",
+    'this request lacks a valid gateway key; run "cao gateway enable" again, or use "cao run --gateway"',
+  );
+}
+
+/** A control request (`/status`, `/shutdown`, `/run-key`) without the control key. */
+export function controlForbiddenAnswer(): Response {
   return json(403, {
     error: {
       type: "cao_gateway_forbidden",
-      message:
-        'cao gateway: this request lacks the gateway key; use "cao run --gateway" or "cao gateway enable"',
+      message: "cao gateway: this request needs the gateway's control key (x-cao-gateway-key header)",
     },
   });
 }

@@ -10,7 +10,12 @@
  */
 
 import { GATEWAY_KEY_HEADER } from "./forward_headers.ts";
-import { forbiddenAnswer, jsonAnswer, upgradeRequiredAnswer } from "./gateway_answers.ts";
+import {
+  controlForbiddenAnswer,
+  forbiddenAnswer,
+  jsonAnswer,
+  upgradeRequiredAnswer,
+} from "./gateway_answers.ts";
 import { proxyRequest } from "./proxy.ts";
 import type { GatewayContext } from "./proxy_context.ts";
 import { type RunKeys, sameKey } from "./run_keys.ts";
@@ -47,18 +52,20 @@ export function createGatewayHandler(deps: HandlerDeps): (request: Request) => P
     const given = key ?? request.headers.get(GATEWAY_KEY_HEADER);
     const main = given !== null && sameKey(given, deps.key);
     const privileged = path === "/shutdown" || path === "/run-key";
+    const control = privileged || path === "/status";
     if (given === null || (!main && (privileged || !deps.runKeys.accepts(given)))) {
+      const answer = control ? controlForbiddenAnswer() : forbiddenAnswer();
       deps.context.log({
         at: deps.context.now(),
         method: request.method,
         path: key !== null ? "/k/…" : url.pathname,
-        status: 403,
+        status: answer.status,
         durationMs: 0,
         account: null,
         note: "missing or wrong gateway key",
       });
       await request.body?.cancel().catch(() => {});
-      return forbiddenAnswer();
+      return answer;
     }
     if (request.headers.get("upgrade")?.toLowerCase() === "websocket") return upgradeRequiredAnswer();
     if (path === "/status" && request.method === "GET") return jsonAnswer(200, deps.status());

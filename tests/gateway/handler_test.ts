@@ -24,21 +24,25 @@ Deno.test("gateway forwards a request with the chosen account's identity and str
   assert.equal(seen.headers["x-cao-gateway-key"], undefined);
 });
 
-Deno.test("gateway answers 403 without the key and forwards nothing", async () => {
+Deno.test("gateway refuses a request without the key (400 Codex shows at once, 403 on control paths), forwards nothing", async () => {
   await using h = await startHarness();
   for (
-    const url of [
-      `${h.gateway.url}/responses`,
-      `${h.gateway.url}/k/wrong-key/responses`,
-      `${h.gateway.url}/status`,
-    ]
+    const [url, status] of [
+      [`${h.gateway.url}/responses`, 400],
+      [`${h.gateway.url}/k/wrong-key/responses`, 400],
+      [`${h.gateway.url}/status`, 403],
+    ] as const
   ) {
     const res = await fetch(url, {
       method: url.endsWith("status") ? "GET" : "POST",
       body: url.endsWith("status") ? undefined : "{}",
     });
-    assert.equal(res.status, 403);
-    await res.body?.cancel();
+    assert.equal(res.status, status, url);
+    const text = await res.text();
+    if (status === 400) {
+      assert.match(text, /^cao gateway: this request lacks a valid gateway key; run "cao gateway enable"/);
+      assert.equal(res.headers.get("x-cao-gateway-error"), "forbidden");
+    }
   }
   assert.equal(h.mock.requests.length, 0);
   const health = await fetch(`${h.gateway.url}/health`);
