@@ -2,16 +2,25 @@
  * @module
  * `cao gateway status` (is it up, where, what it sees: accounts, cooldowns, conversations, requests,
  * switches; `--json` for the raw `/status`) and `cao gateway stop` (asks the gateway to stop over HTTP, with
- * the key; never kills a process by a pid that may have been reused).
+ * the key; never kills a process by a pid that may have been reused). Both only read gateway.json's key,
+ * never create it.
  */
 
 import { gatewayBaseUrl } from "../gateway/address.ts";
 import { localGatewayUrl, probeGateway } from "../gateway/client.ts";
-import { ensureGatewayKey, loadGatewayFile, updateGatewayFile } from "../gateway/settings.ts";
+import { loadGatewayFile, newGatewayKey, readGatewayKey, updateGatewayFile } from "../gateway/settings.ts";
 import { ExitCode } from "../shared/errors.ts";
 import { formatRelative, renderTable } from "../shared/format.ts";
 import { pollUntil } from "../shared/wait.ts";
 import type { CommandContext } from "./context.ts";
+
+/**
+ * The key to ask a local gateway with. A read never creates one: without a saved key no gateway of this home
+ * runs, and a throwaway key gets the same answers (none, or "wrong key" from another home's gateway).
+ */
+async function probeKey(ctx: CommandContext): Promise<string> {
+  return await readGatewayKey(ctx.home) ?? newGatewayKey();
+}
 
 interface AccountRow {
   name: string;
@@ -55,7 +64,7 @@ export function gatewayStatusLines(status: Record<string, unknown>, now: Date): 
 
 /** `cao gateway status`: 0 when a gateway answers, 1 when none does. */
 export async function gatewayStatus(ctx: CommandContext, options: { json: boolean }): Promise<number> {
-  const key = await ensureGatewayKey(ctx.home);
+  const key = await probeKey(ctx);
   const url = await localGatewayUrl(ctx.home);
   const probe = await probeGateway(ctx.deps.fetch, url, key);
   if (probe.kind !== "up") {
@@ -75,7 +84,7 @@ export async function gatewayStatus(ctx: CommandContext, options: { json: boolea
 
 /** `cao gateway stop`. */
 export async function gatewayStop(ctx: CommandContext): Promise<number> {
-  const key = await ensureGatewayKey(ctx.home);
+  const key = await probeKey(ctx);
   const file = await loadGatewayFile(ctx.home);
   const url = await localGatewayUrl(ctx.home);
   const probe = await probeGateway(ctx.deps.fetch, url, key);

@@ -175,10 +175,16 @@ export async function updateGatewayFile<T>(
   });
 }
 
+/** The saved gateway key, or null when there is none yet. Writes nothing. */
+export async function readGatewayKey(home: CaoHome): Promise<string | null> {
+  const existing = (await loadGatewayFile(home)).key;
+  return typeof existing === "string" && existing.length >= 16 ? existing : null;
+}
+
 /** The gateway key, created and saved on first use. */
 export async function ensureGatewayKey(home: CaoHome): Promise<string> {
-  const existing = (await loadGatewayFile(home)).key;
-  if (typeof existing === "string" && existing.length >= 16) return existing;
+  const existing = await readGatewayKey(home);
+  if (existing !== null) return existing;
   return await updateGatewayFile(home, (file) => {
     if (typeof file.key !== "string" || file.key.length < 16) file.key = newGatewayKey();
     return file.key;

@@ -260,3 +260,15 @@ Deno.test("cao gateway enable writes the address cao gateway status probes, for 
     });
   }
 });
+
+Deno.test("cao gateway status and stop on a fresh home read the key without creating one", async () => {
+  await using home = await makeTempHome();
+  const fetch = () => Promise.reject(new Error("no network in this test"));
+  const status = await runCaoInProcess(home, ["gateway", "status"], { fetch });
+  assert.equal(status.code, 1, status.stderr);
+  assert.match(status.stdout, /No cao gateway answers at http:\/\/127\.0\.0\.1:4319/);
+  const stop = await runCaoInProcess(home, ["gateway", "stop"], { fetch });
+  assert.equal(stop.code, 0, stop.stderr);
+  assert.match(stop.stdout, /No cao gateway is running/);
+  await assert.rejects(Deno.stat(`${home.caoHome}/gateway.json`), Deno.errors.NotFound);
+});
