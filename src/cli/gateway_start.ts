@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { refreshTokenUrl } from "../codex/token_refresh.ts";
 import { localGatewayUrl, probeGateway } from "../gateway/client.ts";
 import { startDetachedGateway } from "../gateway/detached.ts";
+import { openLogFile, startFailureLine } from "../gateway/log_file.ts";
 import { waitForStop } from "../gateway/server.ts";
 import {
   ensureGatewayKey,
@@ -21,7 +22,6 @@ import {
 } from "../gateway/settings.ts";
 import { startGateway, startProblem } from "../gateway/start_gateway.ts";
 import { CaoError, ExitCode, UsageError } from "../shared/errors.ts";
-import { redactSecrets } from "../shared/redact.ts";
 import type { CommandContext } from "./context.ts";
 import { VERSION } from "../version.ts";
 
@@ -76,23 +76,6 @@ function forwardedFlags(options: GatewayStartOptions): string[] {
   return args;
 }
 
-function openLog(path: string | undefined): { write(line: string): void; close(): void } | null {
-  if (!path) return null;
-  try {
-    if (Deno.statSync(path).size > 5 * 1024 * 1024) Deno.renameSync(path, `${path}.1`);
-  } catch { /* no log yet */ }
-  const file = Deno.openSync(path, { append: true, create: true, mode: 0o600 });
-  const encoder = new TextEncoder();
-  return { write: (line) => void file.writeSync(encoder.encode(line + "\n")), close: () => file.close() };
-}
-
-/** The log line telling why a gateway could not start (redacted; message and hint on one line). Pure. */
-export function startFailureLine(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  const hint = error instanceof CaoError && error.hint ? ` (hint: ${error.hint})` : "";
-  return redactSecrets(`error: ${message}${hint}`.replace(/\s*\n\s*/g, " "));
-}
-
 /** `cao gateway start`. With `--log-file` (a detached gateway), a failure to start is also logged there. */
 export async function gatewayStart(ctx: CommandContext, options: GatewayStartOptions): Promise<number> {
   try {
@@ -100,9 +83,9 @@ export async function gatewayStart(ctx: CommandContext, options: GatewayStartOpt
   } catch (error) {
     if (options.logFile !== undefined && !options.detach) {
       try {
-        const log = openLog(options.logFile);
-        log?.write(startFailureLine(error));
-        log?.close();
+        const log = await openLogFile(options.logFile);
+        log.write(startFailureLine(error));
+        await log.close();
       } catch { /* the error still reaches stderr */ }
     }
     throw error;
@@ -143,7 +126,7 @@ async function startOrServe(ctx: CommandContext, options: GatewayStartOptions): 
     return ExitCode.ok;
   }
 
-  const log = openLog(options.logFile);
+  const log = options.logFile ? await openLogFile(options.logFile) : null;
   const write = (line: string) => log ? log.write(line) : ctx.deps.stderr(line + "\n");
   let gateway;
   try {
@@ -159,7 +142,7 @@ async function startOrServe(ctx: CommandContext, options: GatewayStartOptions): 
       logFile: options.logFile ?? null,
     });
   } catch (error) {
-    log?.close();
+    await log?.close();
     if (error instanceof Deno.errors.AddrInUse) {
       throw new CaoError(`Cannot start the gateway: ${settings.bind}:${settings.port} is in use`, {
         hint: "pick another port with --port, or stop what listens there",
@@ -181,6 +164,6 @@ async function startOrServe(ctx: CommandContext, options: GatewayStartOptions): 
   const code = await waitForStop(gateway.stopRequested, options.logFile !== undefined, ctx.deps.onSignal);
   await gateway.close();
   write(`cao gateway stopped`);
-  log?.close();
+  await log?.close();
   return code;
 }

@@ -16,6 +16,7 @@ import { CaoError } from "../shared/errors.ts";
 import { pollUntil } from "../shared/wait.ts";
 import { isLoopbackHost } from "./address.ts";
 import { probeGateway } from "./client.ts";
+import { gatewayLogPath, lastLineSince, logSize } from "./log_file.ts";
 import {
   ensureGatewayKey,
   type GatewaySettings,
@@ -84,32 +85,6 @@ export interface DetachIo {
   };
 }
 
-/** Where a detached gateway logs. */
-export function gatewayLogPath(home: CaoHome): string {
-  return join(home.paths.root, "gateway.log");
-}
-
-async function sizeOf(path: string): Promise<number> {
-  try {
-    return (await Deno.stat(path)).size;
-  } catch {
-    return 0;
-  }
-}
-
-/** The last non-empty line written to `path` after byte `offset` (from the start when it was rotated). */
-async function lastLineSince(path: string, offset: number): Promise<string | null> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await Deno.readFile(path);
-  } catch {
-    return null;
-  }
-  const since = bytes.length >= offset ? bytes.subarray(offset) : bytes;
-  const lines = new TextDecoder().decode(since).split("\n").map((l) => l.trim()).filter((l) => l !== "");
-  return lines.at(-1) ?? null;
-}
-
 /** A gateway started in the background. */
 export interface DetachedGateway {
   url: string;
@@ -134,7 +109,7 @@ export async function startDetachedGateway(
     gatewayNetHosts(settings.bind, settings.upstream, tokenUrl),
     !isLoopbackHost(settings.bind),
   );
-  const logOffset = await sizeOf(logFile);
+  const logOffset = await logSize(logFile);
   const child = io.deps.spawn(self.command, {
     args: [
       ...self.args,
