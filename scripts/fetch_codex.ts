@@ -5,7 +5,9 @@
  * With `CAO_TEST_CODEX` set to an existing file it does nothing. Otherwise it runs
  * `deno run -A --no-config --no-lock npm:@openai/codex@0.169.0 --version`, which puts `@openai/codex`
  * and its native platform package into Deno's npm cache (without touching the project's deno.json or
- * deno.lock), then prints `codex for tests: <path> (codex-cli 0.169.0)`. Exits 1 with a message on failure.
+ * deno.lock), then prints `codex for tests: <path> (codex-cli 0.169.0)`. It also caches CAO 1.4.2
+ * (`npm:codex-account-orchestrator@1.4.2`), whose homes the migration tests make. Exits 1 with a message on
+ * failure.
  */
 
 // deno-lint-ignore-file no-console -- a script: printing is its job
@@ -28,8 +30,22 @@ async function run(cmd: string, args: string[]): Promise<{ ok: boolean; output: 
   }
 }
 
-/** Fetches codex if needed; returns the process exit code. */
+/** Puts CAO 1.4.2 into Deno's npm cache (its `--help` runs offline afterwards). */
+async function fetchSeed(): Promise<number> {
+  const spec = "npm:codex-account-orchestrator@1.4.2";
+  const fetched = await run(Deno.execPath(), ["run", "-A", "--no-config", "--no-lock", spec, "--help"]);
+  if (!fetched.ok) {
+    console.error(
+      `Cannot fetch CAO 1.4.2 for the tests ("deno run -A ${spec} --help" failed):\n${fetched.output}`,
+    );
+    return 1;
+  }
+  return 0;
+}
+
+/** Fetches codex (and CAO 1.4.2) if needed; returns the process exit code. */
 export async function fetchCodex(): Promise<number> {
+  if (await fetchSeed() !== 0) return 1;
   const fromEnv = Deno.env.get("CAO_TEST_CODEX");
   if (fromEnv) {
     try {

@@ -15,11 +15,21 @@ export interface CaoHome {
   now(): Date;
   /** Receives one-line warnings (repaired permissions, files moved aside, …). */
   warn(message: string): void;
+  /**
+   * Marks a step of a multi-step change (`rename:dir-moved`, …). The crash-safety tests make the process die
+   * there (`CAO_TEST_CRASH_AT=<step>`, a test hook, see CONTRIBUTING.md); otherwise it does nothing.
+   */
+  checkpoint?(step: string): void;
 }
 
 /** Builds a CaoHome for `root`. */
-export function openCaoHome(root: string, now: () => Date, warn: (message: string) => void): CaoHome {
-  return { paths: caoPaths(root), now, warn };
+export function openCaoHome(
+  root: string,
+  now: () => Date,
+  warn: (message: string) => void,
+  checkpoint?: (step: string) => void,
+): CaoHome {
+  return { paths: caoPaths(root), now, warn, checkpoint };
 }
 
 /** Creates the home directory (0700) when missing and repairs a looser mode. */

@@ -12,6 +12,7 @@
  */
 
 import { accountNameProblem } from "./account_name.ts";
+import { isSeedRegistry, registryDocFromSeed } from "./seed_format.ts";
 import type { CaoHome } from "./cao_home.ts";
 import { updateLocked } from "./locked_update.ts";
 import { readJsonFile } from "../fs/json_file.ts";
@@ -47,10 +48,11 @@ export function emptyRegistry(): Registry {
   return { schemaVersion: REGISTRY_SCHEMA_VERSION, defaultAccount: null, accounts: [] };
 }
 
-/** Validates a parsed registry document; returns the registry or a reason it is unusable. Pure. */
+/** Validates a parsed registry document (CAO 1.4.2's too); returns the registry or why it is unusable. Pure. */
 export function parseRegistry(
   value: unknown,
 ): { kind: "ok"; registry: Registry } | { kind: "invalid"; reason: string } {
+  if (isSeedRegistry(value)) value = registryDocFromSeed(value);
   if (!value || typeof value !== "object" || Array.isArray(value)) {
     return { kind: "invalid", reason: "it is not a JSON object" };
   }

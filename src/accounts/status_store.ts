@@ -11,6 +11,7 @@
  */
 
 import type { CaoHome } from "./cao_home.ts";
+import { isSeedStatusFile, statusDocFromSeed } from "./seed_format.ts";
 import { updateLocked } from "./locked_update.ts";
 import { moveAside, readJsonFile } from "../fs/json_file.ts";
 import { DataFileError } from "../shared/errors.ts";
@@ -215,6 +216,7 @@ export function statusFileProblem(value: unknown): string | null {
 
 /** Normalises a whole status document (unknown top-level fields kept); anything unusable yields an empty file. Pure. */
 export function parseStatusFile(value: unknown): StatusFile {
+  if (isSeedStatusFile(value)) value = statusDocFromSeed(value);
   const doc = statusFileProblem(value) === null ? value as Record<string, unknown> : {};
   const accounts: Record<string, AccountStatus> = {};
   const rawAccounts = (doc.accounts ?? {}) as Record<string, unknown>;

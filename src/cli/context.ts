@@ -59,7 +59,7 @@ export function createContext(deps: CliDeps, globals: GlobalOptions): CommandCon
   return {
     deps,
     out,
-    home: openCaoHome(root, deps.now, out.warn),
+    home: openCaoHome(root, deps.now, out.warn, deps.crashPoint),
     codex: resolveCodexCommand(globals.codex, deps.env("CAO_CODEX_BIN")),
     userCodexHome: deps.env("CODEX_HOME") || joinPath(deps.userHome, ".codex"),
     interactive: terminal.stdin && terminal.stdout,

@@ -33,6 +33,8 @@ export interface CliDeps {
   onSignal(signal: Deno.Signal, handler: () => void): () => void;
   /** Resolves after `ms`, or as soon as `abort` fires. */
   sleep(ms: number, abort?: AbortSignal): Promise<void>;
+  /** Test hook: kills the process (SIGKILL, a real crash) at the step named by `CAO_TEST_CRASH_AT`. */
+  crashPoint?(step: string): void;
 }
 
 /**
@@ -75,6 +77,14 @@ export function userHomeFrom(env: (name: string) => string | undefined, os: stri
   return home ?? ".";
 }
 
+/** The crash hook for `CAO_TEST_CRASH_AT=<step>`: SIGKILL at that step, nothing elsewhere. */
+export function crashPointFor(step: string | undefined): ((at: string) => void) | undefined {
+  if (step === undefined || step === "") return undefined;
+  return (at) => {
+    if (at === step) Deno.kill(Deno.pid, "SIGKILL");
+  };
+}
+
 /** Builds the real deps from the running process. */
 export function realDeps(): CliDeps {
   const env = (name: string) => {
@@ -96,5 +106,6 @@ export function realDeps(): CliDeps {
     prompts: terminalPrompts,
     onSignal: listenForSignal,
     sleep,
+    crashPoint: crashPointFor(env("CAO_TEST_CRASH_AT")),
   };
 }

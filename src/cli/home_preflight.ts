@@ -1,11 +1,15 @@
 /**
  * @module
  * The check every command makes of the cao home before it runs: the home must be a directory when it exists
- * (a `CAO_HOME` that names a file is said so, once, instead of failing deep inside a command).
+ * (a `CAO_HOME` that names a file is said so, once, instead of failing deep inside a command), and a CAO 1.4.2
+ * home is migrated (`seed_migration.ts`), with one line saying what moved. A home that cannot be written is
+ * read as it is: the stores convert the 1.4.2 files in memory.
  */
 
+import { osCaoError } from "../fs/os_error.ts";
 import { CaoError } from "../shared/errors.ts";
 import type { CommandContext } from "./context.ts";
+import { hasSeedFiles, migrateSeedHome } from "./seed_migration.ts";
 
 /** Checks (and readies) the cao home for a command. */
 export async function prepareHome(ctx: CommandContext): Promise<void> {
@@ -19,6 +23,18 @@ export async function prepareHome(ctx: CommandContext): Promise<void> {
     throw error;
   }
   if (!info.isDirectory) throw notADirectory(root);
+  if (await hasSeedFiles(ctx.home)) {
+    try {
+      const line = await migrateSeedHome(ctx.home);
+      if (line !== null) ctx.out.error(`cao: ${line}`);
+    } catch (error) {
+      const text = osCaoError(error, root)?.message ??
+        (error instanceof Error ? error.message : String(error));
+      ctx.out.warn(
+        `the CAO 1.4.2 files could not be moved to this version's format yet (${text}); read as they are`,
+      );
+    }
+  }
 }
 
 function notADirectory(root: string): CaoError {

@@ -21,6 +21,7 @@ import { writeJsonAtomic } from "../fs/atomic_write.ts";
 import { type CaoHome, ensureCaoHome } from "../accounts/cao_home.ts";
 import { withFileLock } from "../fs/file_lock.ts";
 import { readJsonFile } from "../fs/json_file.ts";
+import { gatewayDocFromSeed, isSeedGatewayDoc } from "./seed_settings.ts";
 
 /** The gateway.json schema version this build writes. */
 export const GATEWAY_SCHEMA_VERSION = 1;
@@ -135,6 +136,7 @@ export function resolveSettings(
 
 /** Normalises a parsed gateway.json (anything unusable yields an empty file). Pure. */
 export function parseGatewayFile(value: unknown): GatewayFile {
+  if (isSeedGatewayDoc(value)) value = gatewayDocFromSeed(value);
   const doc = value && typeof value === "object" && !Array.isArray(value)
     ? value as Record<string, unknown>
     : {};

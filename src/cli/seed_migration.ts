@@ -1,0 +1,137 @@
+/**
+ * @module
+ * Moving a CAO 1.4.2 home to cao's formats, automatically, on the first command that finds one: each seed
+ * file (`registry.json`, `account_status.json`, `gateway.json`) is first copied to `<file>.cao-1.4.2.bak`
+ * (never overwritten), then rewritten atomically under its lock; the seed's loose modes (0755 folders, 0644
+ * logins) are tightened. Every step is idempotent, so a crash anywhere leaves files that are either still
+ * the seed's (migrated by the next command, the backup kept) or already cao's. Until the rewrite happens,
+ * the readers convert the seed files in memory (`accounts/seed_format.ts`, `gateway/seed_settings.ts`).
+ * Nothing here prints: the caller gets the one line that says what moved.
+ */
+
+import type { CaoHome } from "../accounts/cao_home.ts";
+import { parseRegistry, REGISTRY_SCHEMA_VERSION } from "../accounts/registry.ts";
+import { isSeedRegistry, isSeedStatusFile } from "../accounts/seed_format.ts";
+import { parseStatusFile } from "../accounts/status_store.ts";
+import { writeFileAtomic, writeJsonAtomic } from "../fs/atomic_write.ts";
+import { withFileLock } from "../fs/file_lock.ts";
+import { pathExists } from "../fs/file_probe.ts";
+import { isLooserThanPrivate } from "../fs/permissions.ts";
+import { isSeedGatewayDoc, seedGatewayLeftovers } from "../gateway/seed_settings.ts";
+import { parseGatewayFile } from "../gateway/settings.ts";
+
+/** Suffix of the copies kept of every file the migration rewrites. */
+export const SEED_BACKUP_SUFFIX = ".cao-1.4.2.bak";
+
+interface Doc {
+  text: string;
+  value: unknown;
+}
+
+async function readDoc(path: string): Promise<Doc | null> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return null;
+    throw error;
+  }
+  try {
+    return { text, value: JSON.parse(text) };
+  } catch {
+    return null; // an unparsable file is its store's to move aside
+  }
+}
+
+/** Whether any file of the home looks like the seed's (cheap: a text search before any parse). */
+export async function hasSeedFiles(home: CaoHome): Promise<boolean> {
+  const { registry, status, gatewaySettings } = home.paths;
+  for (const path of [registry, status, gatewaySettings]) {
+    const text = await Deno.readTextFile(path).catch(() => null);
+    if (text !== null && !text.includes('"schemaVersion"') && text.trim().startsWith("{")) return true;
+  }
+  return false;
+}
+
+/** Rewrites one file when it is the seed's: backup first, then the new document under the file's lock. */
+async function migrateFile(
+  home: CaoHome,
+  path: string,
+  isSeed: (value: unknown) => boolean,
+  convert: (value: unknown) => unknown,
+  mode: number,
+): Promise<unknown | null> {
+  const first = await readDoc(path);
+  if (first === null || !isSeed(first.value)) return null;
+  const name = path.slice(path.lastIndexOf("/") + 1);
+  const backup = `${path}${SEED_BACKUP_SUFFIX}`;
+  if (!(await pathExists(backup))) await writeFileAtomic(backup, first.text, { mode: 0o600 });
+  home.checkpoint?.(`migrate:${name}:backed-up`);
+  return await withFileLock(`${path}.lock`, async () => {
+    const current = await readDoc(path);
+    if (current === null || !isSeed(current.value)) return null;
+    await writeJsonAtomic(path, convert(current.value), { mode });
+    home.checkpoint?.(`migrate:${name}:rewritten`);
+    return current.value;
+  });
+}
+
+async function tighten(path: string, mode: number): Promise<boolean> {
+  try {
+    const info = await Deno.stat(path);
+    if (info.mode === null || !isLooserThanPrivate(info.mode & 0o777)) return false;
+    await Deno.chmod(path, mode);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Migrates the seed files of `home`; returns the line saying what moved, or null when nothing did. */
+export async function migrateSeedHome(home: CaoHome): Promise<string | null> {
+  const { registry, status, gatewaySettings, root } = home.paths;
+  const moved: string[] = [];
+  let names: string[] = [];
+  const seedRegistry = await migrateFile(home, registry, isSeedRegistry, (value) => {
+    const parsed = parseRegistry(value);
+    return parsed.kind === "ok" ? { ...parsed.registry, schemaVersion: REGISTRY_SCHEMA_VERSION } : value;
+  }, 0o600);
+  if (seedRegistry !== null) {
+    const parsed = parseRegistry(seedRegistry);
+    if (parsed.kind === "ok") {
+      names = parsed.registry.accounts.map((a) => a.name);
+      moved.push(
+        `registry.json (${names.length} account${names.length === 1 ? "" : "s"}${
+          parsed.registry.defaultAccount ? `, default "${parsed.registry.defaultAccount}"` : ""
+        })`,
+      );
+    }
+  }
+  const seedStatus = await migrateFile(home, status, isSeedStatusFile, parseStatusFile, 0o600);
+  if (seedStatus !== null) {
+    const count = Object.keys(parseStatusFile(seedStatus).accounts).length;
+    moved.push(
+      `account_status.json (${count} account${count === 1 ? "" : "s"}: cooldowns, failures, last errors)`,
+    );
+  }
+  const seedGateway = await migrateFile(home, gatewaySettings, isSeedGatewayDoc, parseGatewayFile, 0o600);
+  if (seedGateway !== null) {
+    const g = parseGatewayFile(seedGateway);
+    const notCarried = seedGatewayLeftovers(seedGateway);
+    moved.push(
+      `gateway.json (bind ${g.bind ?? "default"}, port ${g.port ?? "default"}${
+        notCarried.length > 0 ? `; not carried: ${notCarried.join(", ")}` : ""
+      })`,
+    );
+  }
+  if (moved.length === 0) return null;
+  let tightened = 0;
+  if (await tighten(root, 0o700)) tightened++;
+  for (const name of names) {
+    if (await tighten(home.paths.accountDir(name), 0o700)) tightened++;
+    if (await tighten(home.paths.authFile(name), 0o600)) tightened++;
+  }
+  return `moved your CAO 1.4.2 data to this version's format: ${moved.join("; ")}` +
+    `${tightened > 0 ? `; ${tightened} loose file modes tightened` : ""}; the old files are kept as ` +
+    `*${SEED_BACKUP_SUFFIX}. Run "cao doctor" to find what 1.4.2's "gateway enable" left behind.`;
+}
