@@ -19,6 +19,8 @@ export interface CaoPaths {
   status: string;
   /** `gateway.json`: saved gateway settings. */
   gatewaySettings: string;
+  /** `gateway.log`: the log of a detached gateway (0600, appended). */
+  gatewayLog: string;
   /** `usage_history.json`: usage windows observed over time (see `usage_history.ts`). */
   usageHistory: string;
   /** The CODEX_HOME of one account. */
@@ -55,6 +57,7 @@ export function caoPaths(root: string): CaoPaths {
     registry: joinPath(root, "registry.json"),
     status: joinPath(root, "account_status.json"),
     gatewaySettings: joinPath(root, "gateway.json"),
+    gatewayLog: joinPath(root, "gateway.log"),
     usageHistory: joinPath(root, "usage_history.json"),
     accountDir: (name) => joinPath(root, name),
     authFile: (name) => joinPath(root, name, "auth.json"),

@@ -150,10 +150,9 @@ export async function recoverRegistry(home: CaoHome): Promise<Registry> {
   try {
     for await (const entry of Deno.readDir(home.paths.root)) {
       if (!entry.isDirectory || accountNameProblem(entry.name) !== null) continue;
-      const dir = home.paths.accountDir(entry.name);
       const hasAccountFile = await Promise.any([
-        Deno.stat(`${dir}/config.toml`),
-        Deno.stat(`${dir}/auth.json`),
+        Deno.stat(home.paths.configFile(entry.name)),
+        Deno.stat(home.paths.authFile(entry.name)),
       ]).then(() => true, () => false);
       if (hasAccountFile) names.push(entry.name);
     }

@@ -9,7 +9,8 @@
  */
 
 import { isCaoGatewayUrl } from "../codex/account_config.ts";
-import { dirname, join, resolve } from "node:path";
+import { dirname, resolve } from "node:path";
+import { codexHomePaths } from "../codex/codex_home_paths.ts";
 import { writeFileAtomic } from "../fs/atomic_write.ts";
 import { withFileLock } from "../fs/file_lock.ts";
 import { gatewayBaseUrl } from "../gateway/address.ts";
@@ -84,7 +85,7 @@ export async function gatewayEnable(ctx: CommandContext): Promise<number> {
   const key = await ensureGatewayKey(ctx.home);
   const url = savedGatewayUrl(await loadGatewayFile(ctx.home));
   const value = gatewayBaseUrl(url, key);
-  const path = join(ctx.userCodexHome, "config.toml");
+  const path = codexHomePaths(ctx.userCodexHome).configFile;
   await Deno.mkdir(ctx.userCodexHome, { recursive: true });
   const { edit, madePrivate } = await withFileLock(`${path}.cao.lock`, async () => {
     const target = await writeTarget(path);
@@ -135,7 +136,7 @@ export async function gatewayEnable(ctx: CommandContext): Promise<number> {
 /** `cao gateway disable`. */
 export async function gatewayDisable(ctx: CommandContext): Promise<number> {
   const file = await loadGatewayFile(ctx.home);
-  const path = file.enabled?.configPath ?? join(ctx.userCodexHome, "config.toml");
+  const path = file.enabled?.configPath ?? codexHomePaths(ctx.userCodexHome).configFile;
   let lockable = true;
   try {
     await Deno.stat(dirname(path));

@@ -6,7 +6,7 @@
  * start it writes why into its log, and the parent quotes that line.
  */
 
-import { join } from "node:path";
+import { codexHomePaths } from "../codex/codex_home_paths.ts";
 import { refreshTokenUrl } from "../codex/token_refresh.ts";
 import { localGatewayUrl, probeGateway } from "../gateway/client.ts";
 import { startDetachedGateway } from "../gateway/detached.ts";
@@ -138,7 +138,7 @@ async function startOrServe(ctx: CommandContext, options: GatewayStartOptions): 
       tokenUrl: refreshTokenUrl(ctx.deps.env),
       version: VERSION,
       log: write,
-      userAuthPath: join(ctx.userCodexHome, "auth.json"),
+      userAuthPath: codexHomePaths(ctx.userCodexHome).authFile,
       logFile: options.logFile ?? null,
     });
   } catch (error) {

@@ -3,10 +3,10 @@
  * `cao import codex-auth` (both codex-auth layouts) and `cao import codex` (the current ~/.codex/auth.json).
  */
 
-import { join } from "node:path";
 import { validateAccountName } from "../accounts/account_name.ts";
 import { setDefaultAccount } from "../accounts/lifecycle.ts";
 import { readAuthFile, summarizeAuth } from "../codex/auth_file.ts";
+import { codexHomePaths } from "../codex/codex_home_paths.ts";
 import {
   adoptCandidates,
   findImportCandidates,
@@ -28,7 +28,7 @@ export interface ImportCodexAuthOptions {
 }
 
 async function currentAuthCandidate(ctx: CommandContext, name: string | undefined): Promise<ImportCandidate> {
-  const file = join(ctx.userCodexHome, "auth.json");
+  const file = codexHomePaths(ctx.userCodexHome).authFile;
   const read = await readAuthFile(file);
   if (read.kind === "missing") {
     throw new CaoError(`Cannot import "${file}": it does not exist`, {
@@ -80,7 +80,7 @@ function warnSharedOwner(ctx: CommandContext, outcomes: ImportOutcome[], current
 
 /** Imports codex-auth snapshots. */
 export async function importCodexAuth(ctx: CommandContext, options: ImportCodexAuthOptions): Promise<number> {
-  const source = options.source ?? join(ctx.userCodexHome, "accounts");
+  const source = options.source ?? codexHomePaths(ctx.userCodexHome).codexAuthSnapshots;
   let candidates: ImportCandidate[];
   try {
     candidates = await findImportCandidates(source);
@@ -107,7 +107,7 @@ export async function importCodexAuth(ctx: CommandContext, options: ImportCodexA
     userCodexHome: ctx.userCodexHome,
   });
   report(ctx, outcomes, options.json);
-  warnSharedOwner(ctx, outcomes, join(ctx.userCodexHome, "auth.json"));
+  warnSharedOwner(ctx, outcomes, codexHomePaths(ctx.userCodexHome).authFile);
   if (options.default !== undefined) {
     await setDefaultAccount(ctx.home, options.default);
     if (!options.json) ctx.out.line(`Default account: ${options.default}`);

@@ -7,6 +7,7 @@
 import { validateAccountName } from "../accounts/account_name.ts";
 import { removeAccount } from "../accounts/lifecycle.ts";
 import { findAccount, loadRegistry } from "../accounts/registry.ts";
+import { codexHomePaths } from "../codex/codex_home_paths.ts";
 import type { Command } from "../deps/commander.ts";
 import { AccountNotFoundError, ExitCode, UsageError } from "../shared/errors.ts";
 import type { CommandContext, Runner } from "./context.ts";
@@ -41,7 +42,7 @@ export async function removeAccountCommand(
       return ExitCode.ok;
     }
   }
-  const sessionsTo = `${ctx.userCodexHome}/sessions`;
+  const sessionsTo = codexHomePaths(ctx.userCodexHome).sessions;
   const result = await removeAccount(ctx.home, name, { keepFiles: options.keepFiles, sessionsTo });
   ctx.out.line(`Removed account ${name}.`);
   if (result.sessionsMoved > 0) {

@@ -9,7 +9,7 @@
  * answers; `--gateway-url` names one and never starts anything.
  */
 
-import { join } from "node:path";
+import { codexHomePaths } from "../codex/codex_home_paths.ts";
 import { ensureGatewayRunning, gatewayCodexArgs, gatewayCodexEnv, leaseRunKey } from "../gateway/client.ts";
 import { startDetachedGateway } from "../gateway/detached.ts";
 import { exitCodeOf } from "../codex/run_outcome.ts";
@@ -55,7 +55,7 @@ export async function runCodexThroughGateway(
     },
   });
   const exec = codexArgs.includes("exec") || codexArgs.includes("e");
-  if (!exec && !(await exists(join(ctx.userCodexHome, "auth.json")))) {
+  if (!exec && !(await exists(codexHomePaths(ctx.userCodexHome).authFile))) {
     ctx.out.error(
       `cao: ${ctx.userCodexHome} holds no Codex login; "codex exec" works through the gateway without one, but ` +
         "the interactive Codex asks you to sign in first (any ChatGPT login will do: the gateway replaces it on " +

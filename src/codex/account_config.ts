@@ -7,9 +7,10 @@
  * is removed. {@link syncAccountConfig} is the I/O around it.
  */
 
-import { dirname, join } from "node:path";
+import { dirname } from "node:path";
 import { writeFileAtomic, writeJsonAtomic } from "../fs/atomic_write.ts";
 import { moveAside } from "../fs/json_file.ts";
+import { codexHomePaths } from "./codex_home_paths.ts";
 import { parseToml, stringifyToml, type TomlTable } from "../deps/toml.ts";
 import { readTextIfExists } from "../fs/file_probe.ts";
 
@@ -29,9 +30,6 @@ export const USER_KEYS_NOT_CARRIED = [
   "cli_auth_credentials_store",
   "forced_login_method",
 ];
-
-/** The file (beside config.toml) remembering the user config as of the last sync. */
-export const SYNC_BASE_FILENAME = ".cao-user-config.json";
 
 const HEADER =
   "# Managed by cao: your settings from the user's Codex config.toml are merged in on every run,\n" +
@@ -151,8 +149,7 @@ export async function syncAccountConfig(
   now: Date,
 ): Promise<ConfigSyncResult> {
   const warnings: string[] = [];
-  const configPath = join(accountDir, "config.toml");
-  const basePath = join(accountDir, SYNC_BASE_FILENAME);
+  const { configFile: configPath, syncBase: basePath } = codexHomePaths(accountDir);
 
   let user: TomlTable | null = {};
   const userText = await readTextIfExists(userConfigPath);

@@ -5,6 +5,7 @@
  */
 
 import { type LoginSummary, readAuthFile, summarizeAuth } from "./auth_file.ts";
+import { codexHomePaths } from "./codex_home_paths.ts";
 import { spawnCodex, type SpawnFn } from "./spawn.ts";
 
 /** Options for {@link runCodexLogin}. */
@@ -33,7 +34,7 @@ export async function runCodexLogin(spawn: SpawnFn, options: LoginOptions): Prom
     stderr: "inherit",
   });
   const code = (await child.status).code;
-  const login = summarizeAuth(await readAuthFile(`${options.accountDir}/auth.json`));
+  const login = summarizeAuth(await readAuthFile(codexHomePaths(options.accountDir).authFile));
   if (code === 0 && login.state === "logged-in") return { kind: "logged-in", login };
   return { kind: "failed", exitCode: code, login };
 }

@@ -4,12 +4,12 @@
  * Codex config with cao's required keys, and its registry entry (the first account becomes the default).
  */
 
-import { join } from "node:path";
 import type { CaoHome } from "../accounts/cao_home.ts";
 import { ensureCaoHome } from "../accounts/cao_home.ts";
 import { ensurePrivateDir, repairMode } from "../fs/permissions.ts";
 import { addAccountEntry, updateRegistry } from "../accounts/registry.ts";
 import { syncAccountConfig } from "./account_config.ts";
+import { codexHomePaths } from "./codex_home_paths.ts";
 
 /** The outcome of provisioning. */
 export interface ProvisionResult {
@@ -24,7 +24,7 @@ export async function refreshAccountHome(home: CaoHome, name: string, userCodexH
   const dir = home.paths.accountDir(name);
   await ensurePrivateDir(dir, home.warn);
   await repairMode(home.paths.authFile(name), 0o600, home.warn);
-  const sync = await syncAccountConfig(dir, join(userCodexHome, "config.toml"), home.now());
+  const sync = await syncAccountConfig(dir, codexHomePaths(userCodexHome).configFile, home.now());
   for (const warning of sync.warnings) home.warn(warning);
 }
 

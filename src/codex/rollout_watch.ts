@@ -8,6 +8,7 @@
  */
 
 import { join } from "node:path";
+import { codexHomePaths } from "./codex_home_paths.ts";
 import {
   parseRolloutLine,
   type RateLimitSnapshot,
@@ -60,7 +61,7 @@ export async function listRolloutFiles(codexHome: string): Promise<RolloutFile[]
       }
     }
   }
-  await walk(join(codexHome, "sessions"), 0);
+  await walk(codexHomePaths(codexHome).sessions, 0);
   return found.sort((a, b) => a.path.localeCompare(b.path));
 }
 
@@ -96,7 +97,12 @@ async function rolloutsIn(dir: string): Promise<RolloutFile[]> {
 /** `sessions/YYYY/MM/DD` of a local date, where Codex puts the rollouts of sessions created that day. */
 function dayDir(codexHome: string, day: Date): string {
   const pad = (n: number) => String(n).padStart(2, "0");
-  return join(codexHome, "sessions", String(day.getFullYear()), pad(day.getMonth() + 1), pad(day.getDate()));
+  return join(
+    codexHomePaths(codexHome).sessions,
+    String(day.getFullYear()),
+    pad(day.getMonth() + 1),
+    pad(day.getDate()),
+  );
 }
 
 /** How often {@link RolloutWatcher.poll} walks the whole `sessions/` tree (in between: known files, recent days). */

@@ -11,6 +11,7 @@
 
 import { dirname, join, relative } from "node:path";
 import { writeFileAtomic } from "../fs/atomic_write.ts";
+import { codexHomePaths } from "./codex_home_paths.ts";
 import { listRolloutFiles, type RolloutFile } from "./rollout_watch.ts";
 import { runToCompletion, type SpawnFn } from "./spawn.ts";
 
@@ -22,7 +23,7 @@ export interface SessionLocation extends RolloutFile {
 
 /** The path of `rolloutPath` relative to its home's `sessions/` directory (its date folders kept). Pure. */
 export function sessionRelativePath(codexHome: string, rolloutPath: string): string {
-  const rel = relative(join(codexHome, "sessions"), rolloutPath);
+  const rel = relative(codexHomePaths(codexHome).sessions, rolloutPath);
   if (rel === "" || rel.startsWith("..") || rel.startsWith("/") || /^[A-Za-z]:/.test(rel)) {
     return rolloutPath.split(/[\\/]/).at(-1) ?? rolloutPath;
   }
@@ -56,7 +57,7 @@ export async function transferSession(
   rolloutPath: string,
   toHome: string,
 ): Promise<string> {
-  const target = join(toHome, "sessions", sessionRelativePath(fromHome, rolloutPath));
+  const target = join(codexHomePaths(toHome).sessions, sessionRelativePath(fromHome, rolloutPath));
   if (target === rolloutPath) return target;
   const source = await Deno.stat(rolloutPath);
   try {

@@ -7,7 +7,6 @@
  * exits before answering). All I/O is async; a failed write is dropped rather than taking the gateway down.
  */
 
-import { join } from "node:path";
 import type { CaoHome } from "../accounts/cao_home.ts";
 import { CaoError } from "../shared/errors.ts";
 import { redactSecrets } from "../shared/redact.ts";
@@ -17,7 +16,7 @@ export const LOG_ROTATE_BYTES = 5 * 1024 * 1024;
 
 /** Where a detached gateway logs. */
 export function gatewayLogPath(home: CaoHome): string {
-  return join(home.paths.root, "gateway.log");
+  return home.paths.gatewayLog;
 }
 
 /** An open log: `write` queues one line, `close` waits for the queue and closes the file. */

@@ -6,14 +6,10 @@
  * the user's Codex config routes through a gateway — a `GET /health` probe. Reads only; repairs nothing.
  */
 
-import { join } from "node:path";
 import { isLooserThanPrivate } from "../fs/permissions.ts";
-import {
-  mergeAccountConfig,
-  missingRequiredKeys,
-  SYNC_BASE_FILENAME,
-  userConfigForAccounts,
-} from "../codex/account_config.ts";
+import { mergeAccountConfig, missingRequiredKeys, userConfigForAccounts } from "../codex/account_config.ts";
+import { caoPaths } from "../accounts/paths.ts";
+import { codexHomePaths } from "../codex/codex_home_paths.ts";
 import { probeCodexVersion } from "../codex/codex_command.ts";
 import type { SpawnFn } from "../codex/spawn.ts";
 import { parseToml, type TomlTable } from "../deps/toml.ts";
@@ -47,15 +43,14 @@ async function modeOf(path: string): Promise<{ mode: number; isDirectory: boolea
 /** Every cao file and directory whose mode is looser than private (none on Windows). */
 export async function findLoosePaths(snapshot: StatusSnapshot): Promise<LoosePath[]> {
   if (Deno.build.os === "windows") return [];
+  const home = caoPaths(snapshot.home);
   const candidates: { path: string; account: string | null }[] = [
     { path: snapshot.home, account: null },
-    ...["registry.json", "account_status.json", "gateway.json"].map((f) => ({
-      path: join(snapshot.home, f),
-      account: null,
-    })),
+    ...[home.registry, home.status, home.gatewaySettings].map((path) => ({ path, account: null })),
   ];
   for (const view of snapshot.accounts) {
-    for (const path of [view.home, join(view.home, "auth.json"), join(view.home, "config.toml")]) {
+    const files = codexHomePaths(view.home);
+    for (const path of [view.home, files.authFile, files.configFile]) {
       candidates.push({ path, account: view.name });
     }
   }
@@ -73,7 +68,7 @@ function firstLine(error: unknown): string {
 export async function checkAccountConfig(accountHome: string, user: TomlTable | null): Promise<ConfigFact> {
   let text: string | null;
   try {
-    text = await readTextIfExists(join(accountHome, "config.toml"));
+    text = await readTextIfExists(codexHomePaths(accountHome).configFile);
   } catch (error) {
     return { kind: "unreadable", reason: firstLine(error) };
   }
@@ -89,7 +84,7 @@ export async function checkAccountConfig(accountHome: string, user: TomlTable | 
     let base: TomlTable = {};
     try {
       const parsed = JSON.parse(
-        await readTextIfExists(join(accountHome, SYNC_BASE_FILENAME)).catch(() => null) ?? "{}",
+        await readTextIfExists(codexHomePaths(accountHome).syncBase).catch(() => null) ?? "{}",
       );
       if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) base = parsed;
     } catch { /* a damaged base means a two-way comparison */ }
@@ -111,7 +106,7 @@ async function checkCodex(spawn: SpawnFn, command: string): Promise<CodexFact> {
 
 /** Gathers the doctor's facts for a snapshot. */
 export async function gatherDoctorFacts(snapshot: StatusSnapshot, env: DoctorEnv): Promise<DoctorFacts> {
-  const userConfigPath = join(env.userCodexHome, "config.toml");
+  const userConfigPath = codexHomePaths(env.userCodexHome).configFile;
   const userText = await readTextIfExists(userConfigPath).catch(() => null);
   let user: TomlTable | null = {};
   let userConfig: DoctorFacts["userConfig"] = { kind: userText === null ? "missing" : "ok" };

@@ -9,7 +9,7 @@
  * {@link probeGateway} (doctor only) asks `GET <origin>/health` with a short timeout. Nothing here prints.
  */
 
-import { joinPath } from "../fs/path.ts";
+import { codexHomePaths } from "../codex/codex_home_paths.ts";
 import { isLoopbackUrl } from "../gateway/address.ts";
 import type { CaoHome } from "../accounts/cao_home.ts";
 
@@ -67,7 +67,7 @@ async function readTextOrNull(path: string): Promise<string | null> {
 /** Reads the user's config.toml (TOML parser loaded only when a base URL is set) and gateway.json. */
 export async function loadGatewayFacts(home: CaoHome, userCodexHome: string): Promise<GatewayFacts> {
   const [configText, gatewayText] = await Promise.all([
-    readTextOrNull(joinPath(userCodexHome, "config.toml")),
+    readTextOrNull(codexHomePaths(userCodexHome).configFile),
     readTextOrNull(home.paths.gatewaySettings),
   ]);
   let url: string | null = null;

@@ -18,7 +18,7 @@ import { authTokens, readAuthFile } from "../codex/auth_file.ts";
 import { decodeJwtPayload, readTokenClaims } from "../codex/jwt.ts";
 import { type FreshTokens, isAccessTokenFresh, refreshTokenUrl } from "../codex/token_refresh.ts";
 import { loginCopiesOf, refreshWithCopies } from "../codex/login_copies.ts";
-import { joinPath } from "../fs/path.ts";
+import { codexHomePaths } from "../codex/codex_home_paths.ts";
 import { redactSecrets } from "../shared/redact.ts";
 import { VERSION } from "../version.ts";
 import { chatgptBaseUrl, parseUsageAnswer, type UsageAnswer, usageEndpointUrl } from "./usage_response.ts";
@@ -216,7 +216,7 @@ export async function refreshUsage(io: RefreshIo, timeoutSeconds: number): Promi
     now: io.deps.now,
     timeoutMs: timeoutSeconds * 1000,
     userAgent: `cao/${VERSION}`,
-    extraAuthPaths: [joinPath(io.userCodexHome, "auth.json")],
+    extraAuthPaths: [codexHomePaths(io.userCodexHome).authFile],
   });
   return results.flatMap((result) =>
     result.kind === "failed" ? [`cannot refresh the usage of "${result.name}": ${result.reason}`] : []
