@@ -12,6 +12,8 @@ import { ExitCode } from "../shared/errors.ts";
 import { VERSION } from "../version.ts";
 import { reportFailure } from "./report_error.ts";
 import { runCommandBody } from "./command_body.ts";
+import { type ErrorPlace, usageLines } from "./usage_errors.ts";
+import { redactSecrets } from "../shared/redact.ts";
 import { createContext, type GlobalOptions, type Register, type Runner } from "./context.ts";
 import type { CliDeps } from "./deps.ts";
 
@@ -76,12 +78,13 @@ export function buildProgram(deps: CliDeps, run: Runner, registers: Register[]):
     .option("--codex <path>", "codex executable (default: $CAO_CODEX_BIN or codex on PATH)")
     .option("--no-color", "no colour in output (NO_COLOR is honoured too)")
     .helpOption("-h, --help", "show help")
-    .showHelpAfterError('(run "cao --help" for usage)')
     .configureHelp({ showGlobalOptions: true, sortSubcommands: false })
     .exitOverride()
     .configureOutput({
       writeOut: (text) => deps.stdout(text),
       writeErr: (text) => deps.stderr(text),
+      // Parser errors are printed by reportError, reworded (usage_errors.ts).
+      outputError: () => {},
     });
   for (const register of registers) register(program, run);
   const accountNames = () => readAccountNamesSync(createContext(deps, program.opts()).home.paths.registry);
@@ -93,8 +96,21 @@ export function buildProgram(deps: CliDeps, run: Runner, registers: Register[]):
     add: byName,
     rename: { argument: "old", values: accountNames },
   });
-  for (const command of program.commands) command.exitOverride().configureOutput(program.configureOutput());
+  for (const command of program.commands) command.configureOutput(program.configureOutput());
+  markErrorPlaces(program, []);
   return program;
+}
+
+/** A parser error, with the command it happened in. */
+type PlacedError = CommanderError & { place?: ErrorPlace };
+
+/** Makes every command's parser errors carry where they happened (for the hint). */
+function markErrorPlaces(command: Command, path: string[]): void {
+  command.exitOverride((error: PlacedError) => {
+    error.place ??= { path, usage: command.usage() };
+    throw error;
+  });
+  for (const sub of command.commands as Command[]) markErrorPlaces(sub, [...path, sub.name()]);
 }
 
 /** Runs the CLI for `argv` and returns the exit code. Never exits the process. */
@@ -123,6 +139,9 @@ export function reportError(error: unknown, deps: CliDeps): number {
       return ExitCode.ok;
     }
     if (error.code === "commander.help") return ExitCode.ok;
+    const lines = usageLines(error.message, (error as PlacedError).place ?? { path: [], usage: "" });
+    deps.stderr(`error: ${redactSecrets(lines.message)}\n`);
+    if (lines.hint) deps.stderr(`hint: ${redactSecrets(lines.hint)}\n`);
     return ExitCode.usage;
   }
   return reportFailure(error, deps.stderr);
