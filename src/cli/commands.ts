@@ -6,14 +6,13 @@
  */
 
 import { Command, CommanderError } from "../deps/commander.ts";
-import { attachCompletions, withConsoleLogTo } from "../deps/completions.ts";
-import { readAccountNamesSync } from "../accounts/registry.ts";
 import { ExitCode } from "../shared/errors.ts";
 import { VERSION } from "../version.ts";
-import { reportFailure } from "./report_error.ts";
 import { runCommandBody } from "./command_body.ts";
+import { registerCompletions } from "./completions.ts";
 import { type ErrorPlace, usageLines } from "./usage_errors.ts";
 import { redactSecrets } from "../shared/redact.ts";
+import { reportFailure } from "./report_error.ts";
 import { createContext, type GlobalOptions, type Register, type Runner } from "./context.ts";
 import type { CliDeps } from "./deps.ts";
 
@@ -87,16 +86,7 @@ export function buildProgram(deps: CliDeps, run: Runner, registers: Register[]):
       outputError: () => {},
     });
   for (const register of registers) register(program, run);
-  const accountNames = () => readAccountNamesSync(createContext(deps, program.opts()).home.paths.registry);
-  const byName = { argument: "name", values: accountNames };
-  attachCompletions(program, {
-    use: byName,
-    switch: byName,
-    remove: byName,
-    add: byName,
-    rename: { argument: "old", values: accountNames },
-  });
-  for (const command of program.commands) command.configureOutput(program.configureOutput());
+  registerCompletions(program, run);
   markErrorPlaces(program, []);
   return program;
 }
@@ -123,7 +113,7 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
   };
   const program = holder.program = buildProgram(deps, run, await loadRegisters(argv));
   try {
-    await withConsoleLogTo(deps.stdout, () => program.parseAsync(argv, { from: "user" }));
+    await program.parseAsync(argv, { from: "user" });
     return exitCode;
   } catch (error) {
     return reportError(error, deps);

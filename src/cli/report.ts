@@ -5,7 +5,7 @@
  * report carries them; `cao doctor` is the command that exits with the verdict).
  */
 
-import type { Command } from "../deps/commander.ts";
+import { type Command, Option } from "../deps/commander.ts";
 import { ExitCode, UsageError } from "../shared/errors.ts";
 import { diagnose } from "../status/diagnose.ts";
 import type { CommandContext, Runner } from "./context.ts";
@@ -50,7 +50,7 @@ export async function runReport(ctx: CommandContext, options: ReportOptions): Pr
 export function registerReport(program: Command, run: Runner): void {
   program.command("report")
     .description("a shareable report of every account and the doctor's findings (Markdown or JSON)")
-    .option("--format <format>", "md or json", "md")
+    .addOption(new Option("--format <format>", "md or json").choices(["md", "json"]).default("md"))
     .option("--redact", "replace emails, account ids and user ids", false)
     .option("--refresh", "ask each account's usage endpoint first (network)")
     .option(

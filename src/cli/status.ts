@@ -7,7 +7,7 @@
  * and there is no network I/O without `--refresh` or the doctor.
  */
 
-import type { Command } from "../deps/commander.ts";
+import { type Command, Option } from "../deps/commander.ts";
 import { ExitCode, UsageError } from "../shared/errors.ts";
 import { signalExitCode } from "../shared/exit_codes.ts";
 import { sleep } from "../shared/wait.ts";
@@ -175,7 +175,12 @@ export function registerStatus(program: Command, run: Runner): void {
       "--doctor",
       "check every account and the setup (as cao doctor); exit 0 healthy, 1 warnings, 2 errors",
     )
-    .option("--report [format]", "a shareable report, md or json (as cao report)")
+    .addOption(
+      new Option("--report [format]", "a shareable report, md or json (as cao report)").choices([
+        "md",
+        "json",
+      ]),
+    )
     .option("--redact", "with --report: replace emails and account ids")
     .option("--expires-within-hours <hours>", "with --doctor: mention tokens expiring this soon (default 24)")
     .option("--max-failures <n>", "with --doctor: warn at this many failures in a row (default 3)")

@@ -4,4 +4,4 @@
  * of `@cliffy/command`). Everything in `src/cli/` imports the parser from here.
  */
 
-export { Command, CommanderError, Option } from "@commander-js/extra-typings";
+export { Argument, Command, CommanderError, Option } from "@commander-js/extra-typings";
