@@ -21,6 +21,7 @@ import {
   updateGatewayFile,
 } from "../gateway/settings.ts";
 import { startGateway, startProblem } from "../gateway/start_gateway.ts";
+import { proxySettingsFromEnv } from "../gateway/upstream_proxy.ts";
 import { CaoError, ExitCode, UsageError } from "../shared/errors.ts";
 import type { CommandContext } from "./context.ts";
 import { VERSION } from "../version.ts";
@@ -135,6 +136,8 @@ async function startOrServe(ctx: CommandContext, options: GatewayStartOptions): 
       settings,
       key,
       fetch: ctx.deps.fetch,
+      upstreamProxy: proxySettingsFromEnv(ctx.deps.env),
+      streamViaFetch: ctx.deps.env("CAO_GATEWAY_STREAM_CLIENT") === "fetch",
       tokenUrl: refreshTokenUrl(ctx.deps.env),
       version: VERSION,
       log: write,

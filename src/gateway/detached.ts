@@ -3,8 +3,9 @@
  * A gateway started in the background (`cao gateway start --detach`, and `cao run --gateway` when none
  * answers): the same cao again as a separate process (the compiled binary itself, or `deno run` of the same
  * main module with the project config), with only the permissions the gateway needs — network limited to
- * loopback, the upstream host and the token host — logging to `<cao home>/gateway.log`; then the wait until
- * it answers with the key, quoting the last line of its log when it exits first. Never prints.
+ * loopback, the upstream host, the token host and the outbound proxy — logging to `<cao home>/gateway.log`;
+ * then the wait until it answers with the key, quoting the last line of its log when it exits first. Never
+ * prints.
  */
 
 import { dirname, join } from "node:path";
@@ -24,6 +25,7 @@ import {
   resolveSettings,
   savedSettings,
 } from "./settings.ts";
+import { proxyFor, proxySettingsFromEnv } from "./upstream_proxy.ts";
 
 /** The command and leading arguments that run this cao again. */
 export interface SelfCommand {
@@ -39,9 +41,14 @@ function hostOf(url: string): string | null {
   }
 }
 
-/** The hosts a gateway talks to. Pure. */
-export function gatewayNetHosts(bind: string, upstream: string, tokenUrl: string): string[] {
-  const hosts = new Set(["127.0.0.1", "localhost", bind.replace(/^\[|\]$/g, "")]);
+/** The hosts a gateway talks to (`proxies`: `host:port` of the outbound proxies it uses). Pure. */
+export function gatewayNetHosts(
+  bind: string,
+  upstream: string,
+  tokenUrl: string,
+  proxies: string[] = [],
+): string[] {
+  const hosts = new Set(["127.0.0.1", "localhost", bind.replace(/^\[|\]$/g, ""), ...proxies]);
   for (const url of [upstream, tokenUrl]) {
     const host = hostOf(url);
     if (host) hosts.add(host);
@@ -75,6 +82,16 @@ export function selfCommand(netHosts: string[], openBind: boolean): SelfCommand 
   return { command: exec, args };
 }
 
+/** The outbound proxy the streaming client would use for `upstream`, as `host:port` (none: []). */
+function proxyHosts(upstream: string, env: (name: string) => string | undefined): string[] {
+  try {
+    const route = proxyFor(new URL(upstream), proxySettingsFromEnv(env));
+    return route ? [route.host] : [];
+  } catch {
+    return [];
+  }
+}
+
 /** What starting a detached gateway needs from the caller. */
 export interface DetachIo {
   home: CaoHome;
@@ -106,7 +123,7 @@ export async function startDetachedGateway(
   const logFile = gatewayLogPath(io.home);
   const tokenUrl = refreshTokenUrl(io.deps.env);
   const self = selfCommand(
-    gatewayNetHosts(settings.bind, settings.upstream, tokenUrl),
+    gatewayNetHosts(settings.bind, settings.upstream, tokenUrl, proxyHosts(settings.upstream, io.deps.env)),
     !isLoopbackHost(settings.bind),
   );
   const logOffset = await logSize(logFile);

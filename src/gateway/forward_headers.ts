@@ -80,7 +80,9 @@ export function upstreamRequestHeaders(
 }
 
 /** The headers to send back to the client. Pure. */
-export function clientResponseHeaders(upstream: Headers): HeaderRecord {
+export function clientResponseHeaders(
+  upstream: { forEach(callback: (value: string, name: string) => void): void },
+): HeaderRecord {
   const out: HeaderRecord = {};
   upstream.forEach((value, name) => {
     if (!RESPONSE_DROPPED.has(name)) out[name] = value;

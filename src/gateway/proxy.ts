@@ -20,7 +20,7 @@ import { clientResponseHeaders, upstreamRequestHeaders, upstreamUrl } from "./fo
 import { allLimitedAnswer, noAccountAnswer, upstreamUnreachableAnswer } from "./gateway_answers.ts";
 import { exhaustedResetAt, sameWindows, usageFromHeaders } from "./rate_limit_headers.ts";
 import { rewriteForAccountMove, type RewrittenBody } from "./request_body.ts";
-import { chunkReader, relayStream, sniffFirstEvents } from "./sse_relay.ts";
+import { relayStream, sniffFirstEvents } from "./sse_relay.ts";
 import { commit, type GatewayContext, isEventStream, limitHit, type ProxyRequest } from "./proxy_context.ts";
 import { sendUpstream } from "./upstream_client.ts";
 import { classifyErrorAnswer, type UsageLimitInfo } from "./upstream_verdict.ts";
@@ -43,6 +43,7 @@ export async function proxyRequest(ctx: GatewayContext, req: ProxyRequest): Prom
   const hasBody = request.method !== "GET" && request.method !== "HEAD" && request.body !== null;
   const body = hasBody ? new Uint8Array(await request.arrayBuffer()) : null;
   const contentEncoding = request.headers.get("content-encoding");
+  const stream = (request.headers.get("accept") ?? "").includes("text/event-stream");
   const state: Attempt = {
     tried: new Set(),
     refreshed: new Set(),
@@ -120,9 +121,11 @@ export async function proxyRequest(ctx: GatewayContext, req: ProxyRequest): Prom
         method: request.method,
         headers,
         body: sendBody,
+        stream,
       },
       {
         fetch: ctx.fetch,
+        http1: ctx.http1,
         idle: ctx.idle,
         retries: ctx.retries,
         backoffBaseMs: ctx.backoffBaseMs,
@@ -148,7 +151,7 @@ export async function proxyRequest(ctx: GatewayContext, req: ProxyRequest): Prom
     }
 
     if (!response.ok) {
-      const text = await response.text().catch(() => "");
+      const text = await response.text();
       sent.release();
       const verdict = classifyErrorAnswer(response.status, text, ctx.now());
       if (verdict.kind === "usage-limit") {
@@ -187,18 +190,18 @@ export async function proxyRequest(ctx: GatewayContext, req: ProxyRequest): Prom
       });
     }
 
-    if (!isEventStream(response) || response.body === null) {
+    const reader = isEventStream(response) ? response.reader() : null;
+    if (reader === null) {
       commit(ctx, sessionId, name, response, switchedFrom(name) !== null);
       ctx.pool.record(name, (s) => recordSuccess(s, ctx.now()));
       sent.release();
       log(response.status, name);
-      return new Response(response.body, {
+      return new Response(response.passThrough(), {
         status: response.status,
         headers: clientResponseHeaders(response.headers),
       });
     }
 
-    const reader = chunkReader(response.body);
     let sniff;
     try {
       sniff = await sniffFirstEvents(reader, ctx.now, sent.ticket.touch);

@@ -11,6 +11,8 @@ import type { Credentials } from "./credentials.ts";
 import type { IdleWatch } from "./idle_watch.ts";
 import type { usageFromHeaders } from "./rate_limit_headers.ts";
 import type { RequestLogEntry } from "./request_log.ts";
+import type { Http1Client } from "./http1_client.ts";
+import type { AnswerHeaders } from "./upstream_answer.ts";
 import type { UsageLimitInfo } from "./upstream_verdict.ts";
 
 /** What every proxied request shares. */
@@ -22,6 +24,8 @@ export interface GatewayContext {
   retries: number;
   backoffBaseMs?: number;
   fetch: typeof fetch;
+  /** The client for streamed answers (null: `fetch` for everything). */
+  http1?: Http1Client | null;
   now: () => Date;
   /** Upstream exchanges in flight (aborted on shutdown). */
   active: Set<AbortController>;
@@ -39,7 +43,7 @@ export interface ProxyRequest {
 }
 
 /** Whether an answer is an SSE stream. Pure. */
-export function isEventStream(response: Response): boolean {
+export function isEventStream(response: { headers: AnswerHeaders }): boolean {
   return (response.headers.get("content-type") ?? "").toLowerCase().startsWith("text/event-stream");
 }
 
@@ -48,7 +52,7 @@ export function commit(
   ctx: GatewayContext,
   sessionId: string | null,
   name: string,
-  response: Response,
+  response: { headers: AnswerHeaders },
   switched: boolean,
 ): void {
   ctx.pool.bindSession(sessionId, name, response.headers.has("x-codex-turn-state"));

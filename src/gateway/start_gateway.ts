@@ -10,6 +10,7 @@ import { emptyRegistry } from "../accounts/registry.ts";
 import { AccountPool } from "./account_pool.ts";
 import { Credentials } from "./credentials.ts";
 import { createGatewayHandler } from "./handler.ts";
+import { Http1Client } from "./http1_client.ts";
 import { IdleWatch } from "./idle_watch.ts";
 import type { GatewayContext } from "./proxy_context.ts";
 import { formatLogLine } from "./request_log.ts";
@@ -19,6 +20,7 @@ import { isLoopbackHost } from "./address.ts";
 import { type GatewaySettings, settingsProblem, updateGatewayFile } from "./settings.ts";
 import { gatewayStatusJson } from "./status_view.ts";
 import { StatusSync } from "./status_sync.ts";
+import type { UpstreamProxySettings } from "./upstream_proxy.ts";
 
 /** Inputs of {@link startGateway}. */
 export interface StartGatewayOptions {
@@ -26,6 +28,10 @@ export interface StartGatewayOptions {
   settings: GatewaySettings;
   key: string;
   fetch: typeof fetch;
+  /** The outbound proxy environment (`HTTPS_PROXY`, `NO_PROXY`, …) for the streaming client. */
+  upstreamProxy?: UpstreamProxySettings | null;
+  /** Streamed answers through `fetch` instead of the HTTP/1.1 client (`CAO_GATEWAY_STREAM_CLIENT=fetch`). */
+  streamViaFetch?: boolean;
   /** Real token endpoint (Codex's default, or `CODEX_REFRESH_TOKEN_URL_OVERRIDE`). */
   tokenUrl: string;
   version: string;
@@ -118,6 +124,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const stopRequested = new Promise<void>((resolve) => signalStop = resolve);
   const idle = new IdleWatch(settings.idleTimeoutSeconds * 1000);
   const active = new Set<AbortController>();
+  const http1 = options.streamViaFetch ? null : new Http1Client({ proxy: options.upstreamProxy });
   const context: GatewayContext = {
     pool,
     credentials,
@@ -126,6 +133,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     retries: settings.retries,
     backoffBaseMs: options.backoffBaseMs,
     fetch: options.fetch,
+    http1,
     now: home.now,
     active,
     log: (entry) => options.log(formatLogLine(entry)),
@@ -169,6 +177,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       idle.close();
       runKeys.closeAll();
       await server.shutdown();
+      http1?.close();
       await sync.close();
       if (options.record !== false) {
         await updateGatewayFile(home, (file) => {

@@ -3,11 +3,15 @@
  * One upstream exchange with bounded retries: a 5xx answer or a network error is retried on the same
  * account with exponential backoff (the body is a buffer, so it can be sent again); the client going away
  * aborts the exchange at once; an upstream silent for the idle time is aborted too. There is no timeout on
- * an exchange that keeps talking. Connections are reused by the runtime's fetch.
+ * an exchange that keeps talking. A streamed answer goes through the HTTP/1.1 client (`http1_client.ts`,
+ * one hand-over per socket read) when it can reach the upstream; everything else through `fetch`. Both keep
+ * their connections alive.
  */
 
 import { sleep } from "../shared/wait.ts";
+import type { Http1Client } from "./http1_client.ts";
 import type { IdleTicket, IdleWatch } from "./idle_watch.ts";
+import { decodableEncoding, fetchAnswer, http1Answer, type UpstreamAnswer } from "./upstream_answer.ts";
 
 /** What to send. */
 export interface UpstreamCall {
@@ -15,11 +19,15 @@ export interface UpstreamCall {
   method: string;
   headers: Record<string, string>;
   body: Uint8Array<ArrayBuffer> | null;
+  /** The answer is expected to be a stream (the request accepts `text/event-stream`). */
+  stream?: boolean;
 }
 
 /** How to send it. */
 export interface SendOptions {
   fetch: typeof fetch;
+  /** The client for streamed answers (null: `fetch` for everything). */
+  http1?: Http1Client | null;
   idle: IdleWatch;
   /** Retries after a 5xx or a network error. */
   retries: number;
@@ -34,13 +42,49 @@ export interface SendOptions {
 /** The outcome of {@link sendUpstream}. */
 export type SendResult =
   /** An answer (possibly a 5xx after the last retry). The caller must call `release()` when done with it. */
-  | { kind: "answer"; response: Response; ticket: IdleTicket; release(): void; retries: number }
+  | { kind: "answer"; response: UpstreamAnswer; ticket: IdleTicket; release(): void; retries: number }
   | { kind: "network-error"; message: string; retries: number }
   | { kind: "client-gone"; retries: number };
 
 /** The backoff before retry `n` (0-based). Pure apart from the jitter. */
 export function backoffDelay(n: number, baseMs: number): number {
   return Math.round(baseMs * 2 ** n * (0.8 + Math.random() * 0.4));
+}
+
+/** One try, by the HTTP/1.1 client for a stream it can send, else by `fetch`. */
+async function exchange(
+  call: UpstreamCall,
+  options: SendOptions,
+  signal: AbortSignal,
+  ticket: IdleTicket,
+): Promise<UpstreamAnswer> {
+  const url = call.stream && options.http1 ? new URL(call.url) : null;
+  if (url !== null && options.http1!.canSend(url)) {
+    const answer = await options.http1!.request({
+      url,
+      method: call.method,
+      headers: call.headers,
+      body: call.body,
+      signal,
+      onActivity: ticket.touch,
+    });
+    if (!decodableEncoding(answer.headers.get("content-encoding"))) {
+      await answer.body.cancel();
+      throw new Error(
+        `the upstream sent a ${answer.headers.get("content-encoding")} body, which cannot be decoded`,
+      );
+    }
+    return http1Answer(answer);
+  }
+  return fetchAnswer(
+    await options.fetch(call.url, {
+      method: call.method,
+      headers: call.headers,
+      body: call.body,
+      signal,
+      redirect: "manual",
+    }),
+  );
 }
 
 /** Sends `call`, retrying 5xx answers and network errors on the same account. */
@@ -63,17 +107,11 @@ export async function sendUpstream(call: UpstreamCall, options: SendOptions): Pr
     };
     let failure: string;
     try {
-      const response = await options.fetch(call.url, {
-        method: call.method,
-        headers: call.headers,
-        body: call.body,
-        signal: controller.signal,
-        redirect: "manual",
-      });
+      const response = await exchange(call, options, controller.signal, ticket);
       if (response.status < 500 || attempt >= options.retries) {
         return { kind: "answer", response, ticket, release, retries: attempt };
       }
-      await response.body?.cancel().catch(() => {});
+      await response.cancel();
       failure = `upstream answered ${response.status}`;
     } catch (error) {
       if (options.clientSignal?.aborted) {

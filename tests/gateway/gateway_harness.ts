@@ -31,6 +31,8 @@ export interface HarnessOptions {
   /** Write the user's own ~/.codex/auth.json with this login. */
   userAuth?: FakeAuthOptions;
   reloadIntervalMs?: number;
+  /** Streamed answers through `fetch` instead of the HTTP/1.1 client. */
+  streamViaFetch?: boolean;
 }
 
 /** A running harness. */
@@ -95,6 +97,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     flushDelayMs: 10,
     reloadIntervalMs: options.reloadIntervalMs ?? 0,
     backoffBaseMs: 5,
+    streamViaFetch: options.streamViaFetch,
   });
   const base = `${gateway.url}/k/${TEST_KEY}`;
   return {

@@ -1,0 +1,111 @@
+/**
+ * @module
+ * One connection of the HTTP/1.1 upstream client and the body of an answer read from it: every read of
+ * the body hands over the payload of one whole socket read (`http1_wire.ts` removes the framing), and the
+ * end of the body says whether the connection may carry the next exchange. Aborting the request's signal
+ * closes the socket, so a pending read rejects with the signal's reason.
+ */
+
+import type { ChunkReader } from "./sse_relay.ts";
+import { BodyDecoder, type BodyFraming } from "./http1_wire.ts";
+
+const READ_BYTES = 16 * 1024;
+
+/** One socket with its read buffer; `pending` is a read started while the connection sat in the pool. */
+export class Connection {
+  readonly buffer = new Uint8Array(READ_BYTES);
+  pending: Promise<number | null> | null = null;
+  idle = false;
+  closed = false;
+  constructor(readonly conn: Deno.Conn, readonly key: string) {}
+  read(): Promise<number | null> {
+    const pending = this.pending;
+    this.pending = null;
+    return pending ?? this.conn.read(this.buffer);
+  }
+  async write(parts: Uint8Array[]): Promise<void> {
+    for (const part of parts) {
+      for (let at = 0; at < part.byteLength;) at += await this.conn.write(part.subarray(at));
+    }
+  }
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      this.conn.close();
+    } catch { /* already closed */ }
+  }
+}
+
+/** The body of one answer, read from its connection. */
+export class Http1Body implements ChunkReader {
+  readonly #decoder: BodyDecoder;
+  #rest: Uint8Array | null = null;
+  #finished = false;
+
+  /** `onEnd(reusable)` runs once, when the body ended (reusable: read to its end, nothing extra after). */
+  constructor(
+    readonly connection: Connection,
+    readonly request: { signal: AbortSignal; onActivity?: () => void },
+    framing: BodyFraming,
+    readonly onEnd: (reusable: boolean) => void,
+  ) {
+    this.#decoder = new BodyDecoder(framing);
+  }
+
+  /** Starts with the bytes read along with the head. */
+  start(rest: Uint8Array): void {
+    if (rest.byteLength > 0) this.#rest = rest;
+    else if (this.#decoder.done) this.#finish(true);
+  }
+
+  #finish(reusable: boolean): void {
+    if (this.#finished) return;
+    this.#finished = true;
+    this.onEnd(reusable);
+  }
+
+  async read(): Promise<Uint8Array | null> {
+    for (;;) {
+      if (this.#decoder.done) {
+        this.#finish(true);
+        return null;
+      }
+      if (this.#finished) return null;
+      let src: Uint8Array;
+      if (this.#rest !== null) {
+        src = this.#rest;
+        this.#rest = null;
+      } else {
+        let n: number | null;
+        try {
+          n = await this.connection.read();
+        } catch (error) {
+          this.#finish(false);
+          throw this.request.signal.aborted ? this.request.signal.reason : error;
+        }
+        if (n === null) {
+          this.#finish(false);
+          if (this.#decoder.endsAtClose) return null;
+          throw new Error("the upstream closed the connection in the middle of its answer");
+        }
+        this.request.onActivity?.();
+        src = this.connection.buffer.subarray(0, n);
+      }
+      let decoded;
+      try {
+        decoded = this.#decoder.decode(src);
+      } catch (error) {
+        this.#finish(false);
+        throw error;
+      }
+      if (decoded.done) this.#finish(decoded.excess === 0);
+      if (decoded.data !== null) return decoded.data;
+    }
+  }
+
+  cancel(): Promise<void> {
+    this.#finish(false);
+    return Promise.resolve();
+  }
+}
