@@ -1,11 +1,16 @@
 /**
  * @module
  * Codex's `auth.json` (CODEX_FACTS §4.1): reading it, telling whether it holds a real ChatGPT login, and
- * writing it back atomically with mode 0600 and every field it had (unknown ones included). Summaries carry
- * decoded claims only, never a token.
+ * writing it back atomically with mode 0600 and every field it had (unknown ones included). Every write of an
+ * auth.json by cao goes through here, under the two locks Codex takes for its own write, in its order
+ * (CODEX_FACTS §8): `auth.lock` (held across a refresh: read, ask, write), then `auth.json.lock` around the
+ * rename. Summaries carry decoded claims only, never a token.
  */
 
 import { writeJsonAtomic } from "../fs/atomic_write.ts";
+import { withFileLock } from "../fs/file_lock.ts";
+import { dirnameOf } from "../fs/path.ts";
+import { codexHomePaths } from "./codex_home_paths.ts";
 import { decodeJwtPayload, readTokenClaims } from "./jwt.ts";
 
 /** The parsed document; Codex's own fields plus anything else it holds, kept as is. */
@@ -126,7 +131,26 @@ export async function readAuthFile(path: string): Promise<AuthReadResult> {
   }
 }
 
-/** Writes an auth document atomically with mode 0600; every field of `auth` is written as given. */
-export async function writeAuthFile(path: string, auth: CodexAuthDoc): Promise<void> {
-  await writeJsonAtomic(path, auth, { mode: 0o600 });
+/** Writes the auth.json its lock was taken for; only valid inside {@link withAuthFileLock}. */
+export type AuthFileWriter = (auth: CodexAuthDoc) => Promise<void>;
+
+/**
+ * Runs `action` holding Codex's `auth.lock` of the login at `path` (`<CODEX_HOME>/auth.json`), so that a
+ * read, a token refresh and the write that follows are one step for every cao process and for Codex. The
+ * action writes only through the writer it is handed, which also takes `auth.json.lock` and writes
+ * atomically with mode 0600, every field of the document as given.
+ */
+export async function withAuthFileLock<T>(
+  path: string,
+  action: (write: AuthFileWriter) => Promise<T>,
+): Promise<T> {
+  const home = codexHomePaths(dirnameOf(path));
+  const write: AuthFileWriter = (auth) =>
+    withFileLock(`${path}.lock`, () => writeJsonAtomic(path, auth, { mode: 0o600 }));
+  return await withFileLock(home.authLock, () => action(write));
+}
+
+/** Writes `auth` to the login at `path` under Codex's two locks (see {@link withAuthFileLock}). */
+export async function writeAuthFileLocked(path: string, auth: CodexAuthDoc): Promise<void> {
+  await withAuthFileLock(path, (write) => write(auth));
 }

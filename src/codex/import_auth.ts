@@ -10,13 +10,12 @@ import { basename, join } from "node:path";
 import type { CaoHome } from "../accounts/cao_home.ts";
 import { accountNameProblem } from "../accounts/account_name.ts";
 import { findAccount, loadRegistry } from "../accounts/registry.ts";
-import { withFileLock } from "../fs/file_lock.ts";
 import {
   type CodexAuthDoc,
   codexAuthProblem,
   readAuthFile,
   summarizeAuth,
-  writeAuthFile,
+  writeAuthFileLocked,
 } from "./auth_file.ts";
 import { collectAccountSummaries, loginIdentity } from "./account_summary.ts";
 import { provisionAccount } from "./provision.ts";
@@ -184,11 +183,8 @@ export async function adoptCandidates(
       continue;
     }
     await provisionAccount(home, candidate.name, options.userCodexHome);
-    // Codex's own lock for auth.json (CODEX_FACTS §4.1), so a running codex or the gateway never races us.
-    await withFileLock(
-      `${home.paths.accountDir(candidate.name)}/auth.lock`,
-      () => writeAuthFile(home.paths.authFile(candidate.name), candidate.auth!),
-    );
+    // Under Codex's own locks for auth.json, so a running codex or the gateway never races us.
+    await writeAuthFileLocked(home.paths.authFile(candidate.name), candidate.auth!);
     if (identity) known.set(identity, candidate.name);
     outcomes.push({ ...base, result: exists ? "replaced" : "imported", reason: null });
   }

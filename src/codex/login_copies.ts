@@ -9,9 +9,7 @@
  * gateway and `cao status --refresh`. Nothing here returns or prints a token except to the caller.
  */
 
-import { dirname, join } from "node:path";
-import { withFileLock } from "../fs/file_lock.ts";
-import { authTokens, type CodexAuthDoc, readAuthFile, writeAuthFile } from "./auth_file.ts";
+import { authTokens, type CodexAuthDoc, readAuthFile, withAuthFileLock } from "./auth_file.ts";
 import { decodeJwtPayload, readTokenClaims } from "./jwt.ts";
 import { refreshAccountTokens, type RefreshOutcome, type RefreshRequest } from "./token_refresh.ts";
 
@@ -64,13 +62,6 @@ export function sharedRefreshTokens(facts: LoginFacts[]): string[][] {
   return [...byToken.values()].filter((paths) => paths.length > 1);
 }
 
-async function underCodexLocks<T>(authPath: string, action: () => Promise<T>): Promise<T> {
-  return await withFileLock(
-    join(dirname(authPath), "auth.lock"),
-    () => withFileLock(`${authPath}.lock`, action),
-  );
-}
-
 /**
  * Writes `source`'s tokens into each of `copies` that still holds `oldRefreshToken` (others changed hands and
  * are left alone). Returns the paths updated.
@@ -84,7 +75,7 @@ export async function syncLoginCopies(
   const fresh = authTokens(source) ?? {};
   for (const path of copies) {
     try {
-      const done = await underCodexLocks(path, async () => {
+      const done = await withAuthFileLock(path, async (write) => {
         const read = await readAuthFile(path);
         if (read.kind !== "ok" || text(authTokens(read.auth)?.refresh_token) !== oldRefreshToken) {
           return false;
@@ -93,7 +84,7 @@ export async function syncLoginCopies(
         for (const key of ["id_token", "access_token", "refresh_token"]) {
           if (text(fresh[key])) tokens[key] = fresh[key];
         }
-        await writeAuthFile(path, {
+        await write({
           ...read.auth,
           tokens,
           last_refresh: source.last_refresh ?? read.auth.last_refresh,
@@ -120,7 +111,7 @@ export async function adoptNewerCopy(ownPath: string, candidates: string[]): Pro
     if ((copy.lastRefresh ?? "") <= (own.lastRefresh ?? "")) continue;
     const read = await readAuthFile(path);
     if (read.kind !== "ok") continue;
-    const adopted = await underCodexLocks(ownPath, async () => {
+    const adopted = await withAuthFileLock(ownPath, async (write) => {
       const current = await readAuthFile(ownPath);
       if (current.kind !== "ok") return false;
       const tokens = { ...(authTokens(current.auth) ?? {}) };
@@ -128,7 +119,7 @@ export async function adoptNewerCopy(ownPath: string, candidates: string[]): Pro
       for (const key of ["id_token", "access_token", "refresh_token"]) {
         if (text(theirs[key])) tokens[key] = theirs[key];
       }
-      await writeAuthFile(ownPath, { ...current.auth, tokens, last_refresh: read.auth.last_refresh });
+      await write({ ...current.auth, tokens, last_refresh: read.auth.last_refresh });
       return true;
     });
     if (adopted) return true;

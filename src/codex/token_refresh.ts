@@ -17,10 +17,8 @@
  * touches account_status.json: callers record the outcome. Results never carry the refresh token.
  */
 
-import { dirname, join } from "node:path";
-import { withFileLock } from "../fs/file_lock.ts";
 import { redactSecrets } from "../shared/redact.ts";
-import { authTokens, type CodexAuthDoc, readAuthFile, writeAuthFile } from "./auth_file.ts";
+import { authTokens, type CodexAuthDoc, readAuthFile, withAuthFileLock } from "./auth_file.ts";
 import { decodeJwtPayload, readTokenClaims } from "./jwt.ts";
 
 /** Where Codex refreshes tokens unless `CODEX_REFRESH_TOKEN_URL_OVERRIDE` says otherwise. */
@@ -206,9 +204,8 @@ async function postRefresh(
 
 /** Refreshes (or adopts) the tokens of one account home under Codex's auth lock. Never throws for HTTP trouble. */
 export async function refreshAccountTokens(request: RefreshRequest): Promise<RefreshOutcome> {
-  const dir = dirname(request.authPath);
   try {
-    return await withFileLock(join(dir, "auth.lock"), async () => {
+    return await withAuthFileLock(request.authPath, async (write) => {
       const read = await readAuthFile(request.authPath);
       if (read.kind === "missing") return { kind: "needs-relogin", reason: "there is no auth.json" };
       if (read.kind === "unreadable") return { kind: "failed", reason: read.reason };
@@ -237,7 +234,7 @@ export async function refreshAccountTokens(request: RefreshRequest): Promise<Ref
         return { ...verdict, reason: redactSecrets(verdict.reason) };
       }
       const updated = applyRefreshAnswer(read.auth, answer.answer, request.now());
-      await withFileLock(`${request.authPath}.lock`, () => writeAuthFile(request.authPath, updated));
+      await write(updated);
       request.onRotated?.(refreshToken);
       const tokens = freshTokens(updated);
       return tokens

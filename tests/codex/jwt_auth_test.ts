@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { codexAuthProblem, readAuthFile, summarizeAuth, writeAuthFile } from "../../src/codex/auth_file.ts";
+import {
+  codexAuthProblem,
+  readAuthFile,
+  summarizeAuth,
+  writeAuthFileLocked,
+} from "../../src/codex/auth_file.ts";
 import { decodeJwtPayload, readTokenClaims } from "../../src/codex/jwt.ts";
 import { fakeAuthJson, fakeJwt } from "../support/fake_auth.ts";
 
@@ -52,16 +57,19 @@ Deno.test("summarizeAuth() prefers tokens.account_id and never carries a token",
   assert.equal(summarizeAuth({ kind: "ok", auth: { OPENAI_API_KEY: "sk-1" } }).state, "api-key");
 });
 
-Deno.test("writeAuthFile() keeps unknown fields and writes 0600; readAuthFile() reports bad JSON", async () => {
+Deno.test("writeAuthFileLocked() keeps unknown fields and writes 0600; readAuthFile() reports bad JSON", async () => {
   const dir = await Deno.makeTempDir();
   try {
     const path = `${dir}/auth.json`;
     const auth = fakeAuthJson({ extra: { agent_identity: { keep: "me" }, future_field: 42 } });
-    await writeAuthFile(path, auth);
+    await writeAuthFileLocked(path, auth);
     const read = await readAuthFile(path);
     assert.equal(read.kind, "ok");
     assert.deepEqual(read.kind === "ok" ? read.auth : null, auth);
     if (Deno.build.os !== "windows") assert.equal((await Deno.stat(path)).mode! & 0o777, 0o600);
+    for (const lock of ["auth.lock", "auth.json.lock"]) {
+      assert.ok((await Deno.stat(`${dir}/${lock}`)).isFile, `written under Codex's ${lock}`);
+    }
     await Deno.writeTextFile(path, "{not json");
     const bad = await readAuthFile(path);
     assert.equal(bad.kind, "unreadable");
