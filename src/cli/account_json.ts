@@ -8,6 +8,12 @@ import type { AccountStatus } from "../accounts/status_store.ts";
 import type { AccountSummary } from "../codex/account_summary.ts";
 import { epochToIso } from "../shared/format.ts";
 
+/**
+ * `schemaVersion` of `cao list --json` and `cao current --json`: bumped only when a field is renamed or
+ * removed (fields are only ever added within a version).
+ */
+export const ACCOUNTS_JSON_SCHEMA_VERSION = 1;
+
 /** One account in JSON output. */
 export interface AccountJson {
   name: string;

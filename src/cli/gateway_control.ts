@@ -62,6 +62,9 @@ export function gatewayStatusLines(status: Record<string, unknown>, now: Date): 
   ];
 }
 
+/** `schemaVersion` of `cao gateway status --json` (the gateway's `/status` plus `running`). */
+export const GATEWAY_STATUS_JSON_SCHEMA_VERSION = 1;
+
 /** `cao gateway status`: 0 when a gateway answers, 1 when none does. */
 export async function gatewayStatus(ctx: CommandContext, options: { json: boolean }): Promise<number> {
   const key = await probeKey(ctx);
@@ -69,7 +72,12 @@ export async function gatewayStatus(ctx: CommandContext, options: { json: boolea
   const probe = await probeGateway(ctx.deps.fetch, url, key);
   if (probe.kind !== "up") {
     if (options.json) {
-      ctx.out.json({ running: false, url, reason: probe.kind === "wrong-key" ? "wrong key" : probe.reason });
+      ctx.out.json({
+        schemaVersion: GATEWAY_STATUS_JSON_SCHEMA_VERSION,
+        running: false,
+        url,
+        reason: probe.kind === "wrong-key" ? "wrong key" : probe.reason,
+      });
     } else {ctx.out.line(
         `No cao gateway answers at ${url}${
           probe.kind === "down" ? ` (${probe.reason})` : " with this key"
@@ -77,8 +85,9 @@ export async function gatewayStatus(ctx: CommandContext, options: { json: boolea
       );}
     return ExitCode.failure;
   }
-  if (options.json) ctx.out.json({ running: true, ...probe.status });
-  else for (const line of gatewayStatusLines(probe.status, ctx.deps.now())) ctx.out.line(line);
+  if (options.json) {
+    ctx.out.json({ schemaVersion: GATEWAY_STATUS_JSON_SCHEMA_VERSION, running: true, ...probe.status });
+  } else for (const line of gatewayStatusLines(probe.status, ctx.deps.now())) ctx.out.line(line);
   return ExitCode.ok;
 }
 

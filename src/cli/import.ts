@@ -18,6 +18,9 @@ import type { Command } from "../deps/commander.ts";
 import { CaoError, ExitCode, UsageError } from "../shared/errors.ts";
 import type { CommandContext, Runner } from "./context.ts";
 
+/** `schemaVersion` of `cao import … --json` (`{ schemaVersion, outcomes: [{ file, name, result, reason }] }`). */
+export const IMPORT_JSON_SCHEMA_VERSION = 1;
+
 /** Options of `cao import codex-auth`. */
 export interface ImportCodexAuthOptions {
   source?: string;
@@ -48,7 +51,7 @@ async function currentAuthCandidate(ctx: CommandContext, name: string | undefine
 
 function report(ctx: CommandContext, outcomes: ImportOutcome[], json: boolean): void {
   if (json) {
-    ctx.out.json({ outcomes });
+    ctx.out.json({ schemaVersion: IMPORT_JSON_SCHEMA_VERSION, outcomes });
     return;
   }
   for (const o of outcomes) {

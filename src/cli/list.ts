@@ -12,7 +12,7 @@ import { ExitCode } from "../shared/errors.ts";
 import { formatRelative, renderTable } from "../shared/format.ts";
 import { windowAt } from "../status/account_state.ts";
 import { agoText, cooldownText, failuresText, windowCell } from "../status/cells.ts";
-import { accountJson } from "./account_json.ts";
+import { accountJson, ACCOUNTS_JSON_SCHEMA_VERSION } from "./account_json.ts";
 import type { CommandContext, Runner } from "./context.ts";
 import { loginStateLabel } from "./login_text.ts";
 import type { AccountStatus } from "../accounts/status_store.ts";
@@ -75,6 +75,7 @@ export async function listAccounts(ctx: CommandContext, options: ListOptions): P
   const statuses = options.details || options.json ? (await loadStatusFile(ctx.home)).accounts : {};
   if (options.json) {
     ctx.out.json({
+      schemaVersion: ACCOUNTS_JSON_SCHEMA_VERSION,
       home: ctx.home.paths.root,
       defaultAccount: summaries.find((s) => s.isDefault)?.name ?? null,
       accounts: summaries.map((s) =>

@@ -22,17 +22,39 @@ export function parseReserve(raw: string): number | null {
   return value;
 }
 
+/** `schemaVersion` of `cao reserve --json`. */
+export const RESERVE_JSON_SCHEMA_VERSION = 1;
+
+/** `cao reserve --json`: the account, its reserve (null: none) and whether this call changed it. */
+export interface ReserveJson {
+  schemaVersion: number;
+  account: string;
+  reservePercent: number | null;
+  changed: boolean;
+}
+
 /** Shows or sets an account's reserve. */
 export async function reserveAccount(
   ctx: CommandContext,
   rawName: string,
   raw: string | undefined,
+  options: { json?: boolean } = {},
 ): Promise<number> {
   const name = validateAccountName(rawName);
+  const json = (reservePercent: number | null, changed: boolean): ReserveJson => ({
+    schemaVersion: RESERVE_JSON_SCHEMA_VERSION,
+    account: name,
+    reservePercent,
+    changed,
+  });
   if (raw === undefined) {
     const account = findAccount(await loadRegistry(ctx.home), name);
     if (!account) throw new AccountNotFoundError(name);
     const reserve = typeof account.reservePercent === "number" ? account.reservePercent : null;
+    if (options.json) {
+      ctx.out.json(json(reserve, false));
+      return ExitCode.ok;
+    }
     ctx.out.line(
       reserve === null
         ? `${name} has no reserve`
@@ -41,11 +63,17 @@ export async function reserveAccount(
     return ExitCode.ok;
   }
   const reserve = parseReserve(raw);
+  let changed = false;
   await updateRegistry(ctx.home, (registry) => {
     const account = findAccount(registry, name);
     if (!account) throw new AccountNotFoundError(name);
+    changed = (typeof account.reservePercent === "number" ? account.reservePercent : null) !== reserve;
     account.reservePercent = reserve;
   });
+  if (options.json) {
+    ctx.out.json(json(reserve, changed));
+    return ExitCode.ok;
+  }
   ctx.out.line(
     reserve === null
       ? `${name}: reserve off (used until its limit)`
@@ -60,5 +88,6 @@ export function registerReserve(program: Command, run: Runner): void {
     .description("show or set an account's reserve: new work avoids it above this usage percent")
     .argument("<name>", "account name")
     .argument("[percent]", 'percent of the 5-hour or weekly window (1-100), or "off"')
-    .action((name, percent) => run((ctx) => reserveAccount(ctx, name, percent)));
+    .option("--json", "print JSON ({ schemaVersion, account, reservePercent, changed })")
+    .action((name, percent, options) => run((ctx) => reserveAccount(ctx, name, percent, options)));
 }

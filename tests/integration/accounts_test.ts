@@ -61,7 +61,7 @@ Deno.test("account commands: add, list, use, current, switch, rename, remove", a
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /Default account: me@example.com \(was work\)/);
     const c = await runCaoProcess(home, ["current", "--json"]);
-    assert.equal(JSON.parse(c.stdout).name, "me@example.com");
+    assert.equal(JSON.parse(c.stdout).account.name, "me@example.com");
   });
 
   await t.step("switch without a terminal and without a name is a usage error", async () => {

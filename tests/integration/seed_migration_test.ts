@@ -127,7 +127,7 @@ Deno.test("a home made by the real CAO 1.4.2 works in cao with one command, noth
   assert.equal(again.code, 0, again.stderr);
   assert.doesNotMatch(again.stderr, /moved your CAO 1\.4\.2/);
   const current = await runCaoProcess(home, ["current", "--json"], { env });
-  assert.equal(JSON.parse(current.stdout).name, "personal");
+  assert.equal(JSON.parse(current.stdout).account.name, "personal");
 });
 
 Deno.test("a crash at any step of the migration leaves a home the next command migrates", async () => {
