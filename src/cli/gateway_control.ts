@@ -2,13 +2,13 @@
  * @module
  * `cao gateway status` (is it up, where, what it sees: accounts, cooldowns, conversations, requests,
  * switches; `--json` for the raw `/status`) and `cao gateway stop` (asks the gateway to stop over HTTP, with
- * the key; never kills a process by a pid that may have been reused). Both only read gateway.json's key,
- * never create it.
+ * the control key in the `x-cao-gateway-key` header; never kills a process by a pid that may have been
+ * reused). Both only read gateway.json's control key, never create it.
  */
 
-import { gatewayBaseUrl } from "../gateway/address.ts";
 import { localGatewayUrl, probeGateway } from "../gateway/client.ts";
-import { loadGatewayFile, newGatewayKey, readGatewayKey, updateGatewayFile } from "../gateway/settings.ts";
+import { GATEWAY_KEY_HEADER } from "../gateway/forward_headers.ts";
+import { loadGatewayFile, newControlKey, readControlKey, updateGatewayFile } from "../gateway/settings.ts";
 import { ExitCode } from "../shared/errors.ts";
 import { formatRelative, renderTable } from "../shared/format.ts";
 import { pollUntil } from "../shared/wait.ts";
@@ -19,7 +19,7 @@ import type { CommandContext } from "./context.ts";
  * runs, and a throwaway key gets the same answers (none, or "wrong key" from another home's gateway).
  */
 async function probeKey(ctx: CommandContext): Promise<string> {
-  return await readGatewayKey(ctx.home) ?? newGatewayKey();
+  return await readControlKey(ctx.home) ?? newControlKey();
 }
 
 interface AccountRow {
@@ -109,7 +109,10 @@ export async function gatewayStop(ctx: CommandContext): Promise<number> {
     }
     return ExitCode.ok;
   }
-  const response = await ctx.deps.fetch(`${gatewayBaseUrl(url, key)}/shutdown`, { method: "POST" });
+  const response = await ctx.deps.fetch(`${url}/shutdown`, {
+    method: "POST",
+    headers: { [GATEWAY_KEY_HEADER]: key },
+  });
   await response.body?.cancel();
   const stopped = await pollUntil(
     async () => (await probeGateway(ctx.deps.fetch, url, key, 500)).kind !== "up" ? true : undefined,

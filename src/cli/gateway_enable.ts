@@ -3,7 +3,8 @@
  * `cao gateway enable|disable`: route plain `codex`, the desktop app and the IDE extension through the
  * gateway by a minimal, comment-preserving edit of the user's `config.toml` (`codex_config_edit.ts`), and
  * take exactly that edit out again. What enable wrote is recorded in gateway.json (`enabled`). Both are
- * idempotent and say what they changed. The value enable writes carries the gateway key, so the file is
+ * idempotent and say what they changed. The value enable writes carries the gateway's proxy key (never the
+ * control key: Codex prints and stores this URL), which still lets a caller use the accounts, so the file is
  * then written without group or other access. A symlinked config.toml (stow, home-manager) is edited where
  * it points, so the link stays a link; the read-edit-write runs under `<config>.cao.lock`.
  */
@@ -24,7 +25,7 @@ import {
 } from "../gateway/codex_config_edit.ts";
 import {
   type EnableRecord,
-  ensureGatewayKey,
+  ensureGatewayKeys,
   loadGatewayFile,
   updateGatewayFile,
 } from "../gateway/settings.ts";
@@ -82,9 +83,10 @@ export function previousToRecord(
 
 /** `cao gateway enable`. */
 export async function gatewayEnable(ctx: CommandContext): Promise<number> {
-  const key = await ensureGatewayKey(ctx.home);
+  const keys = await ensureGatewayKeys(ctx.home);
   const url = savedGatewayUrl(await loadGatewayFile(ctx.home));
-  const value = gatewayBaseUrl(url, key);
+  // Codex may print and store this URL: it carries the proxy key, which can do nothing but proxy.
+  const value = gatewayBaseUrl(url, keys.proxy);
   const path = codexHomePaths(ctx.userCodexHome).configFile;
   await Deno.mkdir(ctx.userCodexHome, { recursive: true });
   const { edit, madePrivate } = await withFileLock(`${path}.cao.lock`, async () => {
@@ -124,10 +126,10 @@ export async function gatewayEnable(ctx: CommandContext): Promise<number> {
     ctx.out.line(
       `Made ${path} readable by you only (mode ${
         madePrivate.toString(8).padStart(4, "0")
-      }): the value holds the gateway key.`,
+      }): the value holds the gateway's proxy key.`,
     );
   }
-  if ((await probeGateway(ctx.deps.fetch, url, key)).kind !== "up") {
+  if ((await probeGateway(ctx.deps.fetch, url, keys.control)).kind !== "up") {
     ctx.out.warn(`no gateway answers at ${url} yet: start it with "cao gateway start --detach"`);
   }
   return ExitCode.ok;

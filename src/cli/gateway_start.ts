@@ -13,7 +13,7 @@ import { startDetachedGateway } from "../gateway/detached.ts";
 import { openLogFile, startFailureLine } from "../gateway/log_file.ts";
 import { waitForStop } from "../gateway/server.ts";
 import {
-  ensureGatewayKey,
+  ensureGatewayKeys,
   type GatewaySettings,
   loadGatewayFile,
   resolveSettings,
@@ -97,8 +97,9 @@ async function startOrServe(ctx: CommandContext, options: GatewayStartOptions): 
   const flags = settingsFromFlags(options);
   const file = await loadGatewayFile(ctx.home);
   const settings = resolveSettings(flags, savedSettings(file));
-  const key = await ensureGatewayKey(ctx.home);
-  const problem = startProblem(settings, key);
+  const keys = await ensureGatewayKeys(ctx.home);
+  const key = keys.control;
+  const problem = startProblem(settings, keys.proxy);
   if (problem) throw new UsageError(`Cannot start the gateway: ${problem}`);
   if (options.save) {
     const given = Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined));
@@ -134,7 +135,7 @@ async function startOrServe(ctx: CommandContext, options: GatewayStartOptions): 
     gateway = await startGateway({
       home: ctx.home,
       settings,
-      key,
+      keys,
       fetch: ctx.deps.fetch,
       upstreamProxy: proxySettingsFromEnv(ctx.deps.env),
       streamViaFetch: ctx.deps.env("CAO_GATEWAY_STREAM_CLIENT") === "fetch",

@@ -6,15 +6,17 @@
  * {@link leaseRunKey}, because a command line is readable by every local user), and the environment that sends its own token refreshes to the gateway
  * (`CODEX_REFRESH_TOKEN_URL_OVERRIDE`), so that it never spends a refresh token the pool owns. The Codex keeps
  * the user's own CODEX_HOME (config, history, sessions). {@link ensureGatewayRunning} finds a gateway that
- * answers with this key, or starts one.
+ * answers with this key, or starts one. cao's own requests (`/status`, `/run-key`) carry the control key in the
+ * `x-cao-gateway-key` header, never in a URL.
  */
 
 import type { CaoHome } from "../accounts/cao_home.ts";
 import { CaoError } from "../shared/errors.ts";
 import { pollUntil } from "../shared/wait.ts";
 import { gatewayBaseUrl, gatewayUrl } from "./address.ts";
+import { GATEWAY_KEY_HEADER } from "./forward_headers.ts";
 import {
-  ensureGatewayKey,
+  ensureGatewayKeys,
   type GatewayFile,
   loadGatewayFile,
   resolveSettings,
@@ -25,6 +27,7 @@ import {
 export interface GatewayTarget {
   /** `http://host:port` (no key). */
   url: string;
+  /** Its control key (sent in the header only). */
   key: string;
   /** Whether this call started it. */
   started: boolean;
@@ -48,8 +51,8 @@ export interface RunKeyLease extends AsyncDisposable {
 }
 
 /**
- * Asks the gateway at `url` for a per-run key (`POST /k/<key>/run-key`, see `run_keys.ts`) and holds the
- * answer open. Null when the gateway hands out none (one older than this cao) or does not answer in time.
+ * Asks the gateway at `url` for a per-run key (`POST /run-key` with the control key in the header, see
+ * `run_keys.ts`) and holds the answer open. Null when the gateway hands out none (one older than this cao) or does not answer in time.
  */
 export async function leaseRunKey(
   fetchFn: typeof fetch,
@@ -61,8 +64,9 @@ export async function leaseRunKey(
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   let reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
   try {
-    const response = await fetchFn(`${gatewayBaseUrl(url, key)}/run-key`, {
+    const response = await fetchFn(`${url.replace(/\/+$/, "")}/run-key`, {
       method: "POST",
+      headers: { [GATEWAY_KEY_HEADER]: key },
       signal: controller.signal,
     });
     if (response.status !== 200 || !response.body) {
@@ -107,7 +111,7 @@ export type GatewayProbe = { kind: "up"; status: Record<string, unknown> } | { k
   reason: string;
 };
 
-/** `GET <url>/k/<key>/status` with a short timeout. */
+/** `GET <url>/status` with the control key in the header, with a short timeout. */
 export async function probeGateway(
   fetchFn: typeof fetch,
   url: string,
@@ -117,7 +121,10 @@ export async function probeGateway(
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   try {
-    const response = await fetchFn(`${gatewayBaseUrl(url, key)}/status`, { signal: controller.signal });
+    const response = await fetchFn(`${url.replace(/\/+$/, "")}/status`, {
+      headers: { [GATEWAY_KEY_HEADER]: key },
+      signal: controller.signal,
+    });
     if (response.status === 403) {
       await response.body?.cancel();
       return { kind: "wrong-key" };
@@ -157,7 +164,7 @@ export interface EnsureGatewayOptions {
   fetch: typeof fetch;
   /** `--gateway-url`: use this gateway, never start one. */
   url?: string;
-  /** The key to use instead of gateway.json's (`CAO_GATEWAY_KEY`). */
+  /** The control key to use instead of gateway.json's (`CAO_GATEWAY_KEY`). */
   key?: string;
   /** Starts a detached local gateway (`cao gateway start --detach`). */
   startDetached(): Promise<void>;
@@ -167,7 +174,9 @@ export interface EnsureGatewayOptions {
 
 /** A gateway that answers with the key: the given one, the local one, or one started now. */
 export async function ensureGatewayRunning(options: EnsureGatewayOptions): Promise<GatewayTarget> {
-  const key = options.key && options.key.length > 0 ? options.key : await ensureGatewayKey(options.home);
+  const key = options.key && options.key.length > 0
+    ? options.key
+    : (await ensureGatewayKeys(options.home)).control;
   const url = options.url ?? await localGatewayUrl(options.home);
   const first = await probeGateway(options.fetch, url, key);
   if (first.kind === "up") return { url, key, started: false };

@@ -19,7 +19,7 @@ import { isLoopbackHost } from "./address.ts";
 import { probeGateway } from "./client.ts";
 import { gatewayLogPath, lastLineSince, logSize } from "./log_file.ts";
 import {
-  ensureGatewayKey,
+  ensureGatewayKeys,
   type GatewaySettings,
   loadGatewayFile,
   resolveSettings,
@@ -119,7 +119,7 @@ export async function startDetachedGateway(
   forwardedArgs: string[],
 ): Promise<DetachedGateway> {
   const settings = resolveSettings(flags, savedSettings(await loadGatewayFile(io.home)));
-  const key = await ensureGatewayKey(io.home);
+  const key = (await ensureGatewayKeys(io.home)).control;
   const logFile = gatewayLogPath(io.home);
   const tokenUrl = refreshTokenUrl(io.deps.env);
   const self = selfCommand(

@@ -1,12 +1,13 @@
 /**
  * @module
- * The gateway's request handler, separate from the `Deno.serve` call (`server.ts`): `GET /health` for
- * anyone; for everything else the gateway key, given as the path prefix `/k/<key>` (how Codex sends it: it
- * is part of `openai_base_url`) or the `x-cao-gateway-key` header; a live per-run key (`run_keys.ts`) is
- * as good for Codex's traffic. Without one: 403 and nothing goes upstream. With it: WebSocket upgrades get
- * 426 (Codex then uses HTTPS at once), `GET /status` the JSON view, `POST /oauth/token` serves Codex's own
- * refreshes (`token_route.ts`), and every other path is proxied to the upstream (`proxy.ts`). Only the
- * gateway key itself may `POST /shutdown` (stop the gateway) or `POST /run-key` (hand out a per-run key).
+ * The gateway's request handler, separate from the `Deno.serve` call (`server.ts`). `GET /health` is for
+ * anyone. Two keys (`settings.ts`): the **control key**, accepted only in the `x-cao-gateway-key` header
+ * (never in a URL, where Codex would print and store it), is needed for `GET /status`, `POST /shutdown` and
+ * `POST /run-key` (403 without it); the **proxy key** — the path prefix `/k/<key>` of `openai_base_url`, or
+ * the header — and a live per-run key (`run_keys.ts`) only proxy: WebSocket upgrades get 426 (Codex then
+ * uses HTTPS at once), `POST /oauth/token` serves Codex's own refreshes (`token_route.ts`), every other path
+ * goes to the upstream (`proxy.ts`). A proxied request without a valid key, or with the control key in its
+ * URL, gets the one-line 400 Codex shows at once, and nothing goes upstream.
  */
 
 import { GATEWAY_KEY_HEADER } from "./forward_headers.ts";
@@ -19,11 +20,13 @@ import {
 import { proxyRequest } from "./proxy.ts";
 import type { GatewayContext } from "./proxy_context.ts";
 import { type RunKeys, sameKey } from "./run_keys.ts";
+import type { GatewayKeys } from "./settings.ts";
 import { answerTokenRequest, type TokenRouteDeps } from "./token_route.ts";
 
 /** Everything the handler routes to. */
 export interface HandlerDeps {
-  key: string;
+  /** The gateway's control and proxy keys. */
+  keys: GatewayKeys;
   /** Per-run keys handed out by `POST /run-key`, accepted while their run lives. */
   runKeys: RunKeys;
   context: GatewayContext;
@@ -43,17 +46,40 @@ export function splitKeyPrefix(path: string): { key: string | null; path: string
   return end < 0 ? { key: path.slice(3), path: "/" } : { key: path.slice(3, end), path: path.slice(end) };
 }
 
+/** What a request may do, by the key it carries. */
+export type Access = "control" | "proxy" | "none";
+
+/**
+ * The access a request's keys give: the control key counts only in the header; the proxy key and live per-run
+ * keys in the path prefix or the header. A URL carrying the control key gives none. Pure (given `runKey`).
+ */
+export function accessOf(
+  pathKey: string | null,
+  headerKey: string | null,
+  keys: GatewayKeys,
+  runKey: (key: string) => boolean,
+): Access {
+  if (pathKey !== null && sameKey(pathKey, keys.control)) return "none";
+  if (headerKey !== null && sameKey(headerKey, keys.control)) return "control";
+  const given = pathKey ?? headerKey;
+  if (given === null) return "none";
+  return sameKey(given, keys.proxy) || runKey(given) ? "proxy" : "none";
+}
+
 /** Builds the handler. */
 export function createGatewayHandler(deps: HandlerDeps): (request: Request) => Promise<Response> {
   return async (request) => {
     const url = new URL(request.url);
     if (url.pathname === "/health" && request.method === "GET") return jsonAnswer(200, deps.health());
     const { key, path } = splitKeyPrefix(url.pathname);
-    const given = key ?? request.headers.get(GATEWAY_KEY_HEADER);
-    const main = given !== null && sameKey(given, deps.key);
-    const privileged = path === "/shutdown" || path === "/run-key";
-    const control = privileged || path === "/status";
-    if (given === null || (!main && (privileged || !deps.runKeys.accepts(given)))) {
+    const access = accessOf(
+      key,
+      request.headers.get(GATEWAY_KEY_HEADER),
+      deps.keys,
+      (k) => deps.runKeys.accepts(k),
+    );
+    const control = path === "/shutdown" || path === "/run-key" || path === "/status";
+    if (access === "none" || (control && access !== "control")) {
       const answer = control ? controlForbiddenAnswer() : forbiddenAnswer();
       deps.context.log({
         at: deps.context.now(),
@@ -62,7 +88,7 @@ export function createGatewayHandler(deps: HandlerDeps): (request: Request) => P
         status: answer.status,
         durationMs: 0,
         account: null,
-        note: "missing or wrong gateway key",
+        note: control && access === "proxy" ? "needs the control key" : "missing or wrong gateway key",
       });
       await request.body?.cancel().catch(() => {});
       return answer;

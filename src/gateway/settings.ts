@@ -1,16 +1,24 @@
 /**
  * @module
- * `gateway.json`: the gateway's saved settings, its key, what `gateway enable` changed, and what a running
- * gateway reports about itself. Resolving the settings is pure and follows one rule: command-line flags beat
+ * `gateway.json`: the gateway's saved settings, its two keys, what `gateway enable` changed, and what a
+ * running gateway reports about itself. Resolving the settings is pure and follows one rule: command-line flags beat
  * the saved file, which beats the defaults (a flag that was not given is `undefined`, never a default).
- * {@link updateGatewayFile} is the only writer (locked, atomic, 0600: the file holds the key).
+ * {@link updateGatewayFile} is the only writer (locked, atomic, 0600: the file holds the keys).
+ *
+ * Two keys (see {@link GatewayKeys}): the **proxy key** may leave the file — it goes into URLs
+ * (`openai_base_url = …/k/<proxy key>`, written by `gateway enable`), where Codex may print or store it — and
+ * lets a caller do nothing but use the gateway as its model endpoint; the **control key** never leaves the
+ * file except in the `x-cao-gateway-key` header of cao's own requests, and is what `/status`, `/shutdown` and
+ * `/run-key` ask for. A file written before the split has one `key`, which may sit in a config.toml: it becomes
+ * the proxy key and a new control key is made ({@link ensureGatewayKeys}). So a benchmark harness that writes
+ * `{"schemaVersion":1,"key":"sk-cao-gw-…"}` gets a gateway that proxies `/k/<that key>/…`.
  *
  * On-disk format (schemaVersion 1; every field optional when read):
  * ```json
  * { "schemaVersion": 1,
  *   "port": 4319, "bind": "127.0.0.1", "upstream": "https://chatgpt.com/backend-api/codex",
  *   "switchAt": 90, "allowRemote": false, "idleTimeoutSeconds": 300, "retries": 2,
- *   "key": "sk-cao-gw-…",
+ *   "proxyKey": "sk-cao-gw-…", "controlKey": "sk-cao-ctl-…",
  *   "enabled": { "configPath": "/home/me/.codex/config.toml", "value": "http://127.0.0.1:4319/k/…", "previous": null },
  *   "running": { "pid": 4242, "url": "http://127.0.0.1:4319", "startedAt": "…", "logFile": null },
  *   "accountsInUse": ["work"] }
@@ -78,6 +86,11 @@ export interface RunningRecord {
 /** The whole gateway.json. Unknown fields are kept. */
 export interface GatewayFile extends Partial<GatewaySettings> {
   schemaVersion: number;
+  /** The key that may go into URLs and only proxies (`/k/<proxyKey>/…`). */
+  proxyKey?: string;
+  /** The key of cao's own control requests (`x-cao-gateway-key` header only; never in a URL). */
+  controlKey?: string;
+  /** Before the split: the one key (read once, then moved to `proxyKey`). */
   key?: string;
   enabled?: EnableRecord | null;
   running?: RunningRecord | null;
@@ -177,18 +190,58 @@ export async function updateGatewayFile<T>(
   });
 }
 
-/** The saved gateway key, or null when there is none yet. Writes nothing. */
-export async function readGatewayKey(home: CaoHome): Promise<string | null> {
-  const existing = (await loadGatewayFile(home)).key;
-  return typeof existing === "string" && existing.length >= 16 ? existing : null;
+/** A new random control key (`sk-` keeps it redacted; it never names a gateway URL). */
+export function newControlKey(): string {
+  return newGatewayKey().replace(/^sk-cao-gw-/, "sk-cao-ctl-");
 }
 
-/** The gateway key, created and saved on first use. */
-export async function ensureGatewayKey(home: CaoHome): Promise<string> {
-  const existing = await readGatewayKey(home);
-  if (existing !== null) return existing;
+/** The gateway's keys. */
+export interface GatewayKeys {
+  /** `x-cao-gateway-key` header of cao's own requests only: `/status`, `/shutdown`, `/run-key`, and proxying. */
+  control: string;
+  /** May be in a URL (`/k/<proxy>`): proxying and Codex's token refreshes, nothing else. */
+  proxy: string;
+}
+
+function usableKey(value: unknown): value is string {
+  return typeof value === "string" && value.length >= 16;
+}
+
+/**
+ * Brings a parsed gateway.json to two keys: a legacy `key` becomes the proxy key (it may be in a config.toml
+ * already), a missing key is made. Returns the keys and whether the file changed. Pure apart from the random keys.
+ */
+export function settleGatewayKeys(file: GatewayFile): GatewayKeys & { changed: boolean } {
+  let changed = false;
+  if (!usableKey(file.proxyKey)) {
+    file.proxyKey = usableKey(file.key) ? file.key : newGatewayKey();
+    changed = true;
+  }
+  if ("key" in file) {
+    delete file.key;
+    changed = true;
+  }
+  if (!usableKey(file.controlKey) || file.controlKey === file.proxyKey) {
+    file.controlKey = newControlKey();
+    changed = true;
+  }
+  return { control: file.controlKey, proxy: file.proxyKey, changed };
+}
+
+/** The saved control key, or null when there is none yet. Writes nothing. */
+export async function readControlKey(home: CaoHome): Promise<string | null> {
+  const existing = (await loadGatewayFile(home)).controlKey;
+  return usableKey(existing) ? existing : null;
+}
+
+/** The gateway's keys, made (or split from a legacy single key) and saved on first use. */
+export async function ensureGatewayKeys(home: CaoHome): Promise<GatewayKeys> {
+  const existing = await loadGatewayFile(home);
+  const probe = structuredClone(existing);
+  const settled = settleGatewayKeys(probe);
+  if (!settled.changed) return { control: settled.control, proxy: settled.proxy };
   return await updateGatewayFile(home, (file) => {
-    if (typeof file.key !== "string" || file.key.length < 16) file.key = newGatewayKey();
-    return file.key;
+    const { control, proxy } = settleGatewayKeys(file);
+    return { control, proxy };
   });
 }

@@ -17,7 +17,7 @@ import { formatLogLine } from "./request_log.ts";
 import { RunKeys } from "./run_keys.ts";
 import { serveHandler, type ServerHandle } from "./server.ts";
 import { isLoopbackHost } from "./address.ts";
-import { type GatewaySettings, settingsProblem, updateGatewayFile } from "./settings.ts";
+import { type GatewayKeys, type GatewaySettings, settingsProblem, updateGatewayFile } from "./settings.ts";
 import { gatewayStatusJson } from "./status_view.ts";
 import { StatusSync } from "./status_sync.ts";
 import type { UpstreamProxySettings } from "./upstream_proxy.ts";
@@ -26,7 +26,8 @@ import type { UpstreamProxySettings } from "./upstream_proxy.ts";
 export interface StartGatewayOptions {
   home: CaoHome;
   settings: GatewaySettings;
-  key: string;
+  /** Its control key (header only) and proxy key (may be in URLs). */
+  keys: GatewayKeys;
   fetch: typeof fetch;
   /** The outbound proxy environment (`HTTPS_PROXY`, `NO_PROXY`, …) for the streaming client. */
   upstreamProxy?: UpstreamProxySettings | null;
@@ -77,7 +78,7 @@ export function startProblem(settings: GatewaySettings, key: string): string | n
 /** Starts a gateway. Throws when the address is in use or the settings are not servable. */
 export async function startGateway(options: StartGatewayOptions): Promise<RunningGateway> {
   const { home, settings } = options;
-  const problem = startProblem(settings, options.key);
+  const problem = startProblem(settings, options.keys.proxy);
   if (problem) throw new Error(problem);
   const startedAt = home.now().toISOString();
   const credentials = new Credentials({
@@ -149,7 +150,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   });
   const runKeys = new RunKeys();
   const handler = createGatewayHandler({
-    key: options.key,
+    keys: options.keys,
     runKeys,
     context,
     tokenRoute: { credentials, fetch: options.fetch, tokenUrl: options.tokenUrl },

@@ -5,7 +5,7 @@
  */
 
 import assert from "node:assert/strict";
-import { startHarness, TEST_KEY } from "../gateway/gateway_harness.ts";
+import { startHarness, TEST_CONTROL_KEY, TEST_KEY } from "../gateway/gateway_harness.ts";
 import { waitFor, within } from "../support/wait.ts";
 import { makeTempHome, runCaoInProcess } from "../support/run_cao.ts";
 
@@ -43,27 +43,29 @@ exit 7
     const run = runCaoInProcess(
       home,
       ["run", "--gateway-url", h.gateway.url, "--", "exec", "--skip-git-repo-check", "hi"],
-      { env: { CAO_CODEX_BIN: codex, CAO_GATEWAY_KEY: TEST_KEY }, fetch: globalThis.fetch },
+      { env: { CAO_CODEX_BIN: codex, CAO_GATEWAY_KEY: TEST_CONTROL_KEY }, fetch: globalThis.fetch },
     );
     const args = await waitForFile(`${home.dir}/args.txt`);
     const env = await waitForFile(`${home.dir}/env.txt`);
-    assert.equal(args.includes(TEST_KEY), false, "the gateway key is not on the command line");
-    assert.equal(env.includes(TEST_KEY), false);
+    for (const key of [TEST_KEY, TEST_CONTROL_KEY]) {
+      assert.equal(args.includes(key), false, "no gateway key is on the command line");
+      assert.equal(env.includes(key), false);
+    }
     const runKey = args.match(
       /openai_base_url="http:\/\/127\.0\.0\.1:\d+\/k\/(sk-cao-gw-run-[A-Za-z0-9_-]+)"/,
     )
       ?.[1];
     assert.ok(runKey, args);
     assert.equal(env.trim(), `${h.gateway.url}/k/${runKey}/oauth/token`);
-    const during = await fetch(`${h.gateway.url}/k/${runKey}/status`);
+    const during = await fetch(`${h.gateway.url}/k/${runKey}/models`);
     assert.equal(during.status, 200, "the per-run key works while the run lives");
     await during.body?.cancel();
     await Deno.writeTextFile(`${home.dir}/done`, "");
     const result = await within(run, 20_000, "cao run to end");
     assert.equal(result.code, 7, result.stderr);
     await waitFor(() => h.gateway.runKeys.size === 0, { what: "the gateway to forget the per-run key" });
-    const after = await fetch(`${h.gateway.url}/k/${runKey}/status`);
-    assert.equal(after.status, 403, "the per-run key ends with the run");
+    const after = await fetch(`${h.gateway.url}/k/${runKey}/models`);
+    assert.equal(after.status, 400, "the per-run key ends with the run");
     await after.body?.cancel();
   },
 });

@@ -300,11 +300,13 @@ Deno.test({
   ignore,
   async fn() {
     await using home = await makeTempHome();
-    const gateway: typeof fetch = (input) =>
+    const gateway: typeof fetch = (input, init) =>
       Promise.resolve(
-        String(input).endsWith("/k/test-key/status")
+        new Headers(init?.headers).get("x-cao-gateway-key") !== "test-key"
+          ? new Response("forbidden", { status: 403 })
+          : String(input).endsWith("/status")
           ? Response.json({ service: "cao-gateway" })
-          : String(input).endsWith("/k/test-key/run-key")
+          : String(input).endsWith("/run-key")
           ? new Response('{"key":"sk-cao-gw-run-test"}\n')
           : new Response("not found", { status: 404 }),
       );

@@ -140,7 +140,7 @@ Deno.test("a cooldown survives a gateway restart", async () => {
   const again = await startGateway({
     home: h.home,
     settings: { ...DEFAULT_GATEWAY_SETTINGS, port: 0, upstream: h.mock.url },
-    key: "sk-cao-gw-second-key-0123456789",
+    keys: { control: "sk-cao-ctl-second-key-0123456789", proxy: "sk-cao-gw-second-key-0123456789" },
     fetch: globalThis.fetch,
     tokenUrl: `${h.mock.url}/oauth/token`,
     version: "test",
@@ -214,7 +214,7 @@ Deno.test("changes made by other cao processes are kept and seen: a cooldown cle
 Deno.test("GET /status reports accounts, cooldowns, conversations and switches", async () => {
   await using h = await startHarness({ mock: { responses: { acct_a: { kind: "usage_limit" } } } });
   await (await h.respond({ session: "s1" })).text();
-  const status = await (await fetch(`${h.base}/status`)).json();
+  const status = await (await h.control("/status")).json();
   assert.equal(status.service, "cao-gateway");
   assert.equal(status.requests, 1);
   assert.equal(status.switches, 1);

@@ -13,8 +13,11 @@ import { fakeAuthJson, type FakeAuthOptions } from "../support/fake_auth.ts";
 import { type MockUpstream, type MockUpstreamOptions, startMockUpstream } from "../support/mock_upstream.ts";
 import type { CaoHome } from "../../src/accounts/cao_home.ts";
 
-/** The key every harness gateway uses. */
+/** The proxy key every harness gateway uses (it goes in URLs). */
 export const TEST_KEY = "sk-cao-gw-test-key-0123456789";
+
+/** The control key every harness gateway uses (header only). */
+export const TEST_CONTROL_KEY = "sk-cao-ctl-test-key-0123456789";
 
 /** One account of the harness. */
 export interface HarnessAccount {
@@ -45,6 +48,8 @@ export interface Harness extends AsyncDisposable {
   base: string;
   logs: string[];
   userAuthPath: string;
+  /** A request to `<gateway>/<path>` carrying the control key in its header (as cao's own clients send it). */
+  control(path: string, init?: RequestInit): Promise<Response>;
   /** POST …/responses with Codex-like headers. */
   respond(
     init?: { session?: string; body?: unknown; headers?: Record<string, string>; signal?: AbortSignal },
@@ -88,7 +93,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const gateway = await startGateway({
     home,
     settings: { ...DEFAULT_GATEWAY_SETTINGS, port: 0, upstream: mock.url, ...options.settings },
-    key: TEST_KEY,
+    keys: { control: TEST_CONTROL_KEY, proxy: TEST_KEY },
     fetch: globalThis.fetch,
     tokenUrl: `${mock.url}/oauth/token`,
     version: "test",
@@ -108,6 +113,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     base,
     logs,
     userAuthPath,
+    control: (path, init = {}) =>
+      fetch(`${gateway.url}${path}`, {
+        ...init,
+        headers: { ...init.headers as Record<string, string>, "x-cao-gateway-key": TEST_CONTROL_KEY },
+      }),
     respond: (init = {}) =>
       fetch(`${base}/responses`, {
         method: "POST",

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { loadStatusFile } from "../../src/accounts/status_store.ts";
 import { gatewayBaseUrl } from "../../src/gateway/address.ts";
 import { leaseRunKey } from "../../src/gateway/client.ts";
-import { sseText, startHarness, TEST_KEY } from "./gateway_harness.ts";
+import { sseText, startHarness, TEST_CONTROL_KEY, TEST_KEY } from "./gateway_harness.ts";
 import { waitFor, within } from "../support/wait.ts";
 
 Deno.test("gateway forwards a request with the chosen account's identity and streams the answer", async () => {
@@ -48,7 +48,7 @@ Deno.test("gateway refuses a request without the key (400 Codex shows at once, 4
   const health = await fetch(`${h.gateway.url}/health`);
   assert.equal(health.status, 200);
   assert.equal((await health.json()).service, "cao-gateway");
-  const header = await fetch(`${h.gateway.url}/status`, { headers: { "x-cao-gateway-key": TEST_KEY } });
+  const header = await h.control("/status");
   assert.equal(header.status, 200);
   await header.body?.cancel();
 });
@@ -78,33 +78,36 @@ Deno.test("gateway replays a usage-limited request on the next account and recor
 
 Deno.test("gateway honours a per-run key only while the run that asked for it holds it", async () => {
   await using h = await startHarness();
-  const lease = await leaseRunKey(fetch, h.gateway.url, TEST_KEY);
+  const lease = await leaseRunKey(fetch, h.gateway.url, TEST_CONTROL_KEY);
   assert.ok(lease);
   assert.match(lease.key, /^sk-cao-gw-run-[A-Za-z0-9_-]{20,}$/);
   assert.notEqual(lease.key, TEST_KEY);
-  const status = await fetch(`${h.gateway.url}/k/${lease.key}/status`);
-  assert.equal(status.status, 200);
-  await status.body?.cancel();
+  const models = await fetch(`${h.gateway.url}/k/${lease.key}/models`);
+  assert.equal(models.status, 200);
+  await models.body?.cancel();
   const res = await fetch(`${gatewayBaseUrl(h.gateway.url, lease.key)}/responses`, {
     method: "POST",
     headers: { "content-type": "application/json", "session-id": "s1" },
     body: JSON.stringify({ model: "m", input: [], stream: true }),
   });
   assert.equal(sseText(await res.text()), "hello from acct_a");
-  for (const path of ["run-key", "shutdown"]) {
-    const refused: Response = await fetch(`${h.gateway.url}/k/${lease.key}/${path}`, { method: "POST" });
+  for (const path of ["run-key", "shutdown", "status"]) {
+    const refused: Response = await fetch(`${h.gateway.url}/k/${lease.key}/${path}`, {
+      method: path === "status" ? "GET" : "POST",
+    });
     assert.equal(refused.status, 403, `a per-run key may not ${path}`);
     await refused.body?.cancel();
   }
   assert.equal(await leaseRunKey(fetch, h.gateway.url, "sk-cao-gw-wrong-key-0000000"), null);
+  assert.equal(await leaseRunKey(fetch, h.gateway.url, TEST_KEY), null, "the proxy key hands out no run key");
   assert.equal(h.gateway.runKeys.size, 1);
   await lease.release();
   await waitFor(() => h.gateway.runKeys.size === 0, { what: "the gateway to notice the run went away" });
-  const after = await fetch(`${h.gateway.url}/k/${lease.key}/status`);
-  assert.equal(after.status, 403);
+  const after = await fetch(`${h.gateway.url}/k/${lease.key}/models`);
+  assert.equal(after.status, 400);
   await after.body?.cancel();
   // A run still holding its key when the gateway stops does not keep the gateway from stopping.
-  await using held = await leaseRunKey(fetch, h.gateway.url, TEST_KEY);
+  await using held = await leaseRunKey(fetch, h.gateway.url, TEST_CONTROL_KEY);
   assert.ok(held);
   await within(h.gateway.close(), 5000, "the gateway to stop with a per-run key held");
   assert.equal(h.gateway.runKeys.size, 0);

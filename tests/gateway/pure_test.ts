@@ -10,16 +10,18 @@ import {
   upstreamRequestHeaders,
   upstreamUrl,
 } from "../../src/gateway/forward_headers.ts";
-import { sameKey, splitKeyPrefix } from "../../src/gateway/handler.ts";
+import { accessOf, sameKey, splitKeyPrefix } from "../../src/gateway/handler.ts";
 import { exhaustedResetAt, usageFromHeaders } from "../../src/gateway/rate_limit_headers.ts";
 import { formatLogLine } from "../../src/gateway/request_log.ts";
 import { rewriteForAccountMove, stripAccountBoundItems } from "../../src/gateway/request_body.ts";
 import {
   DEFAULT_GATEWAY_SETTINGS,
+  type GatewayFile,
   newGatewayKey,
   resolveSettings,
   savedSettings,
   settingsProblem,
+  settleGatewayKeys,
 } from "../../src/gateway/settings.ts";
 import { startProblem } from "../../src/gateway/start_gateway.ts";
 import {
@@ -228,4 +230,36 @@ Deno.test("formatLogLine() names account, switch and session, never a token", ()
     line,
     '2026-11-21T12:00:00.000Z POST /responses 200 12ms account=b switch=a->b session=01a1fe83 retries=1 note="Bearer [redacted]"',
   );
+});
+
+Deno.test("settleGatewayKeys() turns a legacy key into the proxy key and makes a separate control key", () => {
+  const legacy: GatewayFile = { schemaVersion: 1, key: "sk-cao-gw-legacy-key-0123456789" };
+  const settled = settleGatewayKeys(legacy);
+  assert.equal(settled.proxy, "sk-cao-gw-legacy-key-0123456789");
+  assert.match(settled.control, /^sk-cao-ctl-/);
+  assert.equal(settled.changed, true);
+  assert.equal("key" in legacy, false);
+  assert.deepEqual(
+    { proxy: legacy.proxyKey, control: legacy.controlKey },
+    { proxy: settled.proxy, control: settled.control },
+  );
+  const again = settleGatewayKeys(legacy);
+  assert.equal(again.changed, false);
+  const fresh = settleGatewayKeys({ schemaVersion: 1 });
+  assert.match(fresh.proxy, /^sk-cao-gw-/);
+  assert.notEqual(fresh.proxy, fresh.control);
+});
+
+Deno.test("accessOf(): the control key only in the header, the proxy and run keys anywhere, never the control key in a URL", () => {
+  const keys = { control: "sk-cao-ctl-c", proxy: "sk-cao-gw-p" };
+  const run = (k: string) => k === "sk-cao-gw-run-r";
+  assert.equal(accessOf(null, "sk-cao-ctl-c", keys, run), "control");
+  assert.equal(accessOf("sk-cao-gw-p", "sk-cao-ctl-c", keys, run), "control");
+  assert.equal(accessOf("sk-cao-ctl-c", null, keys, run), "none");
+  assert.equal(accessOf("sk-cao-ctl-c", "sk-cao-ctl-c", keys, run), "none");
+  assert.equal(accessOf("sk-cao-gw-p", null, keys, run), "proxy");
+  assert.equal(accessOf(null, "sk-cao-gw-p", keys, run), "proxy");
+  assert.equal(accessOf("sk-cao-gw-run-r", null, keys, run), "proxy");
+  assert.equal(accessOf("sk-cao-gw-other", null, keys, run), "none");
+  assert.equal(accessOf(null, null, keys, run), "none");
 });

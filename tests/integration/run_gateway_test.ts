@@ -8,7 +8,7 @@ import { codexAvailable, codexBinary } from "../support/codex_bin.ts";
 import { findRollouts, writeCodexHome } from "../support/codex_home.ts";
 import { startMockUpstream } from "../support/mock_upstream.ts";
 import { makeTempHome, runCaoProcess, type TempHome } from "../support/run_cao.ts";
-import { startHarness, TEST_KEY, writeAccount } from "../gateway/gateway_harness.ts";
+import { startHarness, TEST_CONTROL_KEY, TEST_KEY, writeAccount } from "../gateway/gateway_harness.ts";
 import { openCaoHome } from "../../src/accounts/cao_home.ts";
 
 const ignore = !(await codexAvailable());
@@ -31,7 +31,7 @@ Deno.test({
     await using h = await startHarness({ mock: { responses: { acct_a: ["ok", { kind: "usage_limit" }] } } });
     await using home = await makeTempHome();
     await writeCodexHome(`${home.userHome}/.codex`, { auth: { accountId: "acct_user" } });
-    const env = { CAO_GATEWAY_KEY: TEST_KEY };
+    const env = { CAO_GATEWAY_KEY: TEST_CONTROL_KEY };
     const gateway = [
       "--gateway-url",
       h.gateway.url,
