@@ -154,7 +154,8 @@ async function main() {
     }).spawn();
     children.push(bareProc);
     const bareUrl = await firstLine(bareProc.stdout, /(http:\/\/127\.0\.0\.1:\d+)/);
-    const key = JSON.parse(await Deno.readTextFile(`${tmp}/cao/gateway.json`)).key as string;
+    const saved = JSON.parse(await Deno.readTextFile(`${tmp}/cao/gateway.json`));
+    const key = (saved.proxyKey ?? saved.key) as string;
     const direct = `${upstream}/responses`;
     const auth = { authorization: "Bearer direct", "chatgpt-account-id": "acct_a0" };
     const targets = {
