@@ -8,7 +8,7 @@ import { codexAvailable, codexBinary } from "../support/codex_bin.ts";
 import { findRollouts, writeCodexHome } from "../support/codex_home.ts";
 import { startMockUpstream } from "../support/mock_upstream.ts";
 import { makeTempHome, runCaoProcess, type TempHome } from "../support/run_cao.ts";
-import { startHarness, TEST_CONTROL_KEY, TEST_KEY, writeAccount } from "../gateway/gateway_harness.ts";
+import { startHarness, TEST_CONTROL_KEY, writeAccount } from "../gateway/gateway_harness.ts";
 import { openCaoHome } from "../../src/accounts/cao_home.ts";
 
 const ignore = !(await codexAvailable());
