@@ -60,10 +60,10 @@ export function chooseView(options: StatusOptions, isTerminal: boolean): StatusV
   return isTerminal ? "dashboard" : "compact";
 }
 
-/** Asks every account's usage endpoint and records the answers; problems become warnings on stderr. */
+/** `--refresh`: the refresher loads only when asked for. */
 async function refreshUsage(ctx: CommandContext, timeoutSeconds: number): Promise<void> {
-  const { refreshUsage } = await import("../status/usage_refresh.ts");
-  for (const warning of await refreshUsage(ctx, timeoutSeconds)) ctx.out.warn(warning);
+  const { refreshUsageAndWarn } = await import("./doctor_report.ts");
+  await refreshUsageAndWarn(ctx, timeoutSeconds);
 }
 
 /** Renders one view of a snapshot as lines (JSON as one pretty document). */
@@ -131,11 +131,11 @@ async function watchStatus(ctx: CommandContext, view: StatusView, options: Statu
 /** `cao status`. */
 export async function showStatus(ctx: CommandContext, options: StatusOptions): Promise<number> {
   if (options.doctor) {
-    const { runDoctor } = await import("./doctor.ts");
+    const { runDoctor } = await import("./doctor_report.ts");
     return await runDoctor(ctx, { ...options, json: options.json === true });
   }
   if (options.report !== undefined && options.report !== false) {
-    const { runReport } = await import("./report.ts");
+    const { runReport } = await import("./doctor_report.ts");
     const format = typeof options.report === "string" ? options.report : options.json ? "json" : "md";
     return await runReport(ctx, { ...options, format, redact: options.redact === true });
   }

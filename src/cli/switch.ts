@@ -9,7 +9,7 @@ import type { Command } from "../deps/commander.ts";
 import { CaoError, ExitCode, UsageError } from "../shared/errors.ts";
 import type { CommandContext, Runner } from "./context.ts";
 import { describeLogin } from "./login_text.ts";
-import { useAccount } from "./use.ts";
+import { useAccount } from "./default_account.ts";
 
 /** Switches the default account. */
 export async function switchAccount(ctx: CommandContext, name: string | undefined): Promise<number> {

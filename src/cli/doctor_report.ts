@@ -1,0 +1,68 @@
+/**
+ * @module
+ * The doctor and the report as the CLI prints them, and `--refresh` with its warnings: the bodies shared by
+ * `cao doctor`, `cao report` and their dialects `cao status --doctor|--report|--refresh`, so that no
+ * command file imports another. The diagnosis itself is `status/diagnose.ts`; the checks, renderers and the
+ * refresher load only when asked for.
+ */
+
+import { ExitCode, UsageError } from "../shared/errors.ts";
+import { diagnose } from "../status/diagnose.ts";
+import type { CommandContext } from "./context.ts";
+import {
+  DEFAULT_REFRESH_TIMEOUT_SECONDS,
+  parseSeconds,
+  parseThresholds,
+  type ThresholdFlags,
+} from "./flags.ts";
+
+/** Options of `cao doctor`. */
+export interface DoctorOptions extends ThresholdFlags {
+  json?: boolean;
+}
+
+/** Options of `cao report`. */
+export interface ReportOptions extends ThresholdFlags {
+  format: string;
+  redact: boolean;
+  refresh?: boolean;
+  timeout?: string;
+}
+
+/** Asks every account's usage endpoint and records the answers; problems become warnings on stderr. */
+export async function refreshUsageAndWarn(ctx: CommandContext, timeoutSeconds: number): Promise<void> {
+  const { refreshUsage } = await import("../status/usage_refresh.ts");
+  for (const warning of await refreshUsage(ctx, timeoutSeconds)) ctx.out.warn(warning);
+}
+
+/** Runs the doctor and prints its findings; the exit code is the verdict. */
+export async function runDoctor(ctx: CommandContext, options: DoctorOptions): Promise<number> {
+  const result = await diagnose(ctx, parseThresholds(options));
+  const { doctorJson, renderDoctor } = await import("../status/render_doctor.ts");
+  if (options.json) ctx.out.json(doctorJson(result));
+  else for (const line of renderDoctor(result, ctx.out.color)) ctx.out.line(line);
+  return result.exitCode;
+}
+
+/** Checks the `--format` value. Pure. */
+export function reportFormat(value: string): "md" | "json" {
+  const format = value.toLowerCase();
+  if (format === "md" || format === "markdown") return "md";
+  if (format === "json") return "json";
+  throw new UsageError(`Cannot write a report as "${value}": the formats are md and json`);
+}
+
+/** Prints the report. */
+export async function runReport(ctx: CommandContext, options: ReportOptions): Promise<number> {
+  const format = reportFormat(options.format);
+  if (options.refresh) {
+    await refreshUsageAndWarn(
+      ctx,
+      parseSeconds(options.timeout, "--timeout", DEFAULT_REFRESH_TIMEOUT_SECONDS),
+    );
+  }
+  const result = await diagnose(ctx, parseThresholds(options));
+  const { renderReport } = await import("../status/report.ts");
+  ctx.deps.stdout(renderReport(result.facts.snapshot, result, { format, redact: options.redact }));
+  return ExitCode.ok;
+}
