@@ -17,6 +17,7 @@ import { withFileLock } from "../fs/file_lock.ts";
 import { gatewayBaseUrl } from "../gateway/address.ts";
 import { probeGateway, savedGatewayUrl } from "../gateway/client.ts";
 import {
+  ConfigEditRefusal,
   type DisableEdit,
   disableInConfig,
   type EnableEdit,
@@ -63,7 +64,11 @@ async function readConfig(path: string): Promise<{ text: string; mode: number | 
   }
 }
 
+/** The error for a config enable/disable will not edit: a refusal says why, anything else is invalid TOML. */
 function editError(path: string, error: unknown): CaoError {
+  if (error instanceof ConfigEditRefusal) {
+    return new CaoError(`Cannot edit "${path}": ${error.reason}`, { hint: error.hint });
+  }
   return new CaoError(`Cannot edit "${path}": ${(error as Error).message.split("\n")[0]}`, {
     hint: "fix the file so that it is valid TOML, then run the command again",
   });

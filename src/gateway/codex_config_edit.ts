@@ -18,6 +18,23 @@ export const ROUTING_KEY = "openai_base_url";
 /** The comment on the line enable adds. */
 export const ENABLE_MARK = '# added by "cao gateway enable"; "cao gateway disable" removes it';
 
+/**
+ * A valid config that enable or disable will not edit, with what the user can do about it. (Invalid TOML
+ * throws the parser's own error instead.)
+ */
+export class ConfigEditRefusal extends Error {
+  /** What is wrong, one line, without the file's name: `openai_base_url is not a string`. */
+  readonly reason: string;
+  /** What to do next, one line. */
+  readonly hint: string;
+  constructor(reason: string, hint: string) {
+    super(`Cannot edit the Codex config: ${reason}`);
+    this.name = "ConfigEditRefusal";
+    this.reason = reason;
+    this.hint = hint;
+  }
+}
+
 /** The outcome of {@link enableInConfig}. */
 export type EnableEdit =
   | { kind: "unchanged"; text: string }
@@ -38,33 +55,43 @@ function withoutKey(table: TomlTable): string {
 }
 
 /** Throws unless `after` parses, holds `expected` (undefined: no key) and differs only in the key. */
-function verify(before: TomlTable, after: string, expected: string | undefined): string {
+function verify(before: TomlTable, after: string, expected: string | undefined, hint: string): string {
   const parsed = parseToml(after);
   if (parsed[ROUTING_KEY] !== expected || withoutKey(parsed) !== withoutKey(before)) {
-    throw new Error(`Cannot edit the Codex config: the edit would change more than ${ROUTING_KEY}`);
+    throw new ConfigEditRefusal(`the edit would change more than ${ROUTING_KEY}`, hint);
   }
   return after;
 }
+
+const REMOVE_BY_HAND = `remove the ${ROUTING_KEY} line by hand, then run the command again`;
 
 function tomlString(value: string): string {
   return JSON.stringify(value);
 }
 
-/** Sets `openai_base_url = url` in `text` (a Codex config.toml, possibly empty). Pure; throws on invalid TOML. */
+/**
+ * Sets `openai_base_url = url` in `text` (a Codex config.toml, possibly empty). Pure; throws the parser's
+ * error on invalid TOML and a {@link ConfigEditRefusal} on a valid file it will not edit.
+ */
 export function enableInConfig(text: string, url: string): EnableEdit {
   const before = parseToml(text);
   const current = before[ROUTING_KEY];
   if (current === url) return { kind: "unchanged", text };
   if (typeof current === "string") {
     const patched = patchToml(text, { ...before, [ROUTING_KEY]: url });
-    return { kind: "replaced", text: verify(before, patched, url), previous: current };
+    return { kind: "replaced", text: verify(before, patched, url, REMOVE_BY_HAND), previous: current };
   }
-  if (current !== undefined) throw new Error(`Cannot edit the Codex config: ${ROUTING_KEY} is not a string`);
+  if (current !== undefined) {
+    throw new ConfigEditRefusal(
+      `${ROUTING_KEY} is not a string`,
+      `make ${ROUTING_KEY} a quoted URL, or remove that line, then run the command again`,
+    );
+  }
   const line = `${ROUTING_KEY} = ${tomlString(url)} ${ENABLE_MARK}\n`;
-  return { kind: "added", text: verify(before, line + text, url) };
+  return { kind: "added", text: verify(before, line + text, url, REMOVE_BY_HAND) };
 }
 
-/** Takes out what `record` says enable put in. Pure; throws on invalid TOML. */
+/** Takes out what `record` says enable put in. Pure; throws like {@link enableInConfig}. */
 export function disableInConfig(text: string, record: Pick<EnableRecord, "value" | "previous">): DisableEdit {
   const before = parseToml(text);
   const current = before[ROUTING_KEY];
@@ -78,7 +105,16 @@ export function disableInConfig(text: string, record: Pick<EnableRecord, "value"
   }
   if (record.previous !== null) {
     const patched = patchToml(text, { ...before, [ROUTING_KEY]: record.previous });
-    return { kind: "restored", text: verify(before, patched, record.previous), previous: record.previous };
+    return {
+      kind: "restored",
+      text: verify(
+        before,
+        patched,
+        record.previous,
+        `set ${ROUTING_KEY} back to "${record.previous}" by hand`,
+      ),
+      previous: record.previous,
+    };
   }
   const lines = text.split("\n");
   const firstTable = lines.findIndex((l) => /^[ \t]*\[/.test(l));
@@ -87,5 +123,5 @@ export function disableInConfig(text: string, record: Pick<EnableRecord, "value"
   const removed = index >= 0
     ? [...lines.slice(0, index), ...lines.slice(index + 1)].join("\n")
     : patchToml(text, Object.fromEntries(Object.entries(before).filter(([k]) => k !== ROUTING_KEY)));
-  return { kind: "removed", text: verify(before, removed, undefined) };
+  return { kind: "removed", text: verify(before, removed, undefined, REMOVE_BY_HAND) };
 }

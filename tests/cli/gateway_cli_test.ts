@@ -272,3 +272,19 @@ Deno.test("cao gateway status and stop on a fresh home read the key without crea
   assert.match(stop.stdout, /No cao gateway is running/);
   await assert.rejects(Deno.stat(`${home.caoHome}/gateway.json`), Deno.errors.NotFound);
 });
+
+Deno.test("a refused config edit says why with a true hint: valid TOML whose openai_base_url is not a string", async () => {
+  await using home = await makeTempHome();
+  const config = `${home.userHome}/.codex/config.toml`;
+  await Deno.writeTextFile(config, "openai_base_url = 5\n");
+  const on = await runCaoInProcess(home, ["gateway", "enable"]);
+  assert.equal(on.code, 1);
+  assert.match(on.stderr, /Cannot edit ".*config\.toml": openai_base_url is not a string/);
+  assert.doesNotMatch(on.stderr, /valid TOML/);
+  assert.match(on.stderr, /hint: .*openai_base_url/);
+  assert.equal(await Deno.readTextFile(config), "openai_base_url = 5\n", "the file is left as it is");
+  await Deno.writeTextFile(config, "not = [valid\n");
+  const broken = await runCaoInProcess(home, ["gateway", "enable"]);
+  assert.equal(broken.code, 1);
+  assert.match(broken.stderr, /hint: fix the file so that it is valid TOML/);
+});
