@@ -4,20 +4,10 @@
  */
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import type { CliDeps } from "../../src/cli/deps.ts";
-import { buildProgram, loadRegisters } from "../../src/cli/commands.ts";
 import type { Command } from "../../src/deps/commander.ts";
+import { commandPaths, loadFullProgram } from "../support/cli_program.ts";
 
 const README = fileURLToPath(new URL("../../README.md", import.meta.url));
-
-const deps = {
-  env: () => undefined,
-  userHome: "/nonexistent",
-  now: () => new Date(0),
-  stdout: () => {},
-  stderr: () => {},
-  isTerminal: () => ({ stdin: false, stdout: false }),
-} as unknown as CliDeps;
 
 /** `cao gateway start [--port <n>]` → the command path and the long options it names. */
 function parseRow(cell: string): { path: string[]; options: string[] } {
@@ -46,20 +36,9 @@ function find(program: Command, path: string[]): Command | undefined {
   return command;
 }
 
-function visibleLeaves(program: Command, prefix: string[] = []): string[] {
-  const names: string[] = [];
-  for (const command of program.commands as Command[]) {
-    const name = command.name();
-    if (name === "help" || name === "complete") continue;
-    names.push([...prefix, name].join(" "));
-    names.push(...visibleLeaves(command, [...prefix, name]));
-  }
-  return names;
-}
-
 Deno.test("README command table and cao --help agree", async () => {
   const readme = await Deno.readTextFile(README);
-  const program = buildProgram(deps, () => Promise.resolve(), await loadRegisters());
+  const program = await loadFullProgram();
   const rows = documentedRows(readme);
   assert.ok(rows.length > 5, "the table was found");
   const documented = new Set<string>();
@@ -76,7 +55,7 @@ Deno.test("README command table and cao --help agree", async () => {
       assert.ok(known.has(option) || known.has(negated), `README names ${option} for "${path.join(" ")}"`);
     }
   }
-  for (const name of visibleLeaves(program)) {
+  for (const name of commandPaths(program).map((path) => path.join(" "))) {
     const coveredByChild = [...documented].some((d) => d.startsWith(`${name} `));
     assert.ok(
       documented.has(name) || coveredByChild,
