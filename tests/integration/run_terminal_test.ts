@@ -1,7 +1,8 @@
 /**
  * `cao run` on a real terminal: codex must get the terminal itself (checked with `script`, which gives cao
  * a pseudo-terminal), and the interactive TUI of the real Codex CLI 0.169, run by cao inside tmux, must be
- * stopped when it hits a usage limit and the conversation continued on the next account.
+ * stopped when it hits a usage limit and the conversation continued on the next account. Without tmux or
+ * `script` these tests are skipped, except on CI (`CI=true`), where they fail.
  */
 import assert from "node:assert/strict";
 import { caoCommandLine } from "../support/run_cao.ts";
@@ -21,8 +22,24 @@ async function onPath(name: string): Promise<string | null> {
   return null;
 }
 
-const SCRIPT = Deno.build.os === "windows" ? null : await onPath("script");
-const TMUX = Deno.build.os === "windows" ? null : await onPath("tmux");
+const WINDOWS = Deno.build.os === "windows";
+const SCRIPT = WINDOWS ? null : await onPath("script");
+const TMUX = WINDOWS ? null : await onPath("tmux");
+/** On CI a missing tool fails its test instead of skipping it, so the TUI test cannot silently stop running. */
+const ON_CI = ["true", "1"].includes(Deno.env.get("CI") ?? "");
+
+/** Skipped on Windows, and where `path` is missing unless on CI (where {@link required} fails instead). */
+function skipWithout(path: string | null): boolean {
+  return WINDOWS || (path === null && !ON_CI);
+}
+
+/** `path`, or a loud failure naming the missing tool. */
+function required(name: string, path: string | null): string {
+  if (path === null) {
+    throw new Error(`Cannot run the terminal test: "${name}" is not on PATH (CI=true; .ci/run installs it)`);
+  }
+  return path;
+}
 
 /** `script` running `command` on a new pseudo-terminal: util-linux and BSD spell it differently. */
 function scriptArgs(command: string): string[] {
@@ -68,8 +85,9 @@ async function output(command: string, args: string[]): Promise<string> {
 
 Deno.test({
   name: "cao run hands codex the terminal: [ -t 0 ], [ -t 1 ] and [ -t 2 ] hold under script",
-  ignore: SCRIPT === null,
+  ignore: skipWithout(SCRIPT),
   async fn() {
+    const scriptPath = required("script", SCRIPT);
     await using mock = await startMockUpstream();
     await using home = await makeRunHome([{ name: "a", accountId: "acct_a" }], mock.url);
     const fake = `${home.dir}/fake-codex.sh`;
@@ -95,7 +113,7 @@ Deno.test({
       "exec",
       "two words",
     ]);
-    const text = await output(SCRIPT!, scriptArgs(script));
+    const text = await output(scriptPath, scriptArgs(script));
     assert.match(text, /stdin: terminal/);
     assert.match(text, /stdout: terminal/);
     assert.match(text, /stderr: terminal/);
@@ -111,8 +129,9 @@ Deno.test({
 
 Deno.test({
   name: "cao run: the Codex TUI in a terminal hits a limit, is stopped, and continues on the next account",
-  ignore: TMUX === null,
+  ignore: skipWithout(TMUX),
   async fn() {
+    const tmuxPath = required("tmux", TMUX);
     const resetsAt = Math.floor(Date.now() / 1000) + 1800;
     await using mock = await startMockUpstream({
       responses: { acct_a: { kind: "usage_limit", resetsAt }, acct_b: "ok" },
@@ -123,7 +142,7 @@ Deno.test({
     );
     const script = await caoScript(home, ["run", "--", ...mockArgs(mock.url), "hello from the tui"], true);
     const socket = `cao-test-${crypto.randomUUID().slice(0, 8)}`;
-    const tmux = (...args: string[]) => output(TMUX!, ["-L", socket, "-f", "/dev/null", ...args]);
+    const tmux = (...args: string[]) => output(tmuxPath, ["-L", socket, "-f", "/dev/null", ...args]);
     const pane = () => tmux("capture-pane", "-p", "-J", "-S", "-300");
     try {
       await tmux("new-session", "-d", "-x", "120", "-y", "40", script);
