@@ -5,6 +5,8 @@
  * with a message naming what it waited for instead of hanging. Test-only.
  */
 
+import { pollUntil } from "../../src/shared/wait.ts";
+
 /** Options for {@link waitFor}. */
 export interface WaitOptions {
   /** What is awaited, for the failure message ("the gateway to forget the per-run key"). */
@@ -18,20 +20,16 @@ export interface WaitOptions {
 /**
  * Calls `condition` until it returns a truthy value and resolves with that value; rejects with
  * `Timed out after <n> ms waiting for <what>` when `timeoutMs` passes first. An error thrown by `condition`
- * ends the wait with that error.
+ * ends the wait with that error. Paced by `src/`'s own {@link pollUntil}.
  */
 export async function waitFor<T>(
   condition: () => T | Promise<T>,
   options: WaitOptions,
 ): Promise<NonNullable<T>> {
   const { what, timeoutMs = 10_000, intervalMs = 20 } = options;
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await condition();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() >= deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
+  const value = await pollUntil(async () => (await condition()) || undefined, { timeoutMs, intervalMs });
+  if (value === undefined) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+  return value as NonNullable<T>;
 }
 
 /** `promise`, or a rejection naming `what` after `ms` (so that a test fails instead of hanging). */
