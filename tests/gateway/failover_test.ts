@@ -164,8 +164,9 @@ Deno.test("the gateway sees accounts added while it runs", async () => {
   await using h = await startHarness({ accounts: ["a"], reloadIntervalMs: 20 });
   await writeAccount(h.home, { name: "z" });
   h.mock.setResponses("acct_a", { kind: "usage_limit" });
-  await waitFor(() => h.gateway.pool.registry.accounts.some((a) => a.name === "z"), {
-    what: "the gateway to load account z",
+  // The registry is published before the logins are re-read: wait until z can be chosen, not just listed.
+  await waitFor(() => h.gateway.pool.candidates().some((c) => c.name === "z" && c.canLogIn), {
+    what: "the gateway to load account z and its login",
   });
   assert.equal(sseText(await (await h.respond()).text()), "hello from acct_z");
 });
