@@ -6,13 +6,15 @@
  * `deno run -A --no-config --no-lock npm:@openai/codex@0.169.0 --version`, which puts `@openai/codex`
  * and its native platform package into Deno's npm cache (without touching the project's deno.json or
  * deno.lock), then prints `codex for tests: <path> (codex-cli 0.169.0)`. It also caches CAO 1.4.2
- * (`npm:codex-account-orchestrator@1.4.2`), whose homes the migration tests make. Exits 1 with a message on
+ * (`npm:codex-account-orchestrator@1.4.2`), whose homes the migration tests make, and the tree-sitter
+ * PowerShell parser of the completion tests (tests/support/powershell_parser.ts). Exits 1 with a message on
  * failure.
  */
 
 // deno-lint-ignore-file no-console -- a script: printing is its job
 
 import { CODEX_TEST_VERSION, codexBinary } from "../tests/support/codex_bin.ts";
+import { PARSER_PACKAGES } from "../tests/support/powershell_parser.ts";
 
 async function run(cmd: string, args: string[]): Promise<{ ok: boolean; output: string }> {
   try {
@@ -43,9 +45,22 @@ async function fetchSeed(): Promise<number> {
   return 0;
 }
 
-/** Fetches codex (and CAO 1.4.2) if needed; returns the process exit code. */
+/** Puts the PowerShell syntax check's parser and grammar into Deno's npm cache (outside deno.lock). */
+async function fetchPowerShellParser(): Promise<number> {
+  const code = `await import("${PARSER_PACKAGES.parser}"); ` +
+    `await import("${PARSER_PACKAGES.grammar}/package.json", { with: { type: "json" } });`;
+  const fetched = await run(Deno.execPath(), ["eval", "--quiet", "--no-config", "--no-lock", code]);
+  if (!fetched.ok) {
+    console.error(`Cannot fetch the PowerShell parser for the tests:\n${fetched.output}`);
+    return 1;
+  }
+  return 0;
+}
+
+/** Fetches codex (and CAO 1.4.2, and the PowerShell parser) if needed; returns the process exit code. */
 export async function fetchCodex(): Promise<number> {
   if (await fetchSeed() !== 0) return 1;
+  if (await fetchPowerShellParser() !== 0) return 1;
   const fromEnv = Deno.env.get("CAO_TEST_CODEX");
   if (fromEnv) {
     try {
