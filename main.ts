@@ -6,7 +6,7 @@
  *
  * @example
  * ```sh
- * deno run -A jsr:@cao/cli list
+ * deno run -A --unstable-no-legacy-abort jsr:@cao/cli list
  * ```
  */
 
