@@ -23,6 +23,7 @@ import {
 import { startGateway, startProblem } from "../gateway/start_gateway.ts";
 import { proxySettingsFromEnv } from "../gateway/upstream_proxy.ts";
 import { CaoError, ExitCode, UsageError } from "../shared/errors.ts";
+import { parseNumberFlag } from "./flags.ts";
 import type { CommandContext } from "./context.ts";
 import { VERSION } from "../version.ts";
 
@@ -41,12 +42,7 @@ export interface GatewayStartOptions {
 }
 
 function numberFlag(name: string, raw: string | undefined, integer: boolean): number | undefined {
-  if (raw === undefined) return undefined;
-  const value = Number(raw);
-  if (raw.trim() === "" || !Number.isFinite(value) || (integer && !Number.isInteger(value))) {
-    throw new UsageError(`Cannot use ${name} "${raw}": expected ${integer ? "a whole number" : "a number"}`);
-  }
-  return value;
+  return raw === undefined ? undefined : parseNumberFlag(name, raw, { integer });
 }
 
 /** The settings the flags name (only those given). */

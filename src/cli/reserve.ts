@@ -8,18 +8,20 @@
 import { validateAccountName } from "../accounts/account_name.ts";
 import { findAccount, loadRegistry, updateRegistry } from "../accounts/registry.ts";
 import type { Command } from "../deps/commander.ts";
-import { AccountNotFoundError, ExitCode, UsageError } from "../shared/errors.ts";
+import { AccountNotFoundError, ExitCode } from "../shared/errors.ts";
+import { parseNumberFlag } from "./flags.ts";
 import type { CommandContext, Runner } from "./context.ts";
 
 /** Parses `80`, `80%` or `off`. Pure. */
 export function parseReserve(raw: string): number | null {
-  const text = raw.trim().replace(/%$/, "");
-  if (text === "off" || text === "none") return null;
-  const value = Number(text);
-  if (text === "" || !Number.isFinite(value) || value <= 0 || value > 100) {
-    throw new UsageError(`Cannot use reserve "${raw}": expected a percent between 1 and 100, or "off"`);
-  }
-  return value;
+  if (raw.trim() === "off" || raw.trim() === "none") return null;
+  return parseNumberFlag("reserve", raw, {
+    above: 0,
+    max: 100,
+    what: "a percent",
+    suffix: "%",
+    orWords: ["off"],
+  });
 }
 
 /** `schemaVersion` of `cao reserve --json`. */

@@ -16,6 +16,7 @@ import { runWithFallback } from "../run/fallback_loop.ts";
 import type { RunSettings } from "../run/fallback_turn.ts";
 import type { RunEvent } from "../run/run_events.ts";
 import { AccountNotFoundError, CaoError, UsageError } from "../shared/errors.ts";
+import { type NumberRule, parseNumberFlag } from "./flags.ts";
 import type { CommandContext, Runner } from "./context.ts";
 import { runCodexThroughGateway } from "./run_gateway.ts";
 import { renderRunEvent, stopMessage } from "./run_messages.ts";
@@ -38,21 +39,8 @@ export interface RunCommandOptions {
   resumePrompt?: string;
 }
 
-function numberOption(
-  name: string,
-  raw: string | undefined,
-  fallback: number,
-  min: number,
-  integer = false,
-): number {
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (raw.trim() === "" || !Number.isFinite(value) || value < min || (integer && !Number.isInteger(value))) {
-    throw new UsageError(
-      `Cannot use ${name} "${raw}": expected ${integer ? "a whole number" : "a number"} of at least ${min}`,
-    );
-  }
-  return value;
+function numberOption(name: string, raw: string | undefined, fallback: number, rule: NumberRule): number {
+  return raw === undefined ? fallback : parseNumberFlag(name, raw, rule);
 }
 
 /** Validates the options against the registry; `countdown`: stdout is a terminal. */
@@ -71,14 +59,14 @@ function settingsFrom(registry: Registry, options: RunCommandOptions, countdown:
     "--default-cooldown",
     options.defaultCooldown,
     DEFAULT_COOLDOWN_MS / 60000,
-    0,
+    { min: 0, unit: "minutes" },
   );
   return {
     pinned,
     pinnedBy,
     wait: options.wait,
-    maxPasses: numberOption("--max-passes", options.maxPasses, DEFAULT_MAX_PASSES, 1, true),
-    retryDelayMs: numberOption("--retry-delay", options.retryDelay, 0, 0) * 1000,
+    maxPasses: numberOption("--max-passes", options.maxPasses, DEFAULT_MAX_PASSES, { integer: true, min: 1 }),
+    retryDelayMs: numberOption("--retry-delay", options.retryDelay, 0, { min: 0, unit: "seconds" }) * 1000,
     defaultCooldownMs: Math.max(1000, cooldownMinutes * 60000),
     resumePrompt: options.resumePrompt ?? DEFAULT_RESUME_PROMPT,
     countdown,
