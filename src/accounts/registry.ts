@@ -11,6 +11,7 @@
  * ```
  */
 
+import { jsonObject } from "../shared/json_value.ts";
 import { accountNameProblem } from "./account_name.ts";
 import { isSeedRegistry, registryDocFromSeed } from "./seed_format.ts";
 import type { CaoHome } from "./cao_home.ts";
@@ -53,10 +54,8 @@ export function parseRegistry(
   value: unknown,
 ): { kind: "ok"; registry: Registry } | { kind: "invalid"; reason: string } {
   if (isSeedRegistry(value)) value = registryDocFromSeed(value);
-  if (!value || typeof value !== "object" || Array.isArray(value)) {
-    return { kind: "invalid", reason: "it is not a JSON object" };
-  }
-  const doc = value as Record<string, unknown>;
+  const doc = jsonObject(value);
+  if (doc === null) return { kind: "invalid", reason: "it is not a JSON object" };
   const version = doc.schemaVersion;
   if (typeof version !== "number") return { kind: "invalid", reason: "schemaVersion is missing" };
   if (!Array.isArray(doc.accounts)) return { kind: "invalid", reason: "accounts is not a list" };

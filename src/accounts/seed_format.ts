@@ -8,17 +8,12 @@
  * backups) is `cli/seed_migration.ts`.
  */
 
+import { jsonObject } from "../shared/json_value.ts";
 import { accountNameProblem } from "./account_name.ts";
-
-function table(value: unknown): Record<string, unknown> | null {
-  return value && typeof value === "object" && !Array.isArray(value)
-    ? value as Record<string, unknown>
-    : null;
-}
 
 /** Whether a parsed registry.json is the seed's (a list of names, no schemaVersion). Pure. */
 export function isSeedRegistry(value: unknown): boolean {
-  const doc = table(value);
+  const doc = jsonObject(value);
   return doc !== null && doc.schemaVersion === undefined && Array.isArray(doc.accounts) &&
     doc.accounts.every((a) => typeof a === "string") && (doc.accounts.length > 0 || "default_account" in doc);
 }
@@ -28,7 +23,7 @@ export function isSeedRegistry(value: unknown): boolean {
  * dropped, as the seed itself did), its default when it is one of them, else the first. Pure.
  */
 export function registryDocFromSeed(value: unknown): Record<string, unknown> {
-  const doc = table(value) ?? {};
+  const doc = jsonObject(value) ?? {};
   const names: string[] = [];
   for (const entry of Array.isArray(doc.accounts) ? doc.accounts : []) {
     const name = typeof entry === "string" ? entry.trim() : "";
@@ -44,8 +39,8 @@ export function registryDocFromSeed(value: unknown): Record<string, unknown> {
 
 /** Whether a parsed account_status.json is the seed's (`statuses`, no `accounts`). Pure. */
 export function isSeedStatusFile(value: unknown): boolean {
-  const doc = table(value);
-  return doc !== null && doc.accounts === undefined && table(doc.statuses) !== null;
+  const doc = jsonObject(value);
+  return doc !== null && doc.accounts === undefined && jsonObject(doc.statuses) !== null;
 }
 
 function isoFromMs(value: unknown): string | null {
@@ -56,7 +51,7 @@ function isoFromMs(value: unknown): string | null {
 
 /** One seed status as cao's fields (the ones the seed had; everything else starts empty). Pure. */
 export function accountStatusFromSeed(value: unknown): Record<string, unknown> {
-  const s = table(value) ?? {};
+  const s = jsonObject(value) ?? {};
   const failures = typeof s.consecutiveFailures === "number" && s.consecutiveFailures >= 0
     ? Math.floor(s.consecutiveFailures)
     : 0;
@@ -72,7 +67,7 @@ export function accountStatusFromSeed(value: unknown): Record<string, unknown> {
 
 /** The seed status file as a schemaVersion 1 document. Pure. */
 export function statusDocFromSeed(value: unknown): Record<string, unknown> {
-  const statuses = table(table(value)?.statuses) ?? {};
+  const statuses = jsonObject(jsonObject(value)?.statuses) ?? {};
   const accounts: Record<string, unknown> = {};
   for (const [name, status] of Object.entries(statuses)) {
     if (name.trim() !== "") accounts[name.trim()] = accountStatusFromSeed(status);

@@ -10,6 +10,7 @@
  * ```
  */
 
+import { jsonObject } from "../shared/json_value.ts";
 import type { CaoHome } from "./cao_home.ts";
 import { isSeedStatusFile, statusDocFromSeed } from "./seed_format.ts";
 import { updateLocked } from "./locked_update.ts";
@@ -137,8 +138,8 @@ function isoOrNull(value: unknown): string | null {
 const CLEAR_REASONS: ReadonlySet<string> = new Set(["usage-room", "by-hand", "reset-passed"]);
 
 function parseCleared(value: unknown): CooldownClear | null {
-  if (!value || typeof value !== "object") return null;
-  const c = value as Record<string, unknown>;
+  const c = jsonObject(value);
+  if (c === null) return null;
   const at = isoOrNull(c.at);
   const until = isoOrNull(c.until);
   if (at === null || until === null || typeof c.why !== "string" || !CLEAR_REASONS.has(c.why)) return null;
@@ -150,8 +151,8 @@ function textOrNull(value: unknown, max: number): string | null {
 }
 
 function parseWindow(value: unknown): UsageWindow | null {
-  if (!value || typeof value !== "object") return null;
-  const w = value as Record<string, unknown>;
+  const w = jsonObject(value);
+  if (w === null) return null;
   if (typeof w.usedPercent !== "number") return null;
   return {
     usedPercent: w.usedPercent,
@@ -161,8 +162,8 @@ function parseWindow(value: unknown): UsageWindow | null {
 }
 
 function parseUsage(value: unknown): UsageSnapshot | null {
-  if (!value || typeof value !== "object") return null;
-  const u = value as Record<string, unknown>;
+  const u = jsonObject(value);
+  if (u === null) return null;
   const observedAt = isoOrNull(u.observedAt);
   if (observedAt === null) return null;
   return {
@@ -175,9 +176,7 @@ function parseUsage(value: unknown): UsageSnapshot | null {
 
 /** Normalises one account's status from a parsed document, keeping unknown fields. Pure. */
 export function parseAccountStatus(value: unknown): AccountStatus {
-  const raw = value && typeof value === "object" && !Array.isArray(value)
-    ? value as Record<string, unknown>
-    : {};
+  const raw = jsonObject(value) ?? {};
   return {
     ...raw,
     attempts: count(raw.attempts),
@@ -203,11 +202,10 @@ export function parseAccountStatus(value: unknown): AccountStatus {
 
 /** Why a parsed status document cannot be used as is, or null. Pure. */
 export function statusFileProblem(value: unknown): string | null {
-  if (!value || typeof value !== "object" || Array.isArray(value)) return "it is not a JSON object";
-  const doc = value as Record<string, unknown>;
+  const doc = jsonObject(value);
+  if (doc === null) return "it is not a JSON object";
   if (
-    doc.accounts !== undefined &&
-    (!doc.accounts || typeof doc.accounts !== "object" || Array.isArray(doc.accounts))
+    doc.accounts !== undefined && jsonObject(doc.accounts) === null
   ) {
     return "accounts is not an object";
   }

@@ -13,6 +13,7 @@
  * ```
  */
 
+import { jsonObject } from "../shared/json_value.ts";
 import type { CaoHome } from "./cao_home.ts";
 import { ensureCaoHome } from "./cao_home.ts";
 import type { UsageSnapshot } from "./status_store.ts";
@@ -38,9 +39,9 @@ export interface HistoryEntry {
 type Read = { kind: "ok"; history: UsageHistory } | { kind: "newer"; version: number };
 
 function problemOf(value: unknown): string | null {
-  if (!value || typeof value !== "object" || Array.isArray(value)) return "it is not a JSON object";
-  const accounts = (value as Record<string, unknown>).accounts;
-  if (accounts !== undefined && (!accounts || typeof accounts !== "object" || Array.isArray(accounts))) {
+  const doc = jsonObject(value);
+  if (doc === null) return "it is not a JSON object";
+  if (doc.accounts !== undefined && jsonObject(doc.accounts) === null) {
     return "accounts is not an object";
   }
   return null;

@@ -8,6 +8,7 @@
  * that reads and writes `usage_history.json` is `usage_history.ts`.
  */
 
+import { finiteNumber, jsonObject } from "../shared/json_value.ts";
 import type { UsageSnapshot, UsageWindow } from "./status_store.ts";
 
 /** Codex's two windows, as in {@link UsageSnapshot}: "primary" (5 hours) and "secondary" (weekly). */
@@ -73,22 +74,18 @@ export function isRetentionDays(days: unknown): days is number {
   return typeof days === "number" && Number.isInteger(days) && days >= 1 && days <= MAX_RETENTION_DAYS;
 }
 
-function finite(value: unknown): number | null {
-  return typeof value === "number" && Number.isFinite(value) ? value : null;
-}
-
 /** Reads one stored sample; null when it is not one. Pure. */
 export function parseSample(value: unknown): UsageSample | null {
-  if (!value || typeof value !== "object" || Array.isArray(value)) return null;
-  const s = value as Record<string, unknown>;
-  const at = finite(s.at);
-  const used = finite(s.usedPercent);
+  const s = jsonObject(value);
+  if (s === null) return null;
+  const at = finiteNumber(s.at);
+  const used = finiteNumber(s.usedPercent);
   if (at === null || used === null) return null;
   return {
     at: Math.floor(at),
     usedPercent: Math.max(0, Math.min(100, used)),
-    windowMinutes: finite(s.windowMinutes),
-    resetsAt: finite(s.resetsAt),
+    windowMinutes: finiteNumber(s.windowMinutes),
+    resetsAt: finiteNumber(s.resetsAt),
     source: typeof s.source === "string" ? s.source : "unknown",
   };
 }
@@ -100,15 +97,11 @@ function parseSamples(value: unknown): UsageSample[] {
 
 /** Normalises a parsed document (bad samples dropped, unknown top-level fields kept). Pure. */
 export function parseUsageHistory(value: unknown): UsageHistory {
-  const doc = value && typeof value === "object" && !Array.isArray(value)
-    ? value as Record<string, unknown>
-    : {};
-  const rawAccounts = doc.accounts && typeof doc.accounts === "object" && !Array.isArray(doc.accounts)
-    ? doc.accounts as Record<string, unknown>
-    : {};
+  const doc = jsonObject(value) ?? {};
+  const rawAccounts = jsonObject(doc.accounts) ?? {};
   const accounts: Record<string, AccountHistory> = {};
   for (const [name, raw] of Object.entries(rawAccounts)) {
-    const entry = (raw && typeof raw === "object" ? raw : {}) as Record<string, unknown>;
+    const entry = jsonObject(raw) ?? {};
     accounts[name] = { primary: parseSamples(entry.primary), secondary: parseSamples(entry.secondary) };
   }
   return {

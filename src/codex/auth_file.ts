@@ -7,6 +7,7 @@
  * rename. Summaries carry decoded claims only, never a token.
  */
 
+import { jsonObject, nonEmptyString } from "../shared/json_value.ts";
 import { writeJsonAtomic } from "../fs/atomic_write.ts";
 import { withFileLock } from "../fs/file_lock.ts";
 import { dirnameOf } from "../fs/path.ts";
@@ -44,26 +45,16 @@ export interface LoginSummary {
   lastRefresh: string | null;
 }
 
-function object(value: unknown): Record<string, unknown> | null {
-  return value && typeof value === "object" && !Array.isArray(value)
-    ? value as Record<string, unknown>
-    : null;
-}
-
-function nonEmptyString(value: unknown): string | null {
-  return typeof value === "string" && value.length > 0 ? value : null;
-}
-
 /** The `tokens` object of an auth document, or null. Pure. */
 export function authTokens(auth: CodexAuthDoc): Record<string, unknown> | null {
-  return object(auth.tokens);
+  return jsonObject(auth.tokens);
 }
 
 /** Why `value` is not a Codex ChatGPT login, or null when it is one. Pure. */
 export function codexAuthProblem(value: unknown): string | null {
-  const auth = object(value);
+  const auth = jsonObject(value);
   if (!auth) return "it is not a JSON object";
-  const tokens = object(auth.tokens);
+  const tokens = jsonObject(auth.tokens);
   if (!tokens) {
     return nonEmptyString(auth.OPENAI_API_KEY)
       ? "it holds an API key, not a ChatGPT login"
@@ -98,7 +89,7 @@ export function summarizeAuth(read: AuthReadResult): LoginSummary {
   const problem = codexAuthProblem(auth);
   const state = problem === null
     ? "logged-in"
-    : (nonEmptyString(auth.OPENAI_API_KEY) && !object(auth.tokens) ? "api-key" : "not-logged-in");
+    : (nonEmptyString(auth.OPENAI_API_KEY) && !jsonObject(auth.tokens) ? "api-key" : "not-logged-in");
   return {
     state,
     problem,
@@ -123,7 +114,7 @@ export async function readAuthFile(path: string): Promise<AuthReadResult> {
   }
   try {
     const value = JSON.parse(text);
-    const auth = object(value);
+    const auth = jsonObject(value);
     if (!auth) return { kind: "unreadable", reason: "auth.json is not a JSON object" };
     return { kind: "ok", auth };
   } catch (error) {

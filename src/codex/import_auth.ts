@@ -6,6 +6,7 @@
  * the auth (0600, every field kept) into a provisioned account home.
  */
 
+import { jsonObject } from "../shared/json_value.ts";
 import { basename, join } from "node:path";
 import type { CaoHome } from "../accounts/cao_home.ts";
 import { accountNameProblem } from "../accounts/account_name.ts";
@@ -49,16 +50,13 @@ export function toAccountName(label: string): string | null {
 /** Reads aliases from a codex-auth `registry.json`: file key or account id → alias. Pure. */
 export function aliasesFromRegistry(value: unknown): Map<string, string> {
   const aliases = new Map<string, string>();
-  if (!value || typeof value !== "object") return aliases;
-  const accounts = (value as Record<string, unknown>).accounts;
+  const accounts = jsonObject(value)?.accounts;
   const entries: [string | null, unknown][] = Array.isArray(accounts)
     ? accounts.map((entry) => [null, entry])
-    : accounts && typeof accounts === "object"
-    ? Object.entries(accounts as Record<string, unknown>)
-    : [];
+    : Object.entries(jsonObject(accounts) ?? {});
   for (const [key, entry] of entries) {
-    if (!entry || typeof entry !== "object") continue;
-    const e = entry as Record<string, unknown>;
+    const e = jsonObject(entry);
+    if (e === null) continue;
     const alias = [e.alias, e.name, e.label].find((v) => typeof v === "string" && v.length > 0) as
       | string
       | undefined;

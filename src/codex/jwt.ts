@@ -4,6 +4,8 @@
  * never checked (Codex does not check them either) and no token ever leaves this module in a result.
  */
 
+import { finiteNumber, jsonObject, nonEmptyString } from "../shared/json_value.ts";
+
 /** The claims cao uses, decoded from an id or access token. Every field is null when absent. */
 export interface TokenClaims {
   /** `email`, or `https://api.openai.com/profile.email`. */
@@ -30,30 +32,22 @@ export function decodeJwtPayload(token: string): Record<string, unknown> | null 
     const padded = base64 + "=".repeat((4 - (base64.length % 4)) % 4);
     const bytes = Uint8Array.from(atob(padded), (c) => c.charCodeAt(0));
     const value = JSON.parse(new TextDecoder().decode(bytes));
-    return value && typeof value === "object" && !Array.isArray(value) ? value : null;
+    return jsonObject(value);
   } catch {
     return null;
   }
 }
 
-function stringOrNull(value: unknown): string | null {
-  return typeof value === "string" && value.length > 0 ? value : null;
-}
-
-function objectOrEmpty(value: unknown): Record<string, unknown> {
-  return value && typeof value === "object" && !Array.isArray(value) ? value as Record<string, unknown> : {};
-}
-
 /** Reads the claims cao cares about from a decoded JWT payload. */
 export function readTokenClaims(payload: Record<string, unknown> | null): TokenClaims {
   const p = payload ?? {};
-  const auth = objectOrEmpty(p[AUTH_CLAIM]);
-  const profile = objectOrEmpty(p[PROFILE_CLAIM]);
+  const auth = jsonObject(p[AUTH_CLAIM]) ?? {};
+  const profile = jsonObject(p[PROFILE_CLAIM]) ?? {};
   return {
-    email: stringOrNull(p.email) ?? stringOrNull(profile.email),
-    plan: stringOrNull(auth.chatgpt_plan_type),
-    accountId: stringOrNull(auth.chatgpt_account_id),
-    userId: stringOrNull(auth.chatgpt_user_id) ?? stringOrNull(auth.user_id),
-    expiresAt: typeof p.exp === "number" && Number.isFinite(p.exp) ? p.exp : null,
+    email: nonEmptyString(p.email) ?? nonEmptyString(profile.email),
+    plan: nonEmptyString(auth.chatgpt_plan_type),
+    accountId: nonEmptyString(auth.chatgpt_account_id),
+    userId: nonEmptyString(auth.chatgpt_user_id) ?? nonEmptyString(auth.user_id),
+    expiresAt: finiteNumber(p.exp),
   };
 }

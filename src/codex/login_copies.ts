@@ -9,6 +9,7 @@
  * gateway and `cao status --refresh`. Nothing here returns or prints a token except to the caller.
  */
 
+import { nonEmptyString } from "../shared/json_value.ts";
 import { authTokens, type CodexAuthDoc, readAuthFile, withAuthFileLock } from "./auth_file.ts";
 import { decodeJwtPayload, readTokenClaims } from "./jwt.ts";
 import { refreshAccountTokens, type RefreshOutcome, type RefreshRequest } from "./token_refresh.ts";
@@ -25,24 +26,20 @@ export interface LoginFacts {
   lastRefresh: string | null;
 }
 
-function text(value: unknown): string | null {
-  return typeof value === "string" && value.length > 0 ? value : null;
-}
-
 /** Facts of a parsed auth document. Pure. */
 export function loginFacts(path: string, auth: CodexAuthDoc): LoginFacts {
   const tokens = authTokens(auth) ?? {};
-  const idClaims = readTokenClaims(decodeJwtPayload(text(tokens.id_token) ?? ""));
-  const accessToken = text(tokens.access_token);
-  const accountId = text(tokens.account_id) ?? idClaims.accountId;
+  const idClaims = readTokenClaims(decodeJwtPayload(nonEmptyString(tokens.id_token) ?? ""));
+  const accessToken = nonEmptyString(tokens.access_token);
+  const accountId = nonEmptyString(tokens.account_id) ?? idClaims.accountId;
   const user = idClaims.userId ?? idClaims.email;
   return {
     path,
-    refreshToken: text(tokens.refresh_token),
+    refreshToken: nonEmptyString(tokens.refresh_token),
     accessToken,
     identity: accountId !== null ? `${accountId}|${user ?? ""}` : null,
     expiresAt: readTokenClaims(decodeJwtPayload(accessToken ?? "")).expiresAt,
-    lastRefresh: text(auth.last_refresh),
+    lastRefresh: nonEmptyString(auth.last_refresh),
   };
 }
 
@@ -77,12 +74,12 @@ export async function syncLoginCopies(
     try {
       const done = await withAuthFileLock(path, async (write) => {
         const read = await readAuthFile(path);
-        if (read.kind !== "ok" || text(authTokens(read.auth)?.refresh_token) !== oldRefreshToken) {
+        if (read.kind !== "ok" || nonEmptyString(authTokens(read.auth)?.refresh_token) !== oldRefreshToken) {
           return false;
         }
         const tokens = { ...(authTokens(read.auth) ?? {}) };
         for (const key of ["id_token", "access_token", "refresh_token"]) {
-          if (text(fresh[key])) tokens[key] = fresh[key];
+          if (nonEmptyString(fresh[key])) tokens[key] = fresh[key];
         }
         await write({
           ...read.auth,
@@ -117,7 +114,7 @@ export async function adoptNewerCopy(ownPath: string, candidates: string[]): Pro
       const tokens = { ...(authTokens(current.auth) ?? {}) };
       const theirs = authTokens(read.auth) ?? {};
       for (const key of ["id_token", "access_token", "refresh_token"]) {
-        if (text(theirs[key])) tokens[key] = theirs[key];
+        if (nonEmptyString(theirs[key])) tokens[key] = theirs[key];
       }
       await write({ ...current.auth, tokens, last_refresh: read.auth.last_refresh });
       return true;

@@ -12,6 +12,7 @@
  * ("… try again at 3:44 PM.") carries it in local time.
  */
 
+import { finiteNumber, jsonObject } from "../shared/json_value.ts";
 import type { UsageSnapshot, UsageWindow } from "../accounts/status_store.ts";
 
 /** One rollout line: `{timestamp, ordinal, type, payload}`. */
@@ -56,16 +57,6 @@ export type TurnEnd =
     rateLimits: RateLimitSnapshot | null;
   };
 
-function object(value: unknown): Record<string, unknown> | null {
-  return value && typeof value === "object" && !Array.isArray(value)
-    ? value as Record<string, unknown>
-    : null;
-}
-
-function finite(value: unknown): number | null {
-  return typeof value === "number" && Number.isFinite(value) ? value : null;
-}
-
 /** Parses one line of a rollout; null for a blank, broken or foreign line. Pure. */
 export function parseRolloutLine(text: string): RolloutLine | null {
   if (text.trim() === "") return null;
@@ -75,8 +66,8 @@ export function parseRolloutLine(text: string): RolloutLine | null {
   } catch {
     return null;
   }
-  const line = object(value);
-  const payload = object(line?.payload);
+  const line = jsonObject(value);
+  const payload = jsonObject(line?.payload);
   if (!line || typeof line.type !== "string" || !payload) return null;
   return { timestamp: typeof line.timestamp === "string" ? line.timestamp : null, type: line.type, payload };
 }
@@ -90,15 +81,19 @@ export function sessionIdFromRolloutName(name: string): string | null {
 }
 
 function parseWindow(value: unknown): UsageWindow | null {
-  const w = object(value);
-  const used = finite(w?.used_percent);
+  const w = jsonObject(value);
+  const used = finiteNumber(w?.used_percent);
   if (!w || used === null) return null;
-  return { usedPercent: used, windowMinutes: finite(w.window_minutes), resetsAt: finite(w.resets_at) };
+  return {
+    usedPercent: used,
+    windowMinutes: finiteNumber(w.window_minutes),
+    resetsAt: finiteNumber(w.resets_at),
+  };
 }
 
 /** The windows of a `token_count.rate_limits` object, or null when it has none. Pure. */
 export function parseRateLimits(value: unknown, observedAt: string | null): RateLimitSnapshot | null {
-  const limits = object(value);
+  const limits = jsonObject(value);
   if (!limits) return null;
   const primary = parseWindow(limits.primary);
   const secondary = parseWindow(limits.secondary);
@@ -124,7 +119,7 @@ export class TurnTracker {
       return null;
     }
     if (event.type === "task_complete") {
-      const error = object(event.error);
+      const error = jsonObject(event.error);
       return {
         kind: "completed",
         at: line.timestamp,

@@ -17,6 +17,7 @@
  * touches account_status.json: callers record the outcome. Results never carry the refresh token.
  */
 
+import { jsonObject, nonEmptyString } from "../shared/json_value.ts";
 import { redactSecrets } from "../shared/redact.ts";
 import { authTokens, type CodexAuthDoc, readAuthFile, withAuthFileLock } from "./auth_file.ts";
 import { decodeJwtPayload, readTokenClaims } from "./jwt.ts";
@@ -90,16 +91,12 @@ export function refreshTokenUrl(env: (name: string) => string | undefined): stri
   return override && override.length > 0 ? override : DEFAULT_REFRESH_TOKEN_URL;
 }
 
-function text(value: unknown): string | null {
-  return typeof value === "string" && value.length > 0 ? value : null;
-}
-
 function errorCode(body: unknown): string | null {
-  if (!body || typeof body !== "object") return null;
-  const doc = body as Record<string, unknown>;
-  const error = doc.error;
-  if (error && typeof error === "object") return text((error as Record<string, unknown>).code);
-  return text(error) ?? text(doc.code);
+  const doc = jsonObject(body);
+  if (doc === null) return null;
+  const inner = jsonObject(doc.error);
+  if (inner !== null) return nonEmptyString(inner.code);
+  return nonEmptyString(doc.error) ?? nonEmptyString(doc.code);
 }
 
 /** Classifies a refused refresh (non-2xx answer of the token endpoint). Pure. */
@@ -130,11 +127,11 @@ export function classifyRefreshRefusal(
 
 function freshTokens(auth: CodexAuthDoc): FreshTokens | null {
   const tokens = authTokens(auth);
-  const accessToken = text(tokens?.access_token);
+  const accessToken = nonEmptyString(tokens?.access_token);
   if (!tokens || !accessToken) return null;
   return {
     accessToken,
-    accountId: text(tokens.account_id),
+    accountId: nonEmptyString(tokens.account_id),
     expiresAt: readTokenClaims(decodeJwtPayload(accessToken)).expiresAt,
   };
 }
@@ -156,7 +153,7 @@ export function applyRefreshAnswer(
 ): CodexAuthDoc {
   const tokens = { ...(authTokens(auth) ?? {}) };
   for (const key of ["id_token", "access_token", "refresh_token"] as const) {
-    const value = text(answer[key]);
+    const value = nonEmptyString(answer[key]);
     if (value) tokens[key] = value;
   }
   return { ...auth, tokens, last_refresh: now.toISOString() };
@@ -191,11 +188,8 @@ async function postRefresh(
     try {
       body = JSON.parse(raw);
     } catch { /* not JSON: keep the text */ }
-    if (
-      response.ok && body && typeof body === "object" && text((body as Record<string, unknown>).access_token)
-    ) {
-      return { kind: "ok", answer: body as Record<string, unknown> };
-    }
+    const answer = jsonObject(body);
+    if (response.ok && answer !== null && nonEmptyString(answer.access_token)) return { kind: "ok", answer };
     return { kind: "refused", status: response.ok ? 502 : response.status, body };
   } finally {
     clearTimeout(timer);
@@ -217,7 +211,7 @@ export async function refreshAccountTokens(request: RefreshRequest): Promise<Ref
           isAccessTokenFresh(onDisk.expiresAt, request.now());
         if (rotatedElsewhere || stillFresh) return { kind: "adopted", tokens: onDisk };
       }
-      const refreshToken = text(authTokens(read.auth)?.refresh_token);
+      const refreshToken = nonEmptyString(authTokens(read.auth)?.refresh_token);
       if (!refreshToken) return { kind: "needs-relogin", reason: "auth.json holds no refresh token" };
       let answer: Awaited<ReturnType<typeof postRefresh>>;
       try {

@@ -7,6 +7,7 @@
  * change, and the rewritten body goes out as plain JSON. Everything else is forwarded byte for byte.
  */
 
+import { jsonObject } from "../shared/json_value.ts";
 import { zstdDecompressSync } from "node:zlib";
 
 /** Item types whose whole content is account-bound ciphertext. */
@@ -85,8 +86,9 @@ export function rewriteForAccountMove(
   } catch {
     return null;
   }
-  if (!doc || typeof doc !== "object" || Array.isArray(doc)) return null;
-  const result = stripAccountBoundItems(doc as Record<string, unknown>);
+  const body = jsonObject(doc);
+  if (body === null) return null;
+  const result = stripAccountBoundItems(body);
   return {
     bytes: new TextEncoder().encode(JSON.stringify(result.body)),
     droppedItems: result.droppedItems,

@@ -8,6 +8,8 @@
  * and are listed by {@link seedGatewayLeftovers}. Pure.
  */
 
+import { jsonObject } from "../shared/json_value.ts";
+
 /** The seed's keys that cao has no setting for. */
 export const SEED_GATEWAY_KEYS_WITHOUT_EQUIVALENT = [
   "cooldownSeconds",
@@ -22,21 +24,15 @@ export const SEED_GATEWAY_KEYS_WITHOUT_EQUIVALENT = [
 
 const SEED_KEYS = ["bindAddress", "baseUrl", "upstreamMaxRetries", ...SEED_GATEWAY_KEYS_WITHOUT_EQUIVALENT];
 
-function table(value: unknown): Record<string, unknown> | null {
-  return value && typeof value === "object" && !Array.isArray(value)
-    ? value as Record<string, unknown>
-    : null;
-}
-
 /** Whether a parsed gateway.json is the seed's (its keys, no schemaVersion). Pure. */
 export function isSeedGatewayDoc(value: unknown): boolean {
-  const doc = table(value);
+  const doc = jsonObject(value);
   return doc !== null && doc.schemaVersion === undefined && SEED_KEYS.some((key) => key in doc);
 }
 
 /** The seed's gateway.json as cao's document (schemaVersion 1, the seed's keys gone). Pure. */
 export function gatewayDocFromSeed(value: unknown): Record<string, unknown> {
-  const doc = { ...table(value) };
+  const doc = { ...jsonObject(value) };
   const out: Record<string, unknown> = { schemaVersion: 1 };
   if (typeof doc.port === "number" && Number.isInteger(doc.port) && doc.port > 0 && doc.port <= 65535) {
     out.port = doc.port;
@@ -54,7 +50,7 @@ export function gatewayDocFromSeed(value: unknown): Record<string, unknown> {
 
 /** The seed settings in `value` that cao does not carry, as `key=value` texts. Pure. */
 export function seedGatewayLeftovers(value: unknown): string[] {
-  const doc = table(value) ?? {};
+  const doc = jsonObject(value) ?? {};
   return SEED_GATEWAY_KEYS_WITHOUT_EQUIVALENT.filter((key) => key in doc).map((key) =>
     `${key}=${JSON.stringify(doc[key])}`
   );

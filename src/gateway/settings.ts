@@ -25,6 +25,7 @@
  * ```
  */
 
+import { jsonObject } from "../shared/json_value.ts";
 import { writeJsonAtomic } from "../fs/atomic_write.ts";
 import { type CaoHome, ensureCaoHome } from "../accounts/cao_home.ts";
 import { withFileLock } from "../fs/file_lock.ts";
@@ -150,10 +151,7 @@ export function resolveSettings(
 /** Normalises a parsed gateway.json (anything unusable yields an empty file). Pure. */
 export function parseGatewayFile(value: unknown): GatewayFile {
   if (isSeedGatewayDoc(value)) value = gatewayDocFromSeed(value);
-  const doc = value && typeof value === "object" && !Array.isArray(value)
-    ? value as Record<string, unknown>
-    : {};
-  return { ...doc, schemaVersion: GATEWAY_SCHEMA_VERSION };
+  return { ...jsonObject(value), schemaVersion: GATEWAY_SCHEMA_VERSION };
 }
 
 /** A new random gateway key. It starts with `sk-` so that cao's redaction hides it wherever it is printed. */

@@ -7,6 +7,8 @@
  * `invalid_encrypted_content` for stripping account-bound reasoning; 5xx for a retry. Pure.
  */
 
+import { finiteNumber, jsonObject, nonEmptyString } from "../shared/json_value.ts";
+
 /** A usage limit and what the upstream said about it. */
 export interface UsageLimitInfo {
   kind: "usage-limit";
@@ -51,20 +53,6 @@ const PRELUDE_EVENTS: ReadonlySet<string> = new Set([
   "response.queued",
 ]);
 
-function record(value: unknown): Record<string, unknown> | null {
-  return value && typeof value === "object" && !Array.isArray(value)
-    ? value as Record<string, unknown>
-    : null;
-}
-
-function str(value: unknown): string | null {
-  return typeof value === "string" && value.length > 0 ? value : null;
-}
-
-function num(value: unknown): number | null {
-  return typeof value === "number" && Number.isFinite(value) ? value : null;
-}
-
 function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
@@ -74,26 +62,32 @@ function parseJson(text: string): unknown {
 }
 
 function limitFrom(error: Record<string, unknown>, code: string, now: Date): UsageLimitInfo {
-  const resetsAt = num(error.resets_at) ??
-    (num(error.resets_in_seconds) !== null
-      ? Math.floor(now.getTime() / 1000) + num(error.resets_in_seconds)!
+  const resetsAt = finiteNumber(error.resets_at) ??
+    (finiteNumber(error.resets_in_seconds) !== null
+      ? Math.floor(now.getTime() / 1000) + finiteNumber(error.resets_in_seconds)!
       : null);
-  return { kind: "usage-limit", code, resetsAt, planType: str(error.plan_type), message: str(error.message) };
+  return {
+    kind: "usage-limit",
+    code,
+    resetsAt,
+    planType: nonEmptyString(error.plan_type),
+    message: nonEmptyString(error.message),
+  };
 }
 
 /** Classifies a non-2xx answer from its status and body text. Pure. */
 export function classifyErrorAnswer(status: number, bodyText: string, now: Date): ErrorVerdict {
-  const error = record(record(parseJson(bodyText))?.error);
-  const code = str(error?.type) ?? str(error?.code);
+  const error = jsonObject(jsonObject(parseJson(bodyText))?.error);
+  const code = nonEmptyString(error?.type) ?? nonEmptyString(error?.code);
   if (status === 429 && error) {
-    for (const candidate of [str(error.type), str(error.code)]) {
+    for (const candidate of [nonEmptyString(error.type), nonEmptyString(error.code)]) {
       if (candidate && USAGE_LIMIT_ERROR_TYPES.has(candidate)) return limitFrom(error, candidate, now);
     }
   }
   if (status === 401) return { kind: "unauthorized" };
   if (
     status === 400 &&
-    (str(error?.code) === "invalid_encrypted_content" || code === "invalid_encrypted_content")
+    (nonEmptyString(error?.code) === "invalid_encrypted_content" || code === "invalid_encrypted_content")
   ) {
     return { kind: "invalid-encrypted-content" };
   }
@@ -103,13 +97,13 @@ export function classifyErrorAnswer(status: number, bodyText: string, now: Date)
 
 /** Classifies one parsed SSE `data:` payload seen before the stream is committed to the client. Pure. */
 export function classifyEarlyEvent(data: unknown, now: Date): EventVerdict {
-  const event = record(data);
-  const type = str(event?.type);
+  const event = jsonObject(data);
+  const type = nonEmptyString(event?.type);
   if (!event || !type) return { kind: "commit" };
   if (PRELUDE_EVENTS.has(type)) return { kind: "wait" };
   if (type === "response.failed" || type === "error") {
-    const error = record(record(event.response)?.error) ?? record(event.error) ?? event;
-    for (const candidate of [str(error.code), str(error.type)]) {
+    const error = jsonObject(jsonObject(event.response)?.error) ?? jsonObject(event.error) ?? event;
+    for (const candidate of [nonEmptyString(error.code), nonEmptyString(error.type)]) {
       if (candidate && USAGE_LIMIT_STREAM_CODES.has(candidate)) return limitFrom(error, candidate, now);
     }
   }

@@ -6,6 +6,7 @@
  * the user's Codex config routes through a gateway — a `GET /health` probe. Reads only; repairs nothing.
  */
 
+import { jsonObject } from "../shared/json_value.ts";
 import { isLooserThanPrivate } from "../fs/permissions.ts";
 import { mergeAccountConfig, missingRequiredKeys, userConfigForAccounts } from "../codex/account_config.ts";
 import { caoPaths } from "../accounts/paths.ts";
@@ -86,7 +87,7 @@ export async function checkAccountConfig(accountHome: string, user: TomlTable | 
       const parsed = JSON.parse(
         await readTextIfExists(codexHomePaths(accountHome).syncBase).catch(() => null) ?? "{}",
       );
-      if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) base = parsed;
+      base = (jsonObject(parsed) ?? {}) as TomlTable;
     } catch { /* a damaged base means a two-way comparison */ }
     const merged = mergeAccountConfig(base, user, account);
     outOfSync = JSON.stringify(merged) !== JSON.stringify(account);

@@ -9,6 +9,7 @@
  * {@link probeGateway} (doctor only) asks `GET <origin>/health` with a short timeout. Nothing here prints.
  */
 
+import { jsonObject } from "../shared/json_value.ts";
 import { codexHomePaths } from "../codex/codex_home_paths.ts";
 import { isLoopbackUrl } from "../gateway/address.ts";
 import type { CaoHome } from "../accounts/cao_home.ts";
@@ -26,18 +27,12 @@ export interface GatewayFacts {
 /** No gateway configured, nothing in use. */
 export const NO_GATEWAY: GatewayFacts = { enabled: false, url: null, accountsInUse: [] };
 
-function table(value: unknown): Record<string, unknown> | null {
-  return value && typeof value === "object" && !Array.isArray(value)
-    ? value as Record<string, unknown>
-    : null;
-}
-
 /** The origin of the loopback URL a parsed Codex config routes model traffic to, or null. Pure. */
 export function gatewayUrlFromConfig(config: Record<string, unknown>): string | null {
   const candidates: unknown[] = [config.openai_base_url];
   const provider = config.model_provider;
   if (typeof provider === "string") {
-    candidates.unshift(table(table(config.model_providers)?.[provider])?.base_url);
+    candidates.unshift(jsonObject(jsonObject(config.model_providers)?.[provider])?.base_url);
   }
   for (const candidate of candidates) {
     if (typeof candidate === "string" && isLoopbackUrl(candidate)) return new URL(candidate).origin;
@@ -47,7 +42,7 @@ export function gatewayUrlFromConfig(config: Record<string, unknown>): string | 
 
 /** The accounts a `gateway.json` document reports in use (none once `running` is null); tolerant. Pure. */
 export function accountsInUseFrom(doc: unknown): string[] {
-  const d = table(doc);
+  const d = jsonObject(doc);
   if (!d || d.running === null) return [];
   for (const key of ["accountsInUse", "activeAccounts"]) {
     const list = d[key];

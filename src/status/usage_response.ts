@@ -8,6 +8,7 @@
  * "reset_at": <unix s> }, "secondary_window": { … } } }`.
  */
 
+import { finiteNumber, jsonObject } from "../shared/json_value.ts";
 import type { UsageSnapshot, UsageWindow } from "../accounts/status_store.ts";
 
 /** The ChatGPT backend base when `CAO_CHATGPT_BASE_URL` is not set. */
@@ -41,18 +42,14 @@ export function usageEndpointUrl(baseUrl: string): string {
   return base.includes("/backend-api") ? `${base}/wham/usage` : `${base}/api/codex/usage`;
 }
 
-function finite(value: unknown): number | null {
-  return typeof value === "number" && Number.isFinite(value) ? value : null;
-}
-
 function parseWindow(value: unknown, nowSeconds: number): UsageWindow | null {
-  if (!value || typeof value !== "object") return null;
-  const w = value as Record<string, unknown>;
-  const used = finite(w.used_percent);
+  const w = jsonObject(value);
+  if (w === null) return null;
+  const used = finiteNumber(w.used_percent);
   if (used === null) return null;
-  const seconds = finite(w.limit_window_seconds);
-  const resetAt = finite(w.reset_at);
-  const resetAfter = finite(w.reset_after_seconds);
+  const seconds = finiteNumber(w.limit_window_seconds);
+  const resetAt = finiteNumber(w.reset_at);
+  const resetAfter = finiteNumber(w.reset_after_seconds);
   return {
     usedPercent: Math.max(0, Math.min(100, used)),
     windowMinutes: seconds === null ? null : Math.ceil(seconds / 60),
@@ -62,11 +59,11 @@ function parseWindow(value: unknown, nowSeconds: number): UsageWindow | null {
 
 /** Reads a usage answer; null when it is not one. Pure. */
 export function parseUsageAnswer(body: unknown, now: Date): UsageAnswer | null {
-  if (!body || typeof body !== "object" || Array.isArray(body)) return null;
-  const doc = body as Record<string, unknown>;
+  const doc = jsonObject(body);
+  if (doc === null) return null;
   const rateLimit = doc.rate_limit;
-  if (!rateLimit || typeof rateLimit !== "object") return null;
-  const limits = rateLimit as Record<string, unknown>;
+  const limits = jsonObject(rateLimit);
+  if (limits === null) return null;
   const nowSeconds = Math.floor(now.getTime() / 1000);
   const primary = parseWindow(limits.primary_window, nowSeconds);
   const secondary = parseWindow(limits.secondary_window, nowSeconds);
