@@ -2,8 +2,9 @@
  * @module
  * Checks the import direction of `src/`: `cli → status → {gateway, run} → codex → accounts → fs → shared`, with
  * `notify` a peer of run and gateway that both may emit into, `deps/` (the npm adapters) reachable from
- * anywhere, `run` and `gateway` never importing each other, and no import cycle between files. Finding the
- * imports and judging them are pure (`importsOf`, `importProblems`); the entry point reads `src/` and
+ * anywhere, `run` and `gateway` never importing each other, and no import cycle between files; and that no
+ * file of `src/` passes {@link MAX_LINES} lines. Finding the imports and judging them are pure (`importsOf`,
+ * `importProblems`, `lengthProblem`); the entry point reads `src/` and
  * prints one line per problem, exiting 1 when there is any. Run it with
  * `deno run --allow-read scripts/import_direction.ts` (part of `deno task ok`).
  */
@@ -27,6 +28,14 @@ export const LAYER_RANKS: Readonly<Record<string, number>> = {
   fs: 1,
   shared: 0,
 };
+
+/** The most lines a file of `src/` may have (STYLE: one concern per file; split before this). */
+export const MAX_LINES = 300;
+
+/** Why a file of `lines` lines is too long, or null. Pure. */
+export function lengthProblem(lines: number): string | null {
+  return lines > MAX_LINES ? `${lines} lines, more than ${MAX_LINES}: split it by concern` : null;
+}
 
 /** The folder any layer may import. */
 export const ANYWHERE = "deps";
@@ -160,7 +169,10 @@ export async function checkSourceTree(src: string): Promise<string[]> {
   const problems: string[] = [];
   for (const file of await sourceFiles(src)) {
     const edges: string[] = [];
-    for (const specifier of importsOf(await Deno.readTextFile(`${src}/${file}`))) {
+    const source = await Deno.readTextFile(`${src}/${file}`);
+    const tooLong = lengthProblem(source.split("\n").length - (source.endsWith("\n") ? 1 : 0));
+    if (tooLong !== null) problems.push(`src/${file}: ${tooLong}`);
+    for (const specifier of importsOf(source)) {
       const why = packageProblem(layerOf(file), specifier);
       if (why !== null) problems.push(`src/${file} imports "${specifier}": ${why}`);
       const target = resolveImport(file, specifier);
@@ -176,5 +188,5 @@ if (import.meta.main) {
   const problems = await checkSourceTree(Deno.args[0] ?? root);
   for (const problem of problems) console.error(problem);
   if (problems.length > 0) Deno.exit(1);
-  console.log(`src/: the import direction holds and no import cycle remains`);
+  console.log(`src/: the import direction holds, no import cycle remains, no file passes ${MAX_LINES} lines`);
 }

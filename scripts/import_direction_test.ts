@@ -12,6 +12,7 @@ import {
   importProblems,
   importsOf,
   layerOf,
+  lengthProblem,
   packageProblem,
   resolveImport,
 } from "./import_direction.ts";
@@ -122,6 +123,11 @@ Deno.test("importProblems() names the file, the import and the rule", () => {
   ]);
 });
 
-Deno.test("src/ keeps the import direction and has no import cycle", async () => {
+Deno.test("lengthProblem() refuses a file past 300 lines", () => {
+  assert.equal(lengthProblem(300), null);
+  assert.match(lengthProblem(301)!, /301 lines, more than 300/);
+});
+
+Deno.test("src/ keeps the import direction, has no import cycle and no file past 300 lines", async () => {
   assert.deepEqual(await checkSourceTree(fileURLToPath(new URL("../src", import.meta.url))), []);
 });
