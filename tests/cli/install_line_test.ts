@@ -111,8 +111,8 @@ Deno.test({
           what: `${what}: the gateway`,
           timeoutMs: 60_000,
         });
-        const key = JSON.parse(await Deno.readTextFile(`${home}/gateway.json`)).key;
-        const base = `http://127.0.0.1:${port}/k/${key}`;
+        const saved = JSON.parse(await Deno.readTextFile(`${home}/gateway.json`));
+        const base = `http://127.0.0.1:${port}/k/${saved.proxyKey}`;
         const answer = await fetch(`${base}/responses`, {
           method: "POST",
           headers: { "content-type": "application/json", accept: "text/event-stream" },
@@ -120,7 +120,10 @@ Deno.test({
         });
         assert.equal(answer.status, 200, what);
         assert.match(await answer.text(), /response\.completed/, what);
-        await (await fetch(`${base}/shutdown`, { method: "POST" })).body?.cancel();
+        await (await fetch(`http://127.0.0.1:${port}/shutdown`, {
+          method: "POST",
+          headers: { "x-cao-gateway-key": saved.controlKey },
+        })).body?.cancel();
         assert.equal((await within(child.status, 30_000, `${what}: the gateway to stop`)).code, 0);
         await reading;
         const said = stderr.join("");
