@@ -23,6 +23,8 @@ export interface CliDeps {
   stderr(text: string): void;
   /** Whether stdin / stdout are terminals. */
   isTerminal(): { stdin: boolean; stdout: boolean };
+  /** The terminal's width in columns, or null when stdout is no terminal (optional: tests pass COLUMNS). */
+  terminalColumns?(): number | null;
   /** Starts child processes. */
   spawn: SpawnFn;
   /** HTTP client. */
@@ -101,6 +103,13 @@ export function realDeps(): CliDeps {
     stdout: pipeWriter(Deno.stdout),
     stderr: pipeWriter(Deno.stderr),
     isTerminal: () => ({ stdin: Deno.stdin.isTerminal(), stdout: Deno.stdout.isTerminal() }),
+    terminalColumns: () => {
+      try {
+        return Deno.stdout.isTerminal() ? Deno.consoleSize().columns : null;
+      } catch {
+        return null;
+      }
+    },
     spawn: spawnProcess,
     fetch: globalThis.fetch.bind(globalThis),
     prompts: terminalPrompts,

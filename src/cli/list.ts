@@ -9,10 +9,12 @@ import { emptyAccountStatus, loadStatusFile } from "../accounts/status_store.ts"
 import { type AccountSummary, collectAccountSummaries } from "../codex/account_summary.ts";
 import type { Command } from "../deps/commander.ts";
 import { ExitCode } from "../shared/errors.ts";
-import { formatRelative, renderTable } from "../shared/format.ts";
+import { formatRelative } from "../shared/format.ts";
+import { fitTable, type TableCut } from "../shared/fit_table.ts";
 import { windowAt } from "../status/account_state.ts";
 import { agoText, cooldownText, failuresText, windowCell } from "../status/cells.ts";
 import { accountJson, ACCOUNTS_JSON_SCHEMA_VERSION } from "./account_json.ts";
+import { outputWidth } from "./terminal_width.ts";
 import type { CommandContext, Runner } from "./context.ts";
 import { loginStateLabel } from "./login_text.ts";
 import type { AccountStatus } from "../accounts/status_store.ts";
@@ -31,13 +33,37 @@ function expiryText(summary: AccountSummary, now: Date): string {
   return exp * 1000 < now.getTime() && summary.login.hasRefreshToken ? `${text} (renews)` : text;
 }
 
-/** Table rows for the accounts. Pure. */
+/**
+ * How `cao list` fits a narrow terminal, in this order: emails shortened to 24 characters; then LAST QUOTA
+ * HIT, RUNS, TOKEN and PLAN dropped; emails shortened to 12; FAILURES and then EMAIL dropped; the 5H and
+ * WEEKLY cells lose their time to reset. A line still too wide is cut with "…".
+ */
+export const LIST_CUTS: TableCut[] = [
+  { column: "EMAIL", shortenTo: 24 },
+  { column: "LAST QUOTA HIT", drop: true },
+  { column: "RUNS", drop: true },
+  { column: "TOKEN", drop: true },
+  { column: "PLAN", drop: true },
+  { column: "EMAIL", shortenTo: 12 },
+  { column: "FAILURES", drop: true },
+  { column: "EMAIL", drop: true },
+  { column: "5H", rewrite: percentOnly },
+  { column: "WEEKLY", rewrite: percentOnly },
+];
+
+/** `40% (2h 10m)` → `40%`. Pure. */
+function percentOnly(cell: string): string {
+  return cell.replace(/ \(.*\)$/, "");
+}
+
+/** Table rows for the accounts, fitted to `width` columns (null: no limit). Pure. */
 export function listRows(
   summaries: AccountSummary[],
   statuses: Record<string, AccountStatus>,
   now: Date,
   details: boolean,
   color: Palette,
+  width: number | null = null,
 ): string[] {
   const header = ["", "ACCOUNT", "EMAIL", "PLAN", "LOGIN", "TOKEN"];
   if (details) header.push("5H", "WEEKLY", "COOLDOWN", "LAST QUOTA HIT", "RUNS", "FAILURES");
@@ -65,7 +91,7 @@ export function listRows(
     }
     return row;
   });
-  return renderTable(header, rows);
+  return fitTable(header, rows, width, LIST_CUTS);
 }
 
 /** Lists the accounts. */
@@ -92,7 +118,8 @@ export async function listAccounts(ctx: CommandContext, options: ListOptions): P
     ctx.out.line('No accounts yet. Add one with "cao add <name>" or import with "cao import codex".');
     return ExitCode.ok;
   }
-  for (const line of listRows(summaries, statuses, ctx.deps.now(), options.details, ctx.out.color)) {
+  const width = outputWidth(ctx.deps);
+  for (const line of listRows(summaries, statuses, ctx.deps.now(), options.details, ctx.out.color, width)) {
     ctx.out.line(line);
   }
   for (const s of summaries.filter((s) => s.duplicateOf.length > 0)) {

@@ -13,9 +13,10 @@ import { signalExitCode } from "../shared/exit_codes.ts";
 import { sleep } from "../shared/wait.ts";
 import { collectStatus, type StatusSnapshot } from "../status/collect.ts";
 import { renderCompact } from "../status/render_compact.ts";
-import { renderDashboard } from "../status/render_dashboard.ts";
+import { DASHBOARD_WIDTH, renderDashboard } from "../status/render_dashboard.ts";
 import { renderFull } from "../status/render_full.ts";
 import { statusJson } from "../status/status_json.ts";
+import { outputWidth } from "./terminal_width.ts";
 import type { CommandContext, Runner } from "./context.ts";
 import { DEFAULT_REFRESH_TIMEOUT_SECONDS, parseSeconds } from "./flags.ts";
 
@@ -76,7 +77,7 @@ export function renderView(view: StatusView, snapshot: StatusSnapshot, ctx: Comm
     case "compact":
       return renderCompact(snapshot, ctx.out.color);
     case "dashboard":
-      return renderDashboard(snapshot, ctx.out.color);
+      return renderDashboard(snapshot, ctx.out.color, outputWidth(ctx.deps) ?? DASHBOARD_WIDTH);
   }
 }
 

@@ -25,3 +25,19 @@ export function fitText(text: string, width: number): string {
   if (chars.length <= width) return text;
   return width <= 1 ? chars.slice(0, width).join("") : chars.slice(0, width - 1).join("") + "…";
 }
+
+/** Breaks plain `text` at spaces into lines of at most `width` characters (a longer word is cut). Pure. */
+export function wrapText(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(" ")) {
+    const next = line === "" ? word : `${line} ${word}`;
+    if ([...next].length <= width) line = next;
+    else {
+      if (line !== "") lines.push(line);
+      line = fitText(word, width);
+    }
+  }
+  if (line !== "") lines.push(line);
+  return lines;
+}
