@@ -6,12 +6,7 @@
  * decoded after the first events and never re-encoded.
  */
 
-import {
-  classifyEarlyEvent,
-  parseEventData,
-  takeSseEvents,
-  type UsageLimitInfo,
-} from "./upstream_verdict.ts";
+import { classifySseText, normaliseLineEnds, type UsageLimitInfo } from "./upstream_verdict.ts";
 
 /** Reads an upstream body chunk by chunk; null at the end. */
 export interface ChunkReader {
@@ -84,14 +79,11 @@ export async function sniffFirstEvents(
     onChunk?.();
     buffered.push(value);
     bytes += value.byteLength;
-    text += decoder.decode(value, { stream: true });
-    const { events, rest } = takeSseEvents(text);
-    text = rest;
-    for (const data of events) {
-      const verdict = classifyEarlyEvent(parseEventData(data), now());
-      if (verdict.kind === "usage-limit") return { kind: "limit", info: verdict };
-      if (verdict.kind === "commit") return { kind: "commit", buffered, done: false };
-    }
+    text = normaliseLineEnds(text + decoder.decode(value, { stream: true }));
+    const { verdict, consumed } = classifySseText(text, now());
+    if (verdict.kind === "usage-limit") return { kind: "limit", info: verdict };
+    if (verdict.kind === "commit") return { kind: "commit", buffered, done: false };
+    if (consumed > 0) text = text.slice(consumed);
     if (bytes >= SNIFF_LIMIT_BYTES) return { kind: "commit", buffered, done: false };
   }
 }

@@ -110,23 +110,64 @@ export function classifyEarlyEvent(data: unknown, now: Date): EventVerdict {
   return { kind: "commit" };
 }
 
-/** Splits complete SSE events off `buffer`; returns their data payloads and the unfinished rest. Pure. */
-export function takeSseEvents(buffer: string): { events: string[]; rest: string } {
-  const events: string[] = [];
-  const normalised = buffer.includes("\r") ? buffer.replace(/\r\n?/g, "\n") : buffer;
-  let start = 0;
-  for (;;) {
-    const end = normalised.indexOf("\n\n", start);
-    if (end < 0) break;
-    const block = normalised.slice(start, end);
-    start = end + 2;
-    const data = block.split("\n").filter((l) => l.startsWith("data:")).map((l) => l.slice(5).trimStart());
-    if (data.length > 0) events.push(data.join("\n"));
-  }
-  return { events, rest: normalised.slice(start) };
+/** What the complete events at the start of a text say, and where the unread rest begins. */
+export interface TextVerdict {
+  /** The first verdict that is not "wait" ("wait" when every complete event was a prelude). */
+  verdict: EventVerdict;
+  /** Characters consumed: the rest, from here on, is an event not yet complete. */
+  consumed: number;
 }
 
-/** Parses an SSE data payload (null when it is not JSON). Pure. */
-export function parseEventData(data: string): unknown {
-  return parseJson(data);
+const WAIT: EventVerdict = { kind: "wait" };
+const COMMIT: EventVerdict = { kind: "commit" };
+
+/**
+ * The verdict of one SSE data payload. A payload that opens with its `type` (as OpenAI's do) is decided
+ * from that alone unless it is a failure, so the usual prelude and delta events are never parsed. Pure.
+ */
+export function classifyEventData(data: string, now: Date): EventVerdict {
+  const TYPE = '{"type":"';
+  if (data.startsWith(TYPE)) {
+    const end = data.indexOf('"', TYPE.length);
+    const type = end > 0 ? data.slice(TYPE.length, end) : "";
+    if (type !== "" && !type.includes("\\") && type !== "response.failed" && type !== "error") {
+      return PRELUDE_EVENTS.has(type) ? WAIT : COMMIT;
+    }
+  }
+  return classifyEarlyEvent(parseJson(data), now);
+}
+
+/**
+ * Reads the complete SSE events of `text` (`\n` line ends) in order until one decides, without splitting
+ * the text into arrays: a block's `data:` lines are its payload (joined by `\n`), blocks without data are
+ * skipped. Pure.
+ */
+export function classifySseText(text: string, now: Date): TextVerdict {
+  let start = 0;
+  for (;;) {
+    const end = text.indexOf("\n\n", start);
+    if (end < 0) return { verdict: WAIT, consumed: start };
+    let data: string | null = null;
+    for (let line = start; line < end;) {
+      const next = text.indexOf("\n", line);
+      const lineEnd = next < 0 || next > end ? end : next;
+      if (text.startsWith("data:", line)) {
+        const from = text.charCodeAt(line + 5) === 32 ? line + 6 : line + 5;
+        const part = text.slice(from, lineEnd);
+        data = data === null ? part : `${data}\n${part}`;
+      }
+      line = lineEnd + 1;
+    }
+    start = end + 2;
+    if (data === null) continue;
+    const verdict = classifyEventData(data, now);
+    if (verdict.kind !== "wait") return { verdict, consumed: start };
+  }
+}
+
+/** `text` with CR LF and lone CR line ends made LF; a CR at the very end is kept (its LF may follow). Pure. */
+export function normaliseLineEnds(text: string): string {
+  if (!text.includes("\r")) return text;
+  const last = text.endsWith("\r") ? "\r" : "";
+  return text.slice(0, text.length - last.length).replace(/\r\n?/g, "\n") + last;
 }

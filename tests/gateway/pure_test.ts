@@ -27,7 +27,9 @@ import { startProblem } from "../../src/gateway/start_gateway.ts";
 import {
   classifyEarlyEvent,
   classifyErrorAnswer,
-  takeSseEvents,
+  classifyEventData,
+  classifySseText,
+  normaliseLineEnds,
 } from "../../src/gateway/upstream_verdict.ts";
 import { redactSecrets } from "../../src/shared/redact.ts";
 
@@ -119,10 +121,47 @@ Deno.test("classifyEarlyEvent() waits on the prelude and catches in-stream usage
   assert.equal(classifyEarlyEvent(null, NOW).kind, "commit");
 });
 
-Deno.test("takeSseEvents() splits complete events and keeps the rest", () => {
-  const { events, rest } = takeSseEvents('event: a\ndata: {"type":"a"}\n\nevent: b\r\ndata: {"ty');
-  assert.deepEqual(events, ['{"type":"a"}']);
-  assert.equal(rest, 'event: b\ndata: {"ty');
+Deno.test("classifySseText() reads complete events until one decides, and says where the rest begins", () => {
+  const prelude =
+    'event: response.created\ndata: {"type":"response.created","response":{}}\n\n: keep-alive\n\n';
+  assert.deepEqual(classifySseText(prelude + 'event: x\ndata: {"ty', NOW), {
+    verdict: { kind: "wait" },
+    consumed: prelude.length,
+  });
+  const delta = 'data: {"type":"response.output_text.delta","delta":"hi"}\n\n';
+  assert.deepEqual(classifySseText(prelude + delta + "data: more", NOW), {
+    verdict: { kind: "commit" },
+    consumed: prelude.length + delta.length,
+  });
+  const limit = classifySseText(
+    'data: {"type":"response.failed",\ndata: "response":{"error":{"code":"usage_limit_reached","resets_at":5}}}\n\n',
+    NOW,
+  );
+  assert.equal(limit.verdict.kind, "usage-limit");
+  assert.equal((limit.verdict as { resetsAt: number }).resetsAt, 5);
+  assert.equal(classifySseText("data: not json\n\n", NOW).verdict.kind, "commit");
+  assert.equal(normaliseLineEnds("a\r\nb\rc\r"), "a\nb\nc\r");
+});
+
+Deno.test("classifyEventData() decides like classifyEarlyEvent() on the parsed payload", () => {
+  const payloads = [
+    { type: "response.created", response: { id: "r" } },
+    { type: "response.in_progress" },
+    { type: "response.output_item.added", item: { type: "reasoning" } },
+    { type: "response.failed", response: { error: { code: "usage_limit_reached", resets_at: 7 } } },
+    { type: "response.failed", response: { error: { code: "server_error" } } },
+    { type: "error", error: { type: "usage_not_included" } },
+    { response: { type: "response.created" }, type: "response.created" },
+    { type: 'we"ird\\' },
+    [],
+  ];
+  for (const payload of payloads) {
+    assert.deepEqual(
+      classifyEventData(JSON.stringify(payload), NOW),
+      classifyEarlyEvent(payload, NOW),
+      JSON.stringify(payload),
+    );
+  }
 });
 
 Deno.test("usageFromHeaders() reads both windows; exhaustedResetAt() the reset of a full window", () => {
