@@ -219,7 +219,9 @@ export class Http1Client {
       } catch (error) {
         throw new NoAnswerError((error as Error).message);
       }
-      let head: Uint8Array = new Uint8Array(0);
+      // The head is parsed where it was read; only a head split across reads is carried over (copied: the
+      // buffer is the next read's). What follows it is the body's first bytes.
+      let carried: Uint8Array | null = null;
       for (;;) {
         const n = await connection.read();
         if (n === null) {
@@ -229,26 +231,29 @@ export class Http1Client {
         }
         received += n;
         request.onActivity?.();
-        const merged: Uint8Array = new Uint8Array(head.byteLength + n);
-        merged.set(head);
-        merged.set(connection.buffer.subarray(0, n), head.byteLength);
-        head = merged;
-        const parsed = parseResponseHead(head, request.method);
-        if (parsed === null) {
-          if (head.byteLength > 64 * 1024) throw new Error("the upstream's answer head is over 64 KiB");
-          continue;
+        let view = connection.buffer.subarray(0, n);
+        if (carried !== null) {
+          const merged = new Uint8Array(carried.byteLength + n);
+          merged.set(carried);
+          merged.set(view, carried.byteLength);
+          view = merged;
         }
-        if (parsed.status >= 100 && parsed.status < 200) {
-          head = head.slice(parsed.headBytes);
-          continue;
+        for (let parsed = parseResponseHead(view, request.method); parsed !== null;) {
+          if (parsed.status >= 100 && parsed.status < 200) {
+            view = view.subarray(parsed.headBytes);
+            parsed = parseResponseHead(view, request.method);
+            continue;
+          }
+          const keepAlive = parsed.keepAlive;
+          const body = new Http1Body(connection, request, parsed.framing, (reusable) => {
+            signal.removeEventListener("abort", onAbort);
+            this.#release(connection, reusable && keepAlive);
+          });
+          body.start(view.subarray(parsed.headBytes));
+          return { status: parsed.status, headers: parsed.headers, body };
         }
-        const keepAlive = parsed.keepAlive;
-        const body = new Http1Body(connection, request, parsed.framing, (reusable) => {
-          signal.removeEventListener("abort", onAbort);
-          this.#release(connection, reusable && keepAlive);
-        });
-        body.start(head.subarray(parsed.headBytes));
-        return { status: parsed.status, headers: parsed.headers, body };
+        if (view.byteLength > 64 * 1024) throw new Error("the upstream's answer head is over 64 KiB");
+        carried = view.slice();
       }
     } catch (error) {
       signal.removeEventListener("abort", onAbort);

@@ -53,7 +53,7 @@ export class Http1Body implements ChunkReader {
     this.#decoder = new BodyDecoder(framing);
   }
 
-  /** Starts with the bytes read along with the head. */
+  /** Starts with the bytes read along with the head (scratch memory the decoder may overwrite). */
   start(rest: Uint8Array): void {
     if (rest.byteLength > 0) this.#rest = rest;
     else if (this.#decoder.done) this.#finish(true);

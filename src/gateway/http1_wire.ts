@@ -148,7 +148,6 @@ export class BodyDecoder {
   #remaining: number;
   #lineLength = 0;
   #done: boolean;
-  readonly #spans: number[] = [];
 
   constructor(framing: BodyFraming) {
     this.#chunked = framing.kind === "chunked";
@@ -167,7 +166,11 @@ export class BodyDecoder {
     return this.#untilClose;
   }
 
-  /** Decodes one read (`src` is not kept: the payload is copied out). Throws on broken chunk framing. */
+  /**
+   * Decodes one read. `src` is the caller's scratch buffer: the payload is compacted in place, then copied
+   * out as one buffer, so the read costs one allocation however many chunks it holds. Throws on broken
+   * chunk framing.
+   */
   decode(src: Uint8Array): Decoded {
     if (this.#done) return { data: null, done: true, excess: src.byteLength };
     if (this.#untilClose) return { data: src.byteLength > 0 ? src.slice() : null, done: false, excess: 0 };
@@ -177,15 +180,28 @@ export class BodyDecoder {
       this.#done = this.#remaining === 0;
       return { data: take > 0 ? src.slice(0, take) : null, done: this.#done, excess: src.byteLength - take };
     }
-    const spans = this.#spans;
-    spans.length = 0;
-    let total = 0;
+    let state = this.#state;
+    let size = this.#size;
+    let digits = this.#digits;
+    let remaining = this.#remaining;
+    let lineLength = this.#lineLength;
+    let done = false;
+    let out = 0;
     let i = 0;
     const n = src.byteLength;
-    while (i < n && !this.#done) {
-      switch (this.#state) {
+    while (i < n && !done) {
+      if (state === DATA) {
+        const take = remaining < n - i ? remaining : n - i;
+        if (out !== i) src.copyWithin(out, i, i + take);
+        out += take;
+        i += take;
+        remaining -= take;
+        if (remaining === 0) state = DATA_CR;
+        continue;
+      }
+      const b = src[i++];
+      switch (state) {
         case SIZE: {
-          const b = src[i++];
           const digit = b >= 48 && b <= 57
             ? b - 48
             : b >= 97 && b <= 102
@@ -194,62 +210,50 @@ export class BodyDecoder {
             ? b - 55
             : -1;
           if (digit >= 0) {
-            if (++this.#digits > 12) throw new Error("chunk size too large");
-            this.#size = this.#size * 16 + digit;
-          } else if (b === 13) this.#state = SIZE_LF;
-          else if (b === 59 || b === 32 || b === 9) this.#state = EXTENSION;
+            if (++digits > 12) throw new Error("chunk size too large");
+            size = size * 16 + digit;
+          } else if (b === 13) state = SIZE_LF;
+          else if (b === 59 || b === 32 || b === 9) state = EXTENSION;
           else throw new Error("malformed chunk size");
           break;
         }
         case EXTENSION:
-          if (src[i++] === 13) this.#state = SIZE_LF;
+          if (b === 13) state = SIZE_LF;
           break;
         case SIZE_LF:
-          if (src[i++] !== 10 || this.#digits === 0) throw new Error("malformed chunk size");
-          this.#digits = 0;
-          this.#remaining = this.#size;
-          this.#size = 0;
-          this.#lineLength = 0;
-          this.#state = this.#remaining === 0 ? TRAILER : DATA;
+          if (b !== 10 || digits === 0) throw new Error("malformed chunk size");
+          digits = 0;
+          remaining = size;
+          size = 0;
+          lineLength = 0;
+          state = remaining === 0 ? TRAILER : DATA;
           break;
-        case DATA: {
-          const take = Math.min(this.#remaining, n - i);
-          spans.push(i, i + take);
-          total += take;
-          i += take;
-          this.#remaining -= take;
-          if (this.#remaining === 0) this.#state = DATA_CR;
-          break;
-        }
         case DATA_CR:
-          if (src[i++] !== 13) throw new Error("malformed chunk end");
-          this.#state = DATA_LF;
+          if (b !== 13) throw new Error("malformed chunk end");
+          state = DATA_LF;
           break;
         case DATA_LF:
-          if (src[i++] !== 10) throw new Error("malformed chunk end");
-          this.#state = SIZE;
+          if (b !== 10) throw new Error("malformed chunk end");
+          state = SIZE;
           break;
         case TRAILER:
-          if (src[i++] === 13) this.#state = TRAILER_LF;
-          else this.#lineLength++;
+          if (b === 13) state = TRAILER_LF;
+          else lineLength++;
           break;
         case TRAILER_LF:
-          if (src[i++] !== 10) throw new Error("malformed trailer");
-          if (this.#lineLength === 0) this.#done = true;
-          this.#lineLength = 0;
-          this.#state = TRAILER;
+          if (b !== 10) throw new Error("malformed trailer");
+          if (lineLength === 0) done = true;
+          lineLength = 0;
+          state = TRAILER;
           break;
       }
     }
-    let data: Uint8Array | null = null;
-    if (spans.length === 2) data = src.slice(spans[0], spans[1]);
-    else if (spans.length > 2) {
-      data = new Uint8Array(total);
-      for (let s = 0, at = 0; s < spans.length; s += 2) {
-        data.set(src.subarray(spans[s], spans[s + 1]), at);
-        at += spans[s + 1] - spans[s];
-      }
-    }
-    return { data, done: this.#done, excess: n - i };
+    this.#state = state;
+    this.#size = size;
+    this.#digits = digits;
+    this.#remaining = remaining;
+    this.#lineLength = lineLength;
+    this.#done = done;
+    return { data: out > 0 ? src.slice(0, out) : null, done, excess: n - i };
   }
 }

@@ -206,3 +206,27 @@ Deno.test("Http1Client goes through HTTPS_PROXY with CONNECT, HTTP_PROXY in abso
     viaLocalhost.close();
   }
 });
+
+Deno.test("Http1Client skips informational answers and reads a head split across reads", async () => {
+  await using server = startRawHttpServer(async (request, conn) => {
+    if (request.target === "/continue") {
+      await writeAll(conn, "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok");
+      return "keep-alive";
+    }
+    await writeAll(conn, "HTTP/1.1 200 OK\r\ncontent-type: text/event-st");
+    await new Promise((r) => setTimeout(r, 20));
+    await writeAll(conn, "ream\r\ntransfer-encoding: chunked\r\n\r\n" + chunk("data: {}\n\n") + "0\r\n\r\n");
+    return "keep-alive";
+  });
+  const client = new Http1Client();
+  try {
+    const first = await client.request(call(`${server.url}/continue`));
+    assert.deepEqual([first.status, (await readAll(first.body)).text], [200, "ok"]);
+    const split = await client.request(call(`${server.url}/split`));
+    assert.equal(split.headers.get("content-type"), "text/event-stream");
+    assert.equal((await readAll(split.body)).text, "data: {}\n\n");
+    assert.equal(server.connections, 1);
+  } finally {
+    client.close();
+  }
+});
