@@ -10,7 +10,7 @@ import { codexHomePaths } from "../codex/codex_home_paths.ts";
 import { refreshTokenUrl } from "../codex/token_refresh.ts";
 import { localGatewayUrl, probeGateway } from "../gateway/client.ts";
 import { startDetachedGateway } from "../gateway/detached.ts";
-import { openLogFile, startFailureLine } from "../gateway/log_file.ts";
+import { batchedLines, openLogFile, startFailureLine } from "../gateway/log_file.ts";
 import { waitForStop } from "../gateway/server.ts";
 import {
   ensureGatewayKeys,
@@ -124,8 +124,8 @@ async function startOrServe(ctx: CommandContext, options: GatewayStartOptions): 
     return ExitCode.ok;
   }
 
-  const log = options.logFile ? await openLogFile(options.logFile) : null;
-  const write = (line: string) => log ? log.write(line) : ctx.deps.stderr(line + "\n");
+  const log = options.logFile ? await openLogFile(options.logFile) : batchedLines(ctx.deps.stderr);
+  const write = (line: string) => log.write(line);
   let gateway;
   try {
     gateway = await startGateway({
@@ -142,7 +142,7 @@ async function startOrServe(ctx: CommandContext, options: GatewayStartOptions): 
       logFile: options.logFile ?? null,
     });
   } catch (error) {
-    await log?.close();
+    await log.close();
     if (error instanceof Deno.errors.AddrInUse) {
       throw new CaoError(`Cannot start the gateway: ${settings.bind}:${settings.port} is in use`, {
         hint: "pick another port with --port, or stop what listens there",
@@ -164,6 +164,6 @@ async function startOrServe(ctx: CommandContext, options: GatewayStartOptions): 
   const code = await waitForStop(gateway.stopRequested, options.logFile !== undefined, ctx.deps.onSignal);
   await gateway.close();
   write(`cao gateway stopped`);
-  await log?.close();
+  await log.close();
   return code;
 }

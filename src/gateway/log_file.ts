@@ -1,10 +1,11 @@
 /**
  * @module
  * The log of a detached gateway (`<cao home>/gateway.log`, 0600, appended; moved to `gateway.log.1` once it
- * passes 5 MiB when a gateway opens it): opening it, writing lines in order without blocking the gateway,
- * the line that says why a gateway could not start, and reading back the last line a gateway wrote after a
- * given size (the parent quotes it when its child
- * exits before answering). All I/O is async; a failed write is dropped rather than taking the gateway down.
+ * passes 5 MiB when a gateway opens it): opening it, writing lines in order and in batches (one write for
+ * all the lines of a busy moment; a foreground gateway's stderr is batched the same way) without blocking
+ * the gateway, the line that says why a gateway could not start, and reading back the last line a gateway
+ * wrote after a given size (the parent quotes it when its child exits before answering). All I/O is async;
+ * a failed write is dropped rather than taking the gateway down.
  */
 
 import type { CaoHome } from "../accounts/cao_home.ts";
@@ -30,6 +31,39 @@ async function writeAll(file: Deno.FsFile, bytes: Uint8Array): Promise<void> {
   while (offset < bytes.length) offset += await file.write(bytes.subarray(offset));
 }
 
+/**
+ * Lines handed to `write` in batches, in order: what is queued during one turn of the event loop (and
+ * while a write runs) goes out as one text, so a busy gateway makes one write for many requests. A failed
+ * write drops its lines rather than taking the gateway down.
+ */
+export function batchedLines(write: (text: string) => void | Promise<void>): LogFile {
+  let pending = "";
+  let flushing: Promise<void> | null = null;
+  let closed: Promise<void> | null = null;
+  const flush = async () => {
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    while (pending !== "") {
+      const text = pending;
+      pending = "";
+      try {
+        await write(text);
+      } catch { /* a lost log line, not a stopped gateway */ }
+    }
+    flushing = null;
+  };
+  return {
+    write(line) {
+      if (closed !== null) return;
+      pending += line + "\n";
+      flushing ??= flush();
+    },
+    close() {
+      closed ??= Promise.resolve(flushing).then(() => {});
+      return closed;
+    },
+  };
+}
+
 /** Opens the log at `path` for appending (0600 when created), moving a log past the size limit aside first. */
 export async function openLogFile(path: string): Promise<LogFile> {
   try {
@@ -37,18 +71,12 @@ export async function openLogFile(path: string): Promise<LogFile> {
   } catch { /* no log yet */ }
   const file = await Deno.open(path, { append: true, create: true, mode: 0o600 });
   const encoder = new TextEncoder();
-  let queue: Promise<void> = Promise.resolve();
+  const lines = batchedLines((text) => writeAll(file, encoder.encode(text)));
   let closed: Promise<void> | null = null;
   return {
-    write(line) {
-      if (closed !== null) return;
-      const bytes = encoder.encode(line + "\n");
-      queue = queue.then(() => writeAll(file, bytes)).catch(
-        () => {/* a lost log line, not a stopped gateway */},
-      );
-    },
+    write: (line) => lines.write(line),
     close() {
-      closed ??= queue.then(() => file.close());
+      closed ??= lines.close().then(() => file.close());
       return closed;
     },
   };

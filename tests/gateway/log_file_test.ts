@@ -1,5 +1,12 @@
 import assert from "node:assert/strict";
-import { lastLineSince, LOG_ROTATE_BYTES, logSize, openLogFile } from "../../src/gateway/log_file.ts";
+import {
+  batchedLines,
+  lastLineSince,
+  LOG_ROTATE_BYTES,
+  logSize,
+  openLogFile,
+} from "../../src/gateway/log_file.ts";
+import { waitFor } from "../support/wait.ts";
 
 Deno.test("openLogFile() appends lines in order to a private file and close() waits for them", async () => {
   const dir = await Deno.makeTempDir();
@@ -37,4 +44,27 @@ Deno.test("openLogFile() moves a log past the limit aside; lastLineSince() then 
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("batchedLines() writes what was queued in one turn as one text, in order, and close() waits", async () => {
+  const writes: string[] = [];
+  let slow: () => void = () => {};
+  const lines = batchedLines(async (text) => {
+    writes.push(text);
+    if (writes.length === 1) await new Promise<void>((resolve) => slow = resolve);
+  });
+  lines.write("a");
+  lines.write("b");
+  await waitFor(() => writes.length === 1, { what: "the first write" });
+  lines.write("c"); // queued while the first write runs
+  lines.write("d");
+  slow();
+  await lines.close();
+  lines.write("after close");
+  assert.deepEqual(writes, ["a\nb\n", "c\nd\n"]);
+  const failing = batchedLines(() => {
+    throw new Error("disk full");
+  });
+  failing.write("lost");
+  await failing.close();
 });
