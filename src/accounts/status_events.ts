@@ -74,6 +74,14 @@ export function markNeedsRelogin(status: AccountStatus, reason: string): void {
   status.needsReloginReason = redactSecrets(reason).slice(0, 300);
 }
 
+/** Working tokens appeared again (a new login, or another holder's rotation adopted). Returns whether it was set. */
+export function clearNeedsRelogin(status: AccountStatus): boolean {
+  if (!status.needsRelogin) return false;
+  status.needsRelogin = false;
+  status.needsReloginReason = null;
+  return true;
+}
+
 /** Who clears a cooldown and why, for the record (`cooldownCleared`). */
 export interface ClearedBy {
   now: Date;

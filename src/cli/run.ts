@@ -19,6 +19,7 @@ import { AccountNotFoundError, CaoError, UsageError } from "../shared/errors.ts"
 import { type NumberRule, parseNumberFlag } from "./flags.ts";
 import type { CommandContext, Runner } from "./context.ts";
 import { runCodexThroughGateway } from "./run_gateway.ts";
+import { localTokenRoute } from "../gateway/client.ts";
 import { renderRunEvent, stopMessage } from "./run_messages.ts";
 
 /** The prompt that continues a conversation on the next account. */
@@ -96,7 +97,10 @@ export async function runCodexWithFallback(
     });
   }
   const settings = settingsFrom(first.registry, options, ctx.deps.isTerminal().stdout);
-  const end = await runWithFallback(ctx, settings, codexArgs, renderTo(ctx), first);
+  // While a gateway runs, it is the one refresher of the pool's logins: Codex's own refreshes go there too.
+  await using route = await localTokenRoute(ctx.home, ctx.deps.fetch);
+  const io = route ? { ...ctx, codexEnv: route.env } : ctx;
+  const end = await runWithFallback(io, settings, codexArgs, renderTo(ctx), first);
   if (end.kind === "exit") return end.code;
   const { message, hint } = stopMessage(end.step, end.now, end.afterRuns);
   throw new CaoError(message, { hint });

@@ -3,8 +3,8 @@
  * Codex's `auth.json` (CODEX_FACTS §4.1): reading it, telling whether it holds a real ChatGPT login, and
  * writing it back atomically with mode 0600 and every field it had (unknown ones included). Every write of an
  * auth.json by cao goes through here, under the two locks Codex takes for its own write, in its order
- * (CODEX_FACTS §8): `auth.lock` (held across a refresh: read, ask, write), then `auth.json.lock` around the
- * rename. Summaries carry decoded claims only, never a token.
+ * (CODEX_FACTS §8): `auth.lock` (cao holds it across a refresh: read, ask, write; Codex takes it only for its
+ * write, after its refresh answered), then `auth.json.lock` around the rename. Summaries carry decoded claims only, never a token.
  */
 
 import { jsonObject, nonEmptyString } from "../shared/json_value.ts";

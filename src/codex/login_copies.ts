@@ -12,6 +12,7 @@
 import { nonEmptyString } from "../shared/json_value.ts";
 import { authTokens, type CodexAuthDoc, readAuthFile, withAuthFileLock } from "./auth_file.ts";
 import { decodeJwtPayload, readTokenClaims } from "./jwt.ts";
+import { pollUntil } from "../shared/wait.ts";
 import { refreshAccountTokens, type RefreshOutcome, type RefreshRequest } from "./token_refresh.ts";
 
 /** What the gateway needs to know about one auth.json. */
@@ -124,13 +125,27 @@ export async function adoptNewerCopy(ownPath: string, candidates: string[]): Pro
   return false;
 }
 
+/** Whether `path` now holds a refresh token other than `spent` (another holder rotated the login). */
+async function rotatedSince(path: string, spent: string | null): Promise<boolean> {
+  const facts = await readLoginFacts(path);
+  return facts !== null && facts.refreshToken !== null && facts.accessToken !== null &&
+    facts.refreshToken !== spent;
+}
+
 /**
  * Refreshes (or adopts) one login like `refreshAccountTokens`, keeping its `copies` (other auth.json files
  * that held the same refresh token) in step: when its own refresh token turns out to be spent, a newer
  * rotation found in a copy is adopted and the refresh tried again; after a rotation, every copy still
  * holding the spent refresh token gets the new tokens.
+ *
+ * A `refresh_token_reused` refusal means another holder spent the token first — a Codex refreshing without
+ * any lock (CODEX_FACTS §8), which writes only once its own answer came. So the login is not given up at once:
+ * for up to `adoptWaitMs` the file and its copies are watched (without holding any lock, so that the other
+ * writer can take Codex's `auth.lock`), and what the other holder wrote is adopted under the lock. Only a
+ * login whose files never change is reported dead.
  */
 export async function refreshWithCopies(request: RefreshRequest, copies: string[]): Promise<RefreshOutcome> {
+  const before = (await readLoginFacts(request.authPath))?.refreshToken ?? null;
   let spent: string | null = null;
   const attempt = (r: RefreshRequest) =>
     refreshAccountTokens({
@@ -145,6 +160,13 @@ export async function refreshWithCopies(request: RefreshRequest, copies: string[
     outcome.kind === "needs-relogin" && copies.length > 0 && await adoptNewerCopy(request.authPath, copies)
   ) {
     outcome = await attempt({ ...request, rejectedAccessToken: undefined });
+  }
+  if (outcome.kind === "needs-relogin" && outcome.code === "refresh_token_reused") {
+    const adopted = await pollUntil(async () => {
+      if (await rotatedSince(request.authPath, before)) return true;
+      return copies.length > 0 && await adoptNewerCopy(request.authPath, copies) ? true : undefined;
+    }, { timeoutMs: request.adoptWaitMs ?? 5000, intervalMs: 50 });
+    if (adopted) outcome = await attempt({ ...request, rejectedAccessToken: undefined });
   }
   if (outcome.kind === "refreshed" && spent !== null && copies.length > 0) {
     const read = await readAuthFile(request.authPath);

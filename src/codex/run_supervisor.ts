@@ -31,6 +31,8 @@ export interface SuperviseOptions {
   args: string[];
   /** The account home, passed as CODEX_HOME. */
   codexHome: string;
+  /** More environment for codex (e.g. `CODEX_REFRESH_TOKEN_URL_OVERRIDE` routing its refreshes to the gateway). */
+  env?: Record<string, string>;
   /** What kind of run the arguments make (`other` runs are not followed). */
   kind: CodexRunKind;
   /** Where cao's own signals come from; each one is recorded and forwarded to codex (see `sharesTerminal`). */
@@ -68,7 +70,7 @@ export interface SupervisedRun {
 function startCodex(options: SuperviseOptions): SpawnedProcess {
   return spawnCodex(options.spawn, options.codex, {
     args: options.args,
-    env: { CODEX_HOME: options.codexHome },
+    env: { ...options.env, CODEX_HOME: options.codexHome },
     stdin: "inherit",
     stdout: "inherit",
     stderr: "inherit",

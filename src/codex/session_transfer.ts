@@ -82,11 +82,12 @@ export async function queueSessionMessage(
   codexHome: string,
   sessionId: string,
   message: string,
+  env: Record<string, string> = {},
 ): Promise<boolean> {
   try {
     const result = await runToCompletion(spawn, codex, {
       args: ["queue", "--thread", sessionId, "--message", message],
-      env: { CODEX_HOME: codexHome },
+      env: { ...env, CODEX_HOME: codexHome },
     });
     return result.code === 0;
   } catch {

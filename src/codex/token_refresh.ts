@@ -3,8 +3,12 @@
  * The one token refresher for an account home (CODEX_FACTS §4.3), shared by the gateway and
  * `cao status --refresh`. Refresh tokens are single-use, so a refresh is done with one owner at a time:
  *
- * 1. take the exclusive lock Codex 0.169 itself takes before refreshing, `<CODEX_HOME>/auth.lock`
- *    (a `flock`, verified with strace; Deno's `FsFile.lock` is the same kind of lock);
+ * 1. take `<CODEX_HOME>/auth.lock` (a `flock`; Deno's `FsFile.lock` is the same kind of lock) for the whole
+ *    read-ask-write, which keeps every cao process apart. Codex itself does **not** hold it while it
+ *    refreshes (CODEX_FACTS §8: it reads auth.json unlocked, posts, and takes the lock only to write), so the
+ *    lock alone does not keep a Codex out: cao routes the refreshes of every Codex it starts to the gateway
+ *    (`CODEX_REFRESH_TOKEN_URL_OVERRIDE`), and `login_copies.ts` adopts what an unrouted Codex wrote after a
+ *    `refresh_token_reused`;
  * 2. re-read auth.json under it and adopt tokens someone else already rotated (the access token on disk is
  *    no longer the one the caller saw refused, or it is still valid);
  * 3. otherwise POST the refresh token to `https://auth.openai.com/oauth/token` (or
@@ -52,8 +56,11 @@ export type RefreshOutcome =
   | { kind: "refreshed"; tokens: FreshTokens }
   /** Someone else already rotated them, or they are still valid: use what is on disk. */
   | { kind: "adopted"; tokens: FreshTokens }
-  /** The login is dead (refused for good, or no refresh token): the account needs `cao add <name>`. */
-  | { kind: "needs-relogin"; reason: string }
+  /**
+   * The login is dead (refused for good, or no refresh token): the account needs `cao add <name>`. `code`:
+   * the token endpoint's error code, when it gave one (`refresh_token_reused`: another holder spent it).
+   */
+  | { kind: "needs-relogin"; reason: string; code?: string }
   /** A transient failure (network, timeout, 5xx, unreadable file): try again later. */
   | { kind: "failed"; reason: string };
 
@@ -79,6 +86,11 @@ export interface RefreshRequest {
   /** Sent as `user-agent`. */
   userAgent?: string;
   /**
+   * After a `refresh_token_reused` refusal, how long `refreshWithCopies` waits for the holder that spent the
+   * token (a Codex writes only after its own refresh answered) to write what it got (default 5000 ms).
+   */
+  adoptWaitMs?: number;
+  /**
    * Told, after a refresh was written, which refresh token it spent, so that the caller can bring copies of
    * the login in step (`gateway/login_copies.ts`). Never print it.
    */
@@ -103,11 +115,15 @@ function errorCode(body: unknown): string | null {
 export function classifyRefreshRefusal(
   status: number,
   body: unknown,
-): { kind: "needs-relogin"; reason: string } | { kind: "failed"; reason: string } {
+): { kind: "needs-relogin"; reason: string; code?: string } | { kind: "failed"; reason: string } {
   const code = errorCode(body);
   switch (code) {
     case "refresh_token_reused":
-      return { kind: "needs-relogin", reason: "the refresh token was already used (refresh_token_reused)" };
+      return {
+        kind: "needs-relogin",
+        reason: "the refresh token was already used (refresh_token_reused)",
+        code,
+      };
     case "refresh_token_expired":
       return { kind: "needs-relogin", reason: "the refresh token has expired (refresh_token_expired)" };
     case "refresh_token_invalidated":

@@ -105,6 +105,29 @@ export async function leaseRunKey(
   }
 }
 
+/** A running gateway's token route for the Codex cao starts, held while the run lives. */
+export interface TokenRoute extends AsyncDisposable {
+  /** `CODEX_REFRESH_TOKEN_URL_OVERRIDE=<gateway>/k/<per-run key>/oauth/token`. */
+  env: Record<string, string>;
+}
+
+/**
+ * When a gateway of this cao home runs now, a per-run key from it and the environment that sends a Codex's
+ * own token refreshes there (wrapper-mode `cao run` on pool logins), so that the gateway stays the one
+ * refresher of those logins; null when none runs (nothing is started). Costs one read of gateway.json when
+ * no gateway was started.
+ */
+export async function localTokenRoute(home: CaoHome, fetchFn: typeof fetch): Promise<TokenRoute | null> {
+  const file = await loadGatewayFile(home);
+  const url = file.running?.url;
+  const key = file.controlKey;
+  if (!url || typeof key !== "string" || key.length < 16) return null;
+  if ((await probeGateway(fetchFn, url, key)).kind !== "up") return null;
+  const lease = await leaseRunKey(fetchFn, url, key);
+  if (lease === null) return null;
+  return { env: gatewayCodexEnv(url, lease.key), [Symbol.asyncDispose]: () => lease.release() };
+}
+
 /** The outcome of asking a URL whether a cao gateway with this key answers there. */
 export type GatewayProbe = { kind: "up"; status: Record<string, unknown> } | { kind: "wrong-key" } | {
   kind: "down";

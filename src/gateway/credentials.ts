@@ -2,8 +2,12 @@
  * @module
  * The pool's access tokens, held in memory and renewed by the gateway as the one owner of each login. A
  * token valid beyond the refresh margin is used as is (no I/O on the request path); otherwise one refresh per
- * account runs at a time in this process (every concurrent request waits for it), and across processes
- * `refreshAccountTokens` takes Codex's own `auth.lock` and adopts what someone else already rotated. A login
+ * account runs at a time in this process (every concurrent request waits for it), and across cao processes
+ * `refreshAccountTokens` holds `auth.lock` for the whole refresh and adopts what someone else already rotated.
+ * Codex does not hold that lock while it refreshes (CODEX_FACTS §8): the Codex that cao starts sends its
+ * refreshes here ({@link Credentials.renewFor}), and a refusal as `refresh_token_reused` waits for the other
+ * holder's write and adopts it (`refreshWithCopies`); a login rewritten with working tokens by someone else is
+ * reported by {@link Credentials.takeChanged}, so that a stale "needs re-login" is cleared. A login
  * whose refresh token sits in other files too (see `login_copies.ts`) is renewed early and the copies are
  * kept in step. Logins are re-read when their auth.json changes on disk (e.g. after `cao add <name>`).
  */
@@ -34,6 +38,8 @@ export interface CredentialsOptions {
   extraPaths?: string[];
   /** Renew logins that have copies this long before expiry (default 1 h), ahead of any other holder. */
   sharedMarginSeconds?: number;
+  /** After a `refresh_token_reused`, how long to wait for the other holder's write (default 5000 ms). */
+  adoptWaitMs?: number;
 }
 
 interface Entry {
@@ -60,6 +66,8 @@ export class Credentials {
   /** Refresh tokens this gateway rotated away from, by account (in memory only). */
   readonly #superseded = new Map<string, string>();
   #copies = new Map<string, string[]>();
+  /** Accounts whose auth.json another process rewrote with other tokens since the last look. */
+  readonly #changed = new Set<string>();
   /** Refreshes this process performed (tests, status). */
   refreshes = 0;
 
@@ -86,6 +94,10 @@ export class Credentials {
       const known = this.#entries.get(name);
       if (known && known.mtime === mtime && mtime !== null) return;
       await this.#load(name, path, mtime);
+      const now = this.#entries.get(name);
+      if (known && now?.usable && now.facts.refreshToken !== known.facts.refreshToken) {
+        this.#changed.add(name);
+      }
     }));
     const extra = (await Promise.all((this.#options.extraPaths ?? []).map(async (path) => {
       const read = await readAuthFile(path);
@@ -125,6 +137,38 @@ export class Credentials {
     return this.#refresh(name, "proactive_expiry");
   }
 
+  /**
+   * Accounts whose login another process replaced with other usable tokens since the last call (a new
+   * `cao add`, a Codex's own refresh): a "needs re-login" mark on them is stale.
+   */
+  takeChanged(): string[] {
+    const names = [...this.#changed];
+    this.#changed.clear();
+    return names;
+  }
+
+  /** The current refresh token of `name` (in memory), or null. Never print it. */
+  refreshTokenOf(name: string): string | null {
+    return this.#entries.get(name)?.facts.refreshToken ?? null;
+  }
+
+  /**
+   * A Codex that cao routed here asks to refresh `name` with `presented` (CODEX_FACTS §4.3). A spent
+   * (superseded) token gets the current tokens, renewed first if they are about to expire. The current token
+   * means Codex found its access token stale or refused: the gateway renews it unless it is still good for
+   * twice the margin (then Codex only lags behind the file). Either way this process stays the one refresher.
+   */
+  renewFor(name: string, presented: string, reason: RefreshReason): Promise<TokenResult> | TokenResult {
+    const entry = this.#entries.get(name);
+    if (!entry || entry.facts.refreshToken !== presented || entry.facts.accessToken === null) {
+      return this.tokenFor(name);
+    }
+    const fresh = reason !== "unauthorized_recovery" &&
+      isAccessTokenFresh(entry.facts.expiresAt, this.#options.now(), 2 * REFRESH_MARGIN_SECONDS);
+    if (fresh) return { kind: "ok", accessToken: entry.facts.accessToken, accountId: entry.accountId };
+    return this.#refresh(name, reason, entry.facts.accessToken);
+  }
+
   /** The upstream refused `rejectedAccessToken` (401): adopt a newer token or refresh. */
   recoverUnauthorized(name: string, rejectedAccessToken: string): Promise<TokenResult> {
     return this.#refresh(name, "unauthorized_recovery", rejectedAccessToken);
@@ -161,6 +205,7 @@ export class Credentials {
       now: this.#options.now,
       reason,
       rejectedAccessToken: rejected,
+      adoptWaitMs: this.#options.adoptWaitMs,
     }, copies);
     if (outcome.kind === "refreshed") this.refreshes++;
     await this.#load(name, path, await mtimeOf(path));

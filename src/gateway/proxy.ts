@@ -72,8 +72,16 @@ export async function proxyRequest(ctx: GatewayContext, req: ProxyRequest): Prom
       note,
     });
   const maxAttempts = ctx.pool.registry.accounts.length * 3 + 3;
+  let rechecked = false;
   for (let n = 0; n < maxAttempts; n++) {
     const choice = ctx.pool.choose(sessionId, state.tried);
+    if (choice.kind === "none" && !choice.earliestReset && !rechecked && ctx.recheckLogins) {
+      rechecked = true;
+      if (await ctx.recheckLogins()) {
+        state.tried.clear();
+        continue;
+      }
+    }
     if (choice.kind === "none") {
       const answer = choice.earliestReset
         ? allLimitedAnswer(

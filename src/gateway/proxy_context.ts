@@ -30,6 +30,11 @@ export interface GatewayContext {
   /** Upstream exchanges in flight (aborted on shutdown). */
   active: Set<AbortController>;
   log(entry: RequestLogEntry): void;
+  /**
+   * Re-reads the logins now and clears "needs re-login" where working tokens appeared (another holder's
+   * rotation, a new login); true when an account came back. Asked once before answering "no account".
+   */
+  recheckLogins?(): Promise<boolean>;
 }
 
 /** The request, already past routing and the key check. */

@@ -7,6 +7,7 @@
 
 import type { CaoHome } from "../accounts/cao_home.ts";
 import { emptyRegistry } from "../accounts/registry.ts";
+import { clearNeedsRelogin } from "../accounts/status_events.ts";
 import { AccountPool } from "./account_pool.ts";
 import { Credentials } from "./credentials.ts";
 import { createGatewayHandler } from "./handler.ts";
@@ -46,6 +47,8 @@ export interface StartGatewayOptions {
   record?: boolean;
   flushDelayMs?: number;
   reloadIntervalMs?: number;
+  /** After a `refresh_token_reused`, how long to wait for the other holder's write (default 5000 ms). */
+  adoptWaitMs?: number;
   backoffBaseMs?: number;
 }
 
@@ -87,6 +90,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     now: home.now,
     authPath: (name) => home.paths.authFile(name),
     extraPaths: options.userAuthPath ? [options.userAuthPath] : [],
+    adoptWaitMs: options.adoptWaitMs,
   });
   let sync: StatusSync | null = null;
   const pool = new AccountPool(emptyRegistry(), {}, {
@@ -97,12 +101,25 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   });
   let published = "";
   let shared = "";
+  /** Re-reads the logins; a "needs re-login" mark on a login that got new working tokens is cleared. */
+  const recheckLogins = async (): Promise<boolean> => {
+    await credentials.reload(pool.registry.accounts.map((a) => a.name));
+    let revived = false;
+    for (const name of credentials.takeChanged()) {
+      if (pool.statuses[name]?.needsRelogin && credentials.canLogIn(name)) {
+        pool.record(name, (s) => void clearNeedsRelogin(s), true);
+        options.log(`notice: "${name}" has working tokens again; it is used again`);
+        revived = true;
+      }
+    }
+    return revived;
+  };
   sync = new StatusSync(home, {
     flushDelayMs: options.flushDelayMs,
     reloadIntervalMs: options.reloadIntervalMs,
     onState: (registry, statuses) => pool.replaceState(registry, statuses),
     afterReload: async () => {
-      await credentials.reload(pool.registry.accounts.map((a) => a.name));
+      await recheckLogins();
       pool.pruneSessions();
       const nowShared = credentials.sharedLogins.join(",");
       if (nowShared !== shared && nowShared !== "") {
@@ -138,6 +155,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     now: home.now,
     active,
     log: (entry) => options.log(formatLogLine(entry)),
+    recheckLogins,
   };
   const identity = () => ({
     version: options.version,
@@ -153,7 +171,12 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     keys: options.keys,
     runKeys,
     context,
-    tokenRoute: { credentials, fetch: options.fetch, tokenUrl: options.tokenUrl },
+    tokenRoute: {
+      credentials,
+      fetch: options.fetch,
+      tokenUrl: options.tokenUrl,
+      accountNames: () => pool.registry.accounts.map((a) => a.name),
+    },
     health: () => ({ ok: true, service: "cao-gateway", version: options.version, pid: Deno.pid }),
     status: () => gatewayStatusJson(pool, identity(), home.now()),
     requestShutdown: () => signalStop(),

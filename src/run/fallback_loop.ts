@@ -53,6 +53,11 @@ import { restoreTerminal, saveTerminalSettings } from "./terminal.ts";
 export interface RunIo extends RunContext {
   /** The codex command. */
   codex: string;
+  /**
+   * More environment for every codex cao starts in an account home: `CODEX_REFRESH_TOKEN_URL_OVERRIDE`
+   * pointing at the gateway while one runs, so that the gateway stays the one refresher of the pool logins.
+   */
+  codexEnv?: Record<string, string>;
   deps: {
     now(): Date;
     spawn: SpawnFn;
@@ -101,6 +106,7 @@ async function runOnAccount(
     codex: io.codex,
     args,
     codexHome: io.home.paths.accountDir(account),
+    env: io.codexEnv,
     kind: invocation.kind,
     onSignal: interrupts.subscribe,
     sharesTerminal: deps.isTerminal().stdin,
@@ -193,7 +199,14 @@ export async function runWithFallback(
     if (session !== null) {
       await transferSession(io.home.paths.accountDir(session.account), session.rolloutPath, accountDir);
       const queued = invocation.kind === "interactive" &&
-        await queueSessionMessage(deps.spawn, io.codex, accountDir, session.id, settings.resumePrompt);
+        await queueSessionMessage(
+          deps.spawn,
+          io.codex,
+          accountDir,
+          session.id,
+          settings.resumePrompt,
+          io.codexEnv,
+        );
       args = resumeArgs(invocation, session.id, queued ? null : settings.resumePrompt) ?? codexArgs;
     } else if (state.runs === 0) {
       const named = referencedSessionId(invocation);

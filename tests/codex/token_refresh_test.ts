@@ -111,6 +111,7 @@ Deno.test("refreshAccountTokens() classifies refresh_token_reused as needs-relog
   assert.deepEqual(outcome, {
     kind: "needs-relogin",
     reason: "the refresh token was already used (refresh_token_reused)",
+    code: "refresh_token_reused",
   });
   assert.deepEqual(await readAuth(account.authPath), original);
 });

@@ -34,6 +34,8 @@ export interface HarnessOptions {
   /** Write the user's own ~/.codex/auth.json with this login. */
   userAuth?: FakeAuthOptions;
   reloadIntervalMs?: number;
+  /** How long a `refresh_token_reused` waits for another holder's write (default 300 ms here). */
+  adoptWaitMs?: number;
   /** Streamed answers through `fetch` instead of the HTTP/1.1 client. */
   streamViaFetch?: boolean;
 }
@@ -101,6 +103,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     userAuthPath,
     flushDelayMs: 10,
     reloadIntervalMs: options.reloadIntervalMs ?? 0,
+    adoptWaitMs: options.adoptWaitMs ?? 300,
     backoffBaseMs: 5,
     streamViaFetch: options.streamViaFetch,
   });

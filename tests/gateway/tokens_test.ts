@@ -5,7 +5,8 @@
  */
 
 import assert from "node:assert/strict";
-import { loadStatusFile } from "../../src/accounts/status_store.ts";
+import { markNeedsRelogin } from "../../src/accounts/status_events.ts";
+import { loadStatusFile, statusOf, updateStatusFile } from "../../src/accounts/status_store.ts";
 import { fakeAuthJson } from "../support/fake_auth.ts";
 import { sseText, startHarness } from "./gateway_harness.ts";
 import { within } from "../support/wait.ts";
@@ -137,4 +138,25 @@ Deno.test("a login shared with ~/.codex/auth.json is renewed early, copies kept 
   assert.equal(other.status, 200);
   assert.equal((await other.json()).refresh_token, "rt_someone_refresh_secret_0_gen1");
   assert.equal(h.mock.refreshCalls, 2);
+});
+
+Deno.test("an account marked for a new login comes back as soon as its auth.json holds working tokens", async () => {
+  await using h = await startHarness({
+    accounts: ["a"],
+    mock: { refresh: { kind: "reused" } },
+  });
+  // Marked dead by another cao process; then a Codex (or "cao add a") wrote new working tokens.
+  await updateStatusFile(h.home, (file) => markNeedsRelogin(statusOf(file, "a"), "refresh_token_reused"));
+  await h.gateway.sync.reload();
+  const refused = await h.respond({ session: "s1" });
+  assert.equal(refused.status, 400, "no account while the login is dead");
+  assert.match(await refused.text(), /a needs a new login/);
+  const renewed = fakeAuthJson({ accountId: "acct_a", refreshToken: "rt_acct_a_refresh_secret_9" });
+  await Deno.writeTextFile(h.home.paths.authFile("a"), JSON.stringify(renewed, null, 2), { mode: 0o600 });
+  const res = await h.respond({ session: "s2" });
+  assert.equal(res.status, 200, "served at once, without waiting for the next reload");
+  assert.equal(sseText(await res.text()), "hello from acct_a");
+  await h.gateway.sync.flush();
+  assert.equal((await loadStatusFile(h.home)).accounts.a.needsRelogin, false);
+  assert.ok(h.logs.some((l) => /"a" has working tokens again/.test(l)), h.logs.join("\n"));
 });

@@ -96,8 +96,11 @@ export type UsageBehavior =
 
 /** How the mock answers `POST /oauth/token` (CODEX_FACTS §4.3). */
 export type RefreshBehavior =
-  /** New JWTs (fakeJwt) and the refresh token rotated to `<old>_gen<N+1>`. */
-  | { kind: "rotate"; auth?: FakeAuthOptions }
+  /**
+   * New JWTs (fakeJwt) and the refresh token rotated to `<old>_gen<N+1>`; `lifetimeSeconds` sets the new
+   * access token's `exp` from now, `delayMs` holds the answer back (the token counts as spent on arrival).
+   */
+  | { kind: "rotate"; auth?: FakeAuthOptions; lifetimeSeconds?: number; delayMs?: number }
   /** 401 with `error.code = "refresh_token_reused"`. */
   | { kind: "reused" }
   | { kind: "status"; status: number; body?: unknown };

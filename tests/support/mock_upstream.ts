@@ -34,6 +34,11 @@ export interface MockUpstreamOptions {
   usage?: Record<string, UsageBehavior>;
   /** `/oauth/token` behaviours, a queue whose last entry repeats; default rotate. */
   refresh?: RefreshBehavior | RefreshBehavior[];
+  /**
+   * Refuse a refresh token presented a second time, as OpenAI's token endpoint does: 401
+   * `refresh_token_reused` (counted in {@link MockUpstream.refreshReuses}), whatever the queue says.
+   */
+  refuseReuse?: boolean;
 }
 
 /** What happened to one SSE stream the mock started. */
@@ -96,6 +101,10 @@ export interface MockUpstream extends AsyncDisposable {
   responsesRequests(accountId?: string): RecordedRequest[];
   /** Number of `POST /oauth/token` calls so far. */
   readonly refreshCalls: number;
+  /** Refresh tokens presented again after they were spent (with `refuseReuse`). */
+  readonly refreshReuses: number;
+  /** The refresh token the mock issued last (null: none yet). */
+  readonly lastIssuedRefreshToken: string | null;
   /** Closes active streams and shuts the server down. */
   close(): Promise<void>;
 }
@@ -152,6 +161,9 @@ export function startMockUpstream(options: MockUpstreamOptions = {}): Promise<Mo
   const usage = new Map<string, UsageBehavior>(Object.entries(options.usage ?? {}));
   let refreshQueue: RefreshBehavior[] = options.refresh ? [options.refresh].flat() : [{ kind: "rotate" }];
   let refreshCalls = 0;
+  let refreshReuses = 0;
+  let lastIssued: string | null = null;
+  const spentRefreshTokens = new Set<string>();
   let refreshPosition = 0;
   let responseCounter = 0;
   const requests: RecordedRequest[] = [];
@@ -259,8 +271,15 @@ export function startMockUpstream(options: MockUpstreamOptions = {}): Promise<Mo
     }
   }
 
-  function answerRefresh(record: RecordedRequest): Response {
-    const behaviour = refreshQueue[Math.min(refreshPosition++, refreshQueue.length - 1)];
+  async function answerRefresh(record: RecordedRequest): Promise<Response> {
+    const presented = (record.body as { refresh_token?: unknown } | undefined)?.refresh_token;
+    const reused = options.refuseReuse === true && typeof presented === "string" &&
+      spentRefreshTokens.has(presented);
+    if (typeof presented === "string") spentRefreshTokens.add(presented);
+    if (reused) refreshReuses++;
+    const behaviour: RefreshBehavior = reused
+      ? { kind: "reused" }
+      : refreshQueue[Math.min(refreshPosition++, refreshQueue.length - 1)];
     refreshCalls++;
     record.answer = `refresh:${behaviour.kind}`;
     if (behaviour.kind === "status") return jsonResponse(behaviour.status, behaviour.body);
@@ -279,7 +298,17 @@ export function startMockUpstream(options: MockUpstreamOptions = {}): Promise<Mo
     const oldToken = typeof old === "string" ? old : "rt_unknown";
     const inferred = /^rt_(.+)_refresh_secret/.exec(oldToken)?.[1];
     const refreshToken = rotateRefreshToken(oldToken);
-    const auth = fakeAuthJson({ accountId: inferred, ...behaviour.auth, refreshToken });
+    lastIssued = refreshToken;
+    const exp = behaviour.lifetimeSeconds !== undefined
+      ? Math.floor(Date.now() / 1000) + behaviour.lifetimeSeconds
+      : undefined;
+    const auth = fakeAuthJson({
+      accountId: inferred,
+      ...(exp ? { exp } : {}),
+      ...behaviour.auth,
+      refreshToken,
+    });
+    await sleep(behaviour.delayMs ?? 0, closing.signal);
     const tokens = auth.tokens as Record<string, string>;
     return jsonResponse(200, {
       id_token: tokens.id_token,
@@ -355,7 +384,7 @@ export function startMockUpstream(options: MockUpstreamOptions = {}): Promise<Mo
       if (behaviour.kind === "status") return jsonResponse(behaviour.status, behaviour.body);
       return jsonResponse(200, usageBody(behaviour));
     }
-    if (method === "POST" && path === "/oauth/token") return answerRefresh(record);
+    if (method === "POST" && path === "/oauth/token") return await answerRefresh(record);
     return jsonResponse(404, { error: { message: `mock upstream: no route for ${method} ${path}` } });
   }
 
@@ -397,6 +426,12 @@ export function startMockUpstream(options: MockUpstreamOptions = {}): Promise<Mo
           },
           get refreshCalls() {
             return refreshCalls;
+          },
+          get refreshReuses() {
+            return refreshReuses;
+          },
+          get lastIssuedRefreshToken() {
+            return lastIssued;
           },
           close,
           [Symbol.asyncDispose]: close,
