@@ -13,7 +13,7 @@ import { readAuthFile, summarizeAuth } from "../codex/auth_file.ts";
 import { runCodexLogin } from "../codex/login.ts";
 import { provisionAccount } from "../codex/provision.ts";
 import type { Command } from "../deps/commander.ts";
-import { CaoError, ExitCode } from "../shared/errors.ts";
+import { CaoError, ExitCode, UsageError } from "../shared/errors.ts";
 import type { CommandContext, Runner } from "./context.ts";
 import { describeLogin } from "./login_text.ts";
 
@@ -26,6 +26,12 @@ export interface AddOptions {
 /** Adds (or re-logs in) an account. */
 export async function addAccount(ctx: CommandContext, rawName: string, options: AddOptions): Promise<number> {
   const name = validateAccountName(rawName);
+  if (!options.login && options.deviceAuth) {
+    throw new UsageError(
+      "Cannot combine --no-login and --device-auth",
+      `log in with a device code: "cao add ${name} --device-auth"`,
+    );
+  }
   const { home, out } = ctx;
   const result = await provisionAccount(home, name, ctx.userCodexHome);
   const where = home.paths.accountDir(name);

@@ -55,11 +55,15 @@ export function reportFormat(value: string): "md" | "json" {
 /** Prints the report. */
 export async function runReport(ctx: CommandContext, options: ReportOptions): Promise<number> {
   const format = reportFormat(options.format);
-  if (options.refresh) {
-    await refreshUsageAndWarn(
-      ctx,
-      parseSeconds(options.timeout, "--timeout", DEFAULT_REFRESH_TIMEOUT_SECONDS),
+  const timeout = parseSeconds(options.timeout, "--timeout", DEFAULT_REFRESH_TIMEOUT_SECONDS);
+  if (options.timeout !== undefined && !options.refresh) {
+    throw new UsageError(
+      "Cannot use --timeout without --refresh",
+      "it is the timeout of each --refresh request; add --refresh",
     );
+  }
+  if (options.refresh) {
+    await refreshUsageAndWarn(ctx, timeout);
   }
   const result = await diagnose(ctx, parseThresholds(options));
   const { renderReport } = await import("../status/report.ts");

@@ -106,6 +106,20 @@ export async function runCodexWithFallback(
   throw new CaoError(message, { hint });
 }
 
+/** The first flag given that only the fallback loop uses (meaningless with --gateway), or null. Pure. */
+export function fallbackFlagGiven(options: RunCommandOptions): string | null {
+  const given: [string, boolean][] = [
+    ["--account", options.account !== undefined],
+    ["--no-fallback", options.fallback === false],
+    ["--wait", options.wait === true],
+    ["--max-passes", options.maxPasses !== undefined],
+    ["--retry-delay", options.retryDelay !== undefined],
+    ["--default-cooldown", options.defaultCooldown !== undefined],
+    ["--resume-prompt", options.resumePrompt !== undefined],
+  ];
+  return given.find(([, on]) => on)?.[0] ?? null;
+}
+
 /** Registers `cao run`. */
 export function registerRun(program: Command, run: Runner): void {
   program.command("run")
@@ -127,7 +141,7 @@ export function registerRun(program: Command, run: Runner): void {
         if (!options.gateway && options.gatewayUrl === undefined) {
           return runCodexWithFallback(ctx, codexArgs, options);
         }
-        const conflict = options.account !== undefined ? "--account" : options.wait ? "--wait" : null;
+        const conflict = fallbackFlagGiven(options);
         if (conflict !== null) {
           throw new UsageError(
             `Cannot use ${conflict} with --gateway: the gateway picks the account for every request`,

@@ -16,6 +16,7 @@ import { renderCompact } from "../status/render_compact.ts";
 import { DASHBOARD_WIDTH, renderDashboard } from "../status/render_dashboard.ts";
 import { renderFull } from "../status/render_full.ts";
 import { statusJson } from "../status/status_json.ts";
+import { checkStatusFlags } from "./status_flags.ts";
 import { outputWidth } from "./terminal_width.ts";
 import type { CommandContext, Runner } from "./context.ts";
 import { DEFAULT_REFRESH_TIMEOUT_SECONDS, parseSeconds } from "./flags.ts";
@@ -131,6 +132,7 @@ async function watchStatus(ctx: CommandContext, view: StatusView, options: Statu
 
 /** `cao status`. */
 export async function showStatus(ctx: CommandContext, options: StatusOptions): Promise<number> {
+  checkStatusFlags(options);
   if (options.doctor) {
     const { runDoctor } = await import("./doctor_report.ts");
     return await runDoctor(ctx, { ...options, json: options.json === true });
@@ -139,9 +141,6 @@ export async function showStatus(ctx: CommandContext, options: StatusOptions): P
     const { runReport } = await import("./doctor_report.ts");
     const format = typeof options.report === "string" ? options.report : options.json ? "json" : "md";
     return await runReport(ctx, { ...options, format, redact: options.redact === true });
-  }
-  if (options.redact) {
-    throw new UsageError("Cannot use --redact without --report", 'use "cao report --redact"');
   }
   const watching = options.watch !== undefined && options.watch !== false;
   // --watch redraws the dashboard unless a view is named, even when stdout is not a terminal.
