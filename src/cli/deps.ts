@@ -22,7 +22,7 @@ export interface CliDeps {
   /** Writes text to standard error as is. */
   stderr(text: string): void;
   /** Whether stdin / stdout are terminals. */
-  isTerminal(): { stdin: boolean; stdout: boolean };
+  isTerminal(): { stdin: boolean; stdout: boolean; stderr?: boolean };
   /** The terminal's width in columns, or null when stdout is no terminal (optional: tests pass COLUMNS). */
   terminalColumns?(): number | null;
   /** Starts child processes. */
@@ -102,7 +102,11 @@ export function realDeps(): CliDeps {
     now: () => new Date(),
     stdout: pipeWriter(Deno.stdout),
     stderr: pipeWriter(Deno.stderr),
-    isTerminal: () => ({ stdin: Deno.stdin.isTerminal(), stdout: Deno.stdout.isTerminal() }),
+    isTerminal: () => ({
+      stdin: Deno.stdin.isTerminal(),
+      stdout: Deno.stdout.isTerminal(),
+      stderr: Deno.stderr.isTerminal(),
+    }),
     terminalColumns: () => {
       try {
         return Deno.stdout.isTerminal() ? Deno.consoleSize().columns : null;

@@ -6,6 +6,7 @@
  * refresher load only when asked for.
  */
 
+import { withProgress } from "./progress.ts";
 import { ExitCode, UsageError } from "../shared/errors.ts";
 import { diagnose } from "../status/diagnose.ts";
 import type { CommandContext } from "./context.ts";
@@ -32,7 +33,12 @@ export interface ReportOptions extends ThresholdFlags {
 /** Asks every account's usage endpoint and records the answers; problems become warnings on stderr. */
 export async function refreshUsageAndWarn(ctx: CommandContext, timeoutSeconds: number): Promise<void> {
   const { refreshUsage } = await import("../status/usage_refresh.ts");
-  for (const warning of await refreshUsage(ctx, timeoutSeconds)) ctx.out.warn(warning);
+  const warnings = await withProgress(
+    ctx.deps,
+    "asking every account's usage endpoint",
+    () => refreshUsage(ctx, timeoutSeconds),
+  );
+  for (const warning of warnings) ctx.out.warn(warning);
 }
 
 /** Runs the doctor and prints its findings; the exit code is the verdict. */

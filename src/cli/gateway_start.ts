@@ -6,6 +6,7 @@
  * start it writes why into its log, and the parent quotes that line.
  */
 
+import { withProgress } from "./progress.ts";
 import { codexHomePaths } from "../codex/codex_home_paths.ts";
 import { refreshTokenUrl } from "../codex/token_refresh.ts";
 import { localGatewayUrl, probeGateway } from "../gateway/client.ts";
@@ -118,7 +119,11 @@ async function startOrServe(ctx: CommandContext, options: GatewayStartOptions): 
     }
   }
   if (options.detach) {
-    const started = await startDetachedGateway(ctx, flags, forwardedFlags(options));
+    const started = await withProgress(
+      ctx.deps,
+      "starting the gateway in the background",
+      () => startDetachedGateway(ctx, flags, forwardedFlags(options)),
+    );
     ctx.out.line(`cao gateway running at ${started.url} (pid ${started.pid}); log: ${started.logFile}`);
     ctx.out.line('Stop it with "cao gateway stop".');
     return ExitCode.ok;

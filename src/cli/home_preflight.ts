@@ -6,6 +6,7 @@
  * read as it is: the stores convert the 1.4.2 files in memory.
  */
 
+import { withProgress } from "./progress.ts";
 import { osCaoError } from "../fs/os_error.ts";
 import { CaoError } from "../shared/errors.ts";
 import type { CommandContext } from "./context.ts";
@@ -25,7 +26,11 @@ export async function prepareHome(ctx: CommandContext): Promise<void> {
   if (!info.isDirectory) throw notADirectory(root);
   if (await hasSeedFiles(ctx.home)) {
     try {
-      const line = await migrateSeedHome(ctx.home);
+      const line = await withProgress(
+        ctx.deps,
+        "moving the CAO 1.4.2 files to this version's format",
+        () => migrateSeedHome(ctx.home),
+      );
       if (line !== null) ctx.out.error(`cao: ${line}`);
     } catch (error) {
       const text = osCaoError(error, root)?.message ??
