@@ -1,11 +1,13 @@
 /**
  * @module
  * Renaming and removing accounts: the account directory, its registry entry and its status move together,
- * under the registry lock (and the status lock inside it, never the other way round).
+ * under the registry lock (and the status lock inside it, never the other way round), each change journaled
+ * so that a crash at any step leaves nothing lost (`pending_change.ts`).
  */
 
 import type { CaoHome } from "./cao_home.ts";
-import { moveAside } from "../fs/json_file.ts";
+import { asideName } from "../fs/json_file.ts";
+import { beginChange, endChange, finishRemoval, type PendingChange } from "./pending_change.ts";
 import { findAccount, removeAccountEntry, renameAccountEntry, updateRegistry } from "./registry.ts";
 import { updateStatusFile } from "./status_store.ts";
 import { AccountNotFoundError, UsageError } from "../shared/errors.ts";
@@ -21,7 +23,10 @@ export async function setDefaultAccount(home: CaoHome, name: string): Promise<st
   });
 }
 
-/** Renames an account: its directory, registry entry (position and default kept) and status. */
+/**
+ * Renames an account: its directory, status and registry entry (position and default kept), journaled
+ * (`pending_change.ts`) so that a crash at any step is completed or rolled back by the next command.
+ */
 export async function renameAccount(home: CaoHome, from: string, to: string): Promise<void> {
   await updateRegistry(home, async (registry) => {
     if (!findAccount(registry, from)) throw new AccountNotFoundError(from);
@@ -38,17 +43,28 @@ export async function renameAccount(home: CaoHome, from: string, to: string): Pr
         "move that directory away first, or pick another name",
       );
     }
+    await beginChange(home, { op: "rename", from, to });
     const source = home.paths.accountDir(from);
     if (await pathExists(source)) await Deno.rename(source, target);
     else await Deno.mkdir(target, { recursive: true, mode: 0o700 });
-    renameAccountEntry(registry, from, to);
+    home.checkpoint?.("rename:dir-moved");
     await updateStatusFile(home, (file) => {
       if (file.accounts[from]) {
         file.accounts[to] = file.accounts[from];
         delete file.accounts[from];
       }
     });
-  });
+    home.checkpoint?.("rename:status-moved");
+    renameAccountEntry(registry, from, to);
+  }, afterCommit(home, "rename"));
+}
+
+/** The journal ends once the registry is written (a crash just before is completed by the next command). */
+function afterCommit(home: CaoHome, op: string): () => Promise<void> {
+  return async () => {
+    home.checkpoint?.(`${op}:registry-written`);
+    await endChange(home);
+  };
 }
 
 /** The outcome of a removal. */
@@ -72,65 +88,44 @@ export interface RemoveOptions {
 }
 
 /**
- * Moves every file below `from` to the same relative path below `to`, never replacing an existing file
- * (a session copied there earlier stays as it is). Returns how many files moved.
- */
-export async function moveTree(from: string, to: string): Promise<number> {
-  let moved = 0;
-  let entries: Deno.DirEntry[];
-  try {
-    entries = await Array.fromAsync(Deno.readDir(from));
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return 0;
-    throw error;
-  }
-  for (const entry of entries) {
-    const source = `${from}/${entry.name}`;
-    const target = `${to}/${entry.name}`;
-    if (entry.isDirectory) {
-      moved += await moveTree(source, target);
-    } else if (entry.isFile && !(await pathExists(target))) {
-      await Deno.mkdir(to, { recursive: true, mode: 0o700 });
-      await Deno.rename(source, target).catch(async () => {
-        await Deno.copyFile(source, target);
-      });
-      moved += 1;
-    }
-  }
-  return moved;
-}
-
-/**
  * Removes an account from the registry and status. Its home is deleted unless `keepFiles`; before that, its
- * conversations (`sessions/`) are moved to `sessionsTo` so that no history is lost with the login.
+ * conversations (`sessions/`) are moved to `sessionsTo` so that no history is lost with the login. Journaled:
+ * the home is first moved aside in one rename, and only deleted after the registry no longer names it.
  */
 export async function removeAccount(
   home: CaoHome,
   name: string,
   options: RemoveOptions,
 ): Promise<RemoveResult> {
-  return await updateRegistry(home, async (registry) => {
+  let change: Extract<PendingChange, { op: "remove" }> | null = null;
+  let sessionsMoved = 0;
+  const result = await updateRegistry(home, async (registry) => {
     if (!findAccount(registry, name)) throw new AccountNotFoundError(name);
     const wasDefault = registry.defaultAccount === name;
     const dir = home.paths.accountDir(name);
-    // Move the directory out of the way first (one atomic rename), so a failure leaves nothing half-deleted.
-    const parked = (await pathExists(dir)) ? await moveAside(dir, home.now(), "removed") : null;
-    removeAccountEntry(registry, name);
+    const parked = (await pathExists(dir)) ? await asideName(dir, home.now(), "removed") : null;
+    if (parked !== null) {
+      change = { op: "remove", name, parked, keepFiles: options.keepFiles, sessionsTo: options.sessionsTo };
+      await beginChange(home, change);
+      await Deno.rename(dir, parked);
+      home.checkpoint?.("remove:dir-parked");
+    }
     await updateStatusFile(home, (file) => {
       delete file.accounts[name];
     });
-    let sessionsMoved = 0;
-    if (parked !== null && !options.keepFiles) {
-      if (options.sessionsTo !== null) {
-        sessionsMoved = await moveTree(`${parked}/sessions`, options.sessionsTo);
-      }
-      await Deno.remove(parked, { recursive: true });
-    }
+    home.checkpoint?.("remove:status-removed");
+    removeAccountEntry(registry, name);
     return {
       newDefault: registry.defaultAccount,
       defaultChanged: wasDefault,
       keptFilesAt: options.keepFiles ? parked : null,
-      sessionsMoved,
+      sessionsMoved: 0,
     };
+  }, async () => {
+    if (change === null) return;
+    home.checkpoint?.("remove:registry-written");
+    sessionsMoved = await finishRemoval(change);
+    await endChange(home);
   });
+  return { ...result, sessionsMoved };
 }

@@ -17,6 +17,8 @@ export interface LockedDocument<D> {
   read(): Promise<D>;
   /** The JSON written back. */
   toJson(document: D): unknown;
+  /** Runs after the write (or after an edit that changed nothing), still under the lock. */
+  afterWrite?(): Promise<void>;
 }
 
 /** Reads, edits and writes `doc` under its lock; the file is rewritten only when the content changed. */
@@ -34,6 +36,7 @@ export async function updateLocked<D, T>(
     if (JSON.stringify(after) !== before || !(await pathExists(doc.path))) {
       await writeJsonAtomic(doc.path, after);
     }
+    await doc.afterWrite?.();
     return result;
   });
 }

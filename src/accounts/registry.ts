@@ -16,6 +16,10 @@ import { accountNameProblem } from "./account_name.ts";
 import { isSeedRegistry, registryDocFromSeed } from "./seed_format.ts";
 import type { CaoHome } from "./cao_home.ts";
 import { updateLocked } from "./locked_update.ts";
+import { finishPendingChange, journalPath } from "./pending_change.ts";
+import { writeJsonAtomic } from "../fs/atomic_write.ts";
+import { withFileLock } from "../fs/file_lock.ts";
+import { pathExists } from "../fs/file_probe.ts";
 import { readJsonFile } from "../fs/json_file.ts";
 import { DataFileError } from "../shared/errors.ts";
 
@@ -119,11 +123,13 @@ async function readRegistryFile(home: CaoHome): Promise<Registry> {
   const read = await readJsonFile(path, home.now());
   if (read.kind === "missing") return emptyRegistry();
   if (read.kind === "corrupt") {
+    const rebuilt = await recoverRegistry(home);
+    await writeRebuilt(home, rebuilt);
     home.warn(
       `registry.json could not be parsed (${read.reason}); it was moved to "${read.movedTo}" and the registry ` +
-        `was rebuilt from the account directories`,
+        `was rebuilt from the account directories (${rebuilt.accounts.length} found) and written back`,
     );
-    return await recoverRegistry(home);
+    return rebuilt;
   }
   const parsed = parseRegistry(read.value);
   if (parsed.kind === "invalid") {
@@ -140,6 +146,17 @@ async function readRegistryFile(home: CaoHome): Promise<Registry> {
     );
   }
   return parsed.registry;
+}
+
+/** Writes a rebuilt registry where the damaged one was (unless another process wrote one meanwhile). */
+async function writeRebuilt(home: CaoHome, registry: Registry): Promise<void> {
+  const path = home.paths.registry;
+  const json = { ...registry, schemaVersion: REGISTRY_SCHEMA_VERSION };
+  // Holding the lock (shared or exclusive) means no other writer is at work: write at once.
+  if (exclusiveDepth > 0 || sharedDepth > 0) return await writeJsonAtomic(path, json);
+  await withFileLock(`${path}.lock`, async () => {
+    if (!(await pathExists(path))) await writeJsonAtomic(path, json);
+  });
 }
 
 /** Rebuilds a registry from the account directories present in the home (those holding a config or a login). */
@@ -177,17 +194,81 @@ export async function loadRegistry(home: CaoHome): Promise<Registry> {
   return await readRegistryFile(home);
 }
 
+/** How this process holds the registry lock: readers nest inside writers, never the other way round. */
+let exclusiveDepth = 0;
+let sharedDepth = 0;
+
+/**
+ * Runs `read` under a shared registry lock, so that it never sees a multi-step change half done (every
+ * change holds the exclusive lock from its first step to its last). Without a lock file (a new home) or
+ * where it cannot be opened (a home this user cannot write), `read` runs unlocked.
+ */
+export async function withRegistryReadLock<T>(home: CaoHome, read: () => Promise<T>): Promise<T> {
+  if (exclusiveDepth > 0 || sharedDepth > 0) return await read();
+  let file: Deno.FsFile;
+  try {
+    file = await Deno.open(`${home.paths.registry}.lock`, { read: true });
+  } catch {
+    return await read();
+  }
+  try {
+    await file.lock(false);
+    sharedDepth++;
+    try {
+      return await read();
+    } finally {
+      sharedDepth--;
+      await file.unlock().catch(() => {});
+    }
+  } finally {
+    file.close();
+  }
+}
+
+const document = (home: CaoHome, afterWrite?: () => Promise<void>) => ({
+  path: home.paths.registry,
+  read: () => readRegistryFile(home),
+  toJson: (registry: Registry) => ({ ...registry, schemaVersion: REGISTRY_SCHEMA_VERSION }),
+  afterWrite,
+});
+
+async function underExclusiveLock<T>(action: () => Promise<T>): Promise<T> {
+  exclusiveDepth++;
+  try {
+    return await action();
+  } finally {
+    exclusiveDepth--;
+  }
+}
+
+/**
+ * Completes or rolls back a multi-step change a crash interrupted (`pending_change.ts`), saying which through
+ * `home.warn`. Every registry writer calls it first; so does every command's preflight.
+ */
+export async function settlePendingChange(home: CaoHome): Promise<void> {
+  if (!(await pathExists(journalPath(home)))) return;
+  let after: (() => Promise<void>) | undefined;
+  await underExclusiveLock(() =>
+    updateLocked(home, document(home, () => after?.() ?? Promise.resolve()), async (registry) => {
+      const done = await finishPendingChange(home, registry);
+      if (done !== null) {
+        home.warn(done.text);
+        after = done.afterWrite;
+      }
+    })
+  );
+}
+
 /**
  * Reads, edits and writes the registry under the registry lock. `edit` mutates the registry it is given and
- * returns a result; the file is rewritten only when the content changed.
+ * returns a result; the file is rewritten only when the content changed; `afterCommit` runs after the write,
+ * still under the lock (a multi-step change ends its journal there).
  */
 export async function updateRegistry<T>(
   home: CaoHome,
   edit: (registry: Registry) => T | Promise<T>,
+  afterCommit?: () => Promise<void>,
 ): Promise<T> {
-  return await updateLocked(home, {
-    path: home.paths.registry,
-    read: () => readRegistryFile(home),
-    toJson: (registry) => ({ ...registry, schemaVersion: REGISTRY_SCHEMA_VERSION }),
-  }, edit);
+  if (exclusiveDepth === 0) await settlePendingChange(home);
+  return await underExclusiveLock(() => updateLocked(home, document(home, afterCommit), edit));
 }

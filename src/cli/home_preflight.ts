@@ -3,11 +3,16 @@
  * The check every command makes of the cao home before it runs: the home must be a directory when it exists
  * (a `CAO_HOME` that names a file is said so, once, instead of failing deep inside a command), and a CAO 1.4.2
  * home is migrated (`seed_migration.ts`), with one line saying what moved. A home that cannot be written is
- * read as it is: the stores convert the 1.4.2 files in memory.
+ * read as it is: the stores convert the 1.4.2 files in memory. What a killed command left is finished here
+ * too: its journaled change (`accounts/pending_change.ts`) and the temp files of its writes.
  */
 
 import { withProgress } from "./progress.ts";
 import { osCaoError } from "../fs/os_error.ts";
+import { loadRegistry, settlePendingChange } from "../accounts/registry.ts";
+import { removeStaleTemps } from "../fs/stale_temps.ts";
+import { pathExists } from "../fs/file_probe.ts";
+import { journalPath } from "../accounts/pending_change.ts";
 import { CaoError } from "../shared/errors.ts";
 import type { CommandContext } from "./context.ts";
 import { hasSeedFiles, migrateSeedHome } from "./seed_migration.ts";
@@ -24,6 +29,7 @@ export async function prepareHome(ctx: CommandContext): Promise<void> {
     throw error;
   }
   if (!info.isDirectory) throw notADirectory(root);
+  await settleInterruptedWork(ctx);
   if (await hasSeedFiles(ctx.home)) {
     try {
       const line = await withProgress(
@@ -38,6 +44,27 @@ export async function prepareHome(ctx: CommandContext): Promise<void> {
       ctx.out.warn(
         `the CAO 1.4.2 files could not be moved to this version's format yet (${text}); read as they are`,
       );
+    }
+  }
+}
+
+/**
+ * Finishes what a killed command left: a journaled change (completed or rolled back, and said so) and the
+ * temp files of its atomic writes. A home this user cannot write is left as it is (readers cope).
+ */
+async function settleInterruptedWork(ctx: CommandContext): Promise<void> {
+  const home = ctx.home;
+  const interrupted = await pathExists(journalPath(home));
+  try {
+    await settlePendingChange(home);
+  } catch (error) {
+    const text = osCaoError(error, home.paths.root)?.message ??
+      (error instanceof Error ? error.message : String(error));
+    ctx.out.warn(`an interrupted change could not be finished yet (${text})`);
+  }
+  if (await removeStaleTemps(home.paths.root, home.now()) > 0 || interrupted) {
+    for (const account of (await loadRegistry(home).catch(() => null))?.accounts ?? []) {
+      await removeStaleTemps(home.paths.accountDir(account.name), home.now());
     }
   }
 }

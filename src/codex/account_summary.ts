@@ -5,7 +5,7 @@
  */
 
 import type { CaoHome } from "../accounts/cao_home.ts";
-import { loadRegistry, type Registry } from "../accounts/registry.ts";
+import { loadRegistry, type Registry, withRegistryReadLock } from "../accounts/registry.ts";
 import { type LoginSummary, readAuthFile, summarizeAuth } from "./auth_file.ts";
 
 /** One account as listed. */
@@ -45,13 +45,16 @@ export function markDuplicates(summaries: AccountSummary[]): AccountSummary[] {
 
 /** Reads every account's login. */
 export async function collectAccountSummaries(home: CaoHome, registry?: Registry): Promise<AccountSummary[]> {
-  const reg = registry ?? await loadRegistry(home);
-  const summaries = await Promise.all(reg.accounts.map(async (account, index) => ({
-    name: account.name,
-    isDefault: reg.defaultAccount === account.name,
-    position: index + 1,
-    login: summarizeAuth(await readAuthFile(home.paths.authFile(account.name))),
-    duplicateOf: [],
-  })));
-  return markDuplicates(summaries);
+  // Under the shared registry lock, so that a rename or removal under way is never seen half done.
+  return await withRegistryReadLock(home, async () => {
+    const reg = registry ?? await loadRegistry(home);
+    const summaries = await Promise.all(reg.accounts.map(async (account, index) => ({
+      name: account.name,
+      isDefault: reg.defaultAccount === account.name,
+      position: index + 1,
+      login: summarizeAuth(await readAuthFile(home.paths.authFile(account.name))),
+      duplicateOf: [],
+    })));
+    return markDuplicates(summaries);
+  });
 }

@@ -180,9 +180,12 @@ export async function adoptCandidates(
       outcomes.push({ ...base, result: "skipped", reason: stale });
       continue;
     }
-    await provisionAccount(home, candidate.name, options.userCodexHome);
-    // Under Codex's own locks for auth.json, so a running codex or the gateway never races us.
-    await writeAuthFileLocked(home.paths.authFile(candidate.name), candidate.auth!);
+    // The login lands before the account is registered (a crash in between is rolled back), under Codex's own
+    // locks for auth.json, so a running codex or the gateway never races us.
+    await provisionAccount(home, candidate.name, options.userCodexHome, {
+      label: "import",
+      fill: () => writeAuthFileLocked(home.paths.authFile(candidate.name), candidate.auth!),
+    });
     if (identity) known.set(identity, candidate.name);
     outcomes.push({ ...base, result: exists ? "replaced" : "imported", reason: null });
   }

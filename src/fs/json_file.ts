@@ -15,8 +15,8 @@ export function fileTimestamp(now: Date): string {
   return now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
 }
 
-/** Moves `path` aside as `<path>.corrupt-<timestamp>` (with a counter if that exists) and returns the new path. */
-export async function moveAside(path: string, now: Date, label = "corrupt"): Promise<string> {
+/** A free name beside `path` to move it aside to: `<path>.<label>-<timestamp>` (with a counter if taken). */
+export async function asideName(path: string, now: Date, label = "corrupt"): Promise<string> {
   const base = `${path}.${label}-${fileTimestamp(now)}`;
   for (let n = 0;; n++) {
     const target = n === 0 ? base : `${base}-${n}`;
@@ -24,10 +24,16 @@ export async function moveAside(path: string, now: Date, label = "corrupt"): Pro
       await Deno.lstat(target);
     } catch (error) {
       if (!(error instanceof Deno.errors.NotFound)) throw error;
-      await Deno.rename(path, target);
       return target;
     }
   }
+}
+
+/** Moves `path` aside as `<path>.corrupt-<timestamp>` (with a counter if that exists) and returns the new path. */
+export async function moveAside(path: string, now: Date, label = "corrupt"): Promise<string> {
+  const target = await asideName(path, now, label);
+  await Deno.rename(path, target);
+  return target;
 }
 
 /** Reads and parses `path`; an unparsable file is moved aside and reported as corrupt. */

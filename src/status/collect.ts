@@ -7,7 +7,7 @@
  */
 
 import type { CaoHome } from "../accounts/cao_home.ts";
-import { loadRegistry } from "../accounts/registry.ts";
+import { loadRegistry, withRegistryReadLock } from "../accounts/registry.ts";
 import { type AccountStatus, emptyAccountStatus, loadStatusFile } from "../accounts/status_store.ts";
 import { type AccountSummary, collectAccountSummaries } from "../codex/account_summary.ts";
 import type { LoginSummary } from "../codex/auth_file.ts";
@@ -92,12 +92,15 @@ export interface CollectOptions {
 
 /** Reads the registry, every login, the status file and the gateway facts. No network. */
 export async function collectStatus(home: CaoHome, options: CollectOptions): Promise<StatusSnapshot> {
-  const registry = await loadRegistry(home);
-  const [summaries, statusFile, gateway] = await Promise.all([
-    collectAccountSummaries(home, registry),
-    loadStatusFile(home),
-    options.gateway ?? loadGatewayFacts(home, options.userCodexHome),
-  ]);
+  // One consistent view: no rename or removal can be half done while the shared registry lock is held.
+  const [summaries, statusFile, gateway] = await withRegistryReadLock(home, async () => {
+    const registry = await loadRegistry(home);
+    return await Promise.all([
+      collectAccountSummaries(home, registry),
+      loadStatusFile(home),
+      options.gateway ?? loadGatewayFacts(home, options.userCodexHome),
+    ]);
+  });
   return buildStatusSnapshot({
     now: home.now(),
     home: home.paths.root,
