@@ -10,7 +10,6 @@ import { withProgress } from "./progress.ts";
 import { codexHomePaths } from "../codex/codex_home_paths.ts";
 import { refreshTokenUrl } from "../codex/token_refresh.ts";
 import { localGatewayUrl, probeGateway } from "../gateway/client.ts";
-import { startDetachedGateway } from "../gateway/detached.ts";
 import { batchedLines, openLogFile, startFailureLine } from "../gateway/log_file.ts";
 import { waitForStop } from "../gateway/server.ts";
 import {
@@ -119,6 +118,7 @@ async function startOrServe(ctx: CommandContext, options: GatewayStartOptions): 
     }
   }
   if (options.detach) {
+    const { startDetachedGateway } = await import("../gateway/detached.ts");
     const started = await withProgress(
       ctx.deps,
       "starting the gateway in the background",

@@ -110,7 +110,7 @@ export async function proxyRequest(ctx: GatewayContext, req: ProxyRequest): Prom
     let sendBody = body;
     let rewritten = false;
     if (strip && body !== null) {
-      if (state.rewritten === undefined) state.rewritten = rewriteForAccountMove(body, contentEncoding);
+      if (state.rewritten === undefined) state.rewritten = await rewriteForAccountMove(body, contentEncoding);
       if (state.rewritten) {
         sendBody = state.rewritten.bytes;
         rewritten = true;

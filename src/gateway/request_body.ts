@@ -4,11 +4,11 @@
  * `encrypted_content` minted by the account that produced them, which another account cannot decrypt. When a
  * conversation moves, those items are dropped (and any other `encrypted_content` field removed) before the
  * request is replayed. Codex sends the body zstd-compressed (§1.8): it is decoded only here, only when it must
- * change, and the rewritten body goes out as plain JSON. Everything else is forwarded byte for byte.
+ * change (`node:zlib` is loaded then, not before), and the rewritten body goes out as plain JSON. Everything
+ * else is forwarded byte for byte.
  */
 
 import { jsonObject } from "../shared/json_value.ts";
-import { zstdDecompressSync } from "node:zlib";
 
 /** Item types whose whole content is account-bound ciphertext. */
 const ENCRYPTED_ITEM_TYPES: ReadonlySet<string> = new Set(["reasoning", "compaction", "compaction_summary"]);
@@ -51,11 +51,15 @@ export function stripAccountBoundItems(body: Record<string, unknown>): StripResu
 }
 
 /** Decodes a request body by its `content-encoding` (identity or zstd); null for anything else. */
-export function decodeRequestBody(bytes: Uint8Array, contentEncoding: string | null): Uint8Array | null {
+export async function decodeRequestBody(
+  bytes: Uint8Array,
+  contentEncoding: string | null,
+): Promise<Uint8Array | null> {
   const encoding = (contentEncoding ?? "identity").trim().toLowerCase();
   if (encoding === "" || encoding === "identity") return bytes;
-  if (encoding === "zstd") return new Uint8Array(zstdDecompressSync(bytes));
-  return null;
+  if (encoding !== "zstd") return null;
+  const { zstdDecompressSync } = await import("node:zlib");
+  return new Uint8Array(zstdDecompressSync(bytes));
 }
 
 /** A rewritten body, ready to send (plain JSON, no content-encoding). */
@@ -69,13 +73,13 @@ export interface RewrittenBody {
  * The body to replay on another account: decoded, stripped, re-serialised. Null when it cannot be decoded or
  * is not a JSON object (it is then forwarded unchanged).
  */
-export function rewriteForAccountMove(
+export async function rewriteForAccountMove(
   bytes: Uint8Array,
   contentEncoding: string | null,
-): RewrittenBody | null {
+): Promise<RewrittenBody | null> {
   let decoded: Uint8Array | null;
   try {
-    decoded = decodeRequestBody(bytes, contentEncoding);
+    decoded = await decodeRequestBody(bytes, contentEncoding);
   } catch {
     return null;
   }

@@ -1,10 +1,12 @@
 /**
- * The start-up fast path for `cao status` must behave exactly like the full parser for what it accepts, and
- * decline everything else.
+ * The start-up fast paths (`cao status`, `cao gateway start`) must behave exactly like the full parser for
+ * what they accept, and decline everything else.
  */
 import assert from "node:assert/strict";
-import { parseFastStatus } from "../../src/cli/fast_path.ts";
-import { commandNameOf, loadRegisters } from "../../src/cli/commands.ts";
+import { parseFastGatewayStart, parseFastStatus } from "../../src/cli/fast_path.ts";
+import { buildProgram, commandNameOf, loadRegisters } from "../../src/cli/commands.ts";
+import type { CliDeps } from "../../src/cli/deps.ts";
+import type { Command } from "../../src/deps/commander.ts";
 import { fakeAuthJson } from "../support/fake_auth.ts";
 import { makeTempHome, runCaoInProcess } from "../support/run_cao.ts";
 
@@ -83,4 +85,46 @@ Deno.test("loadRegisters() loads only the named command, none for --version, all
     "an unknown command gets the whole program",
   );
   assert.equal((await loadRegisters(["completions", "bash"])).length, all);
+});
+
+Deno.test("parseFastGatewayStart() hands over what the full parser would, and declines the rest", async () => {
+  const deps = { stdout: () => {}, stderr: () => {} } as unknown as CliDeps;
+  const parsed = async (argv: string[]) => {
+    const program = buildProgram(deps, () => Promise.resolve(), await loadRegisters(argv));
+    await program.parseAsync(argv, { from: "user" });
+    const gateway = (program.commands as Command[]).find((c) => c.name() === "gateway")!;
+    const start = (gateway.commands as Command[]).find((c) => c.name() === "start")!;
+    const { color, ...globals } = program.opts() as Record<string, unknown>;
+    return { globals: color === false ? { ...globals, color } : globals, options: start.opts() };
+  };
+  for (
+    const argv of [
+      ["gateway", "start"],
+      ["--data-dir", "/d", "gateway", "start", "--port", "0", "--upstream", "http://127.0.0.1:9"],
+      ["--no-color", "--codex=/bin/codex", "gateway", "start", "--detach", "--save", "--switch-at", "off"],
+      ["gateway", "start", "--bind=0.0.0.0", "--allow-remote", "--idle-timeout", "3", "--retries", "1"],
+      ["--data-dir", "/h", "gateway", "start", "--port", "1", "--port", "2", "--log-file", "/h/gateway.log"],
+      ["gateway", "start", "--data-dir", "/late"],
+    ]
+  ) {
+    assert.deepEqual(parseFastGatewayStart(argv), await parsed(argv), argv.join(" "));
+  }
+  for (
+    const argv of [
+      ["gateway"],
+      ["gateway", "status"],
+      ["start", "gateway"],
+      ["gateway", "start", "--help"],
+      ["gateway", "start", "extra"],
+      ["gateway", "start", "--port"],
+      ["gateway", "start", "--port", "-1"],
+      ["gateway", "start", "--port="],
+      ["gateway", "start", "--detach=yes"],
+      ["gateway", "start", "--json"],
+      ["--port", "1", "gateway", "start"],
+      ["gateway", "--detach", "start"],
+    ]
+  ) {
+    assert.equal(parseFastGatewayStart(argv), null, argv.join(" "));
+  }
 });

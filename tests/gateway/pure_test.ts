@@ -197,13 +197,13 @@ Deno.test("stripAccountBoundItems() drops encrypted reasoning and compaction, st
   assert.equal((result.body.input as unknown[]).length, 3);
 });
 
-Deno.test("rewriteForAccountMove() decodes zstd bodies and returns plain JSON", () => {
+Deno.test("rewriteForAccountMove() decodes zstd bodies and returns plain JSON", async () => {
   const doc = { input: [{ type: "reasoning", encrypted_content: "enc" }], stream: true };
   const zstd = new Uint8Array(zstdCompressSync(new TextEncoder().encode(JSON.stringify(doc))));
-  const out = rewriteForAccountMove(zstd, "zstd")!;
+  const out = (await rewriteForAccountMove(zstd, "zstd"))!;
   assert.deepEqual(JSON.parse(new TextDecoder().decode(out.bytes)), { input: [], stream: true });
-  assert.equal(rewriteForAccountMove(new TextEncoder().encode("not json"), null), null);
-  assert.equal(rewriteForAccountMove(zstd, "br"), null);
+  assert.equal(await rewriteForAccountMove(new TextEncoder().encode("not json"), null), null);
+  assert.equal(await rewriteForAccountMove(zstd, "br"), null);
 });
 
 Deno.test("upstreamRequestHeaders() replaces the identity and drops what no longer matches", () => {
