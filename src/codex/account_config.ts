@@ -13,6 +13,7 @@ import { moveAside } from "../fs/json_file.ts";
 import { codexHomePaths } from "./codex_home_paths.ts";
 import { parseToml, stringifyToml, type TomlTable } from "../deps/toml.ts";
 import { readTextIfExists } from "../fs/file_probe.ts";
+import { joinPath } from "../fs/path.ts";
 
 /** The keys cao requires in every account home (CODEX_FACTS §1.7, §4.4). */
 export const REQUIRED_ACCOUNT_CONFIG: TomlTable = {
@@ -108,6 +109,24 @@ export function userConfigForAccounts(user: TomlTable): TomlTable {
 }
 
 /**
+ * The user's hook trust, moved to the account home. Codex keys a hook's trust by the path of the file that
+ * declares it (`[hooks.state."<home>/hooks.json:<event>:<group>:<handler>"] trusted_hash = "sha256:…"`, the
+ * hash does not depend on the path), so the trust the user gave in `~/.codex` must name the account's
+ * `hooks.json` (a link to the user's) and `config.toml` to count there. Pure.
+ */
+export function withHookTrustFor(user: TomlTable, userCodexHome: string, accountDir: string): TomlTable {
+  const hooks = user.hooks;
+  if (!isTable(hooks) || !isTable(hooks.state)) return user;
+  const from = userCodexHome.replace(/\/+$/, "");
+  const state: TomlTable = {};
+  for (const [key, value] of Object.entries(hooks.state)) {
+    const file = ["hooks.json", "config.toml"].find((f) => key.startsWith(`${from}/${f}:`));
+    state[file ? `${accountDir}/${file}${key.slice(`${from}/${file}`.length)}` : key] = value;
+  }
+  return { ...user, hooks: { ...hooks, state } };
+}
+
+/**
  * The account config after a sync: `account` updated with what changed in `user` since `base`, then cao's
  * required keys on top. Pure.
  */
@@ -147,15 +166,25 @@ export async function syncAccountConfig(
   accountDir: string,
   userConfigPath: string,
   now: Date,
+  fileName = "config.toml",
 ): Promise<ConfigSyncResult> {
   const warnings: string[] = [];
-  const { configFile: configPath, syncBase: basePath } = codexHomePaths(accountDir);
+  const paths = codexHomePaths(accountDir);
+  // Profiles (`<name>.config.toml`) are merged the same way, each with a base of its own.
+  const configPath = fileName === "config.toml" ? paths.configFile : joinPath(accountDir, fileName);
+  const basePath = fileName === "config.toml"
+    ? paths.syncBase
+    : joinPath(accountDir, `.cao-user-${fileName}.json`);
 
   let user: TomlTable | null = {};
   const userText = await readTextIfExists(userConfigPath);
   if (userText !== null) {
     try {
-      user = userConfigForAccounts(parseToml(userText));
+      user = withHookTrustFor(
+        userConfigForAccounts(parseToml(userText)),
+        dirname(userConfigPath),
+        accountDir,
+      );
     } catch (error) {
       user = null;
       warnings.push(

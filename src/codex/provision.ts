@@ -11,6 +11,7 @@ import { removeStaleTemps } from "../fs/stale_temps.ts";
 import { addAccountEntry, findAccount, updateRegistry } from "../accounts/registry.ts";
 import { beginChange, endChange } from "../accounts/pending_change.ts";
 import { syncAccountConfig } from "./account_config.ts";
+import { syncCodexSetup } from "./codex_setup.ts";
 import { codexHomePaths } from "./codex_home_paths.ts";
 
 /** The outcome of provisioning. */
@@ -21,7 +22,10 @@ export interface ProvisionResult {
   isDefault: boolean;
 }
 
-/** Syncs an existing account's config with the user's config, reporting problems through `home.warn`. */
+/**
+ * Syncs an existing account's config and the rest of the user's Codex setup (`codex_setup.ts`: instructions,
+ * profiles, skills, rules, hooks, …) into its home, reporting problems through `home.warn`.
+ */
 export async function refreshAccountHome(home: CaoHome, name: string, userCodexHome: string): Promise<void> {
   const dir = home.paths.accountDir(name);
   await ensurePrivateDir(dir, home.warn);
@@ -29,6 +33,13 @@ export async function refreshAccountHome(home: CaoHome, name: string, userCodexH
   await repairMode(home.paths.authFile(name), 0o600, home.warn);
   const sync = await syncAccountConfig(dir, codexHomePaths(userCodexHome).configFile, home.now());
   for (const warning of sync.warnings) home.warn(warning);
+  const setup = await syncCodexSetup(dir, userCodexHome, home.now());
+  for (const warning of setup.warnings) home.warn(warning);
+  for (const path of setup.shadowed) {
+    home.warn(
+      `"${path}" is this account's own, so yours in "${userCodexHome}" does not apply there (remove it to share yours)`,
+    );
+  }
 }
 
 /** Options for {@link provisionAccount}. */

@@ -8,7 +8,12 @@
 
 import { jsonObject } from "../shared/json_value.ts";
 import { isLooserThanPrivate } from "../fs/permissions.ts";
-import { mergeAccountConfig, missingRequiredKeys, userConfigForAccounts } from "../codex/account_config.ts";
+import {
+  mergeAccountConfig,
+  missingRequiredKeys,
+  userConfigForAccounts,
+  withHookTrustFor,
+} from "../codex/account_config.ts";
 import { caoPaths } from "../accounts/paths.ts";
 import { codexHomePaths } from "../codex/codex_home_paths.ts";
 import { probeCodexVersion } from "../codex/codex_command.ts";
@@ -122,7 +127,12 @@ export async function gatherDoctorFacts(snapshot: StatusSnapshot, env: DoctorEnv
   const [loosePaths, configEntries, codex, gateway] = await Promise.all([
     findLoosePaths(snapshot),
     Promise.all(
-      snapshot.accounts.map(async (v) => [v.name, await checkAccountConfig(v.home, user)] as const),
+      snapshot.accounts.map(async (v) =>
+        [
+          v.name,
+          await checkAccountConfig(v.home, user && withHookTrustFor(user, env.userCodexHome, v.home)),
+        ] as const
+      ),
     ),
     checkCodex(env.spawn, env.codex),
     snapshot.gateway.enabled && snapshot.gateway.url

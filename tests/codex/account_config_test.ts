@@ -6,6 +6,7 @@ import {
   REQUIRED_ACCOUNT_CONFIG,
   syncAccountConfig,
   userConfigForAccounts,
+  withHookTrustFor,
 } from "../../src/codex/account_config.ts";
 import { parseToml } from "../../src/deps/toml.ts";
 
@@ -139,4 +140,28 @@ Deno.test("userConfigForAccounts() never carries a cao gateway route (with its k
     "a gateway bound beyond loopback",
   );
   assert.equal(isCaoGatewayUrl("file:///k/sk-cao-gw-x"), false);
+});
+
+Deno.test("withHookTrustFor() moves the user's hook trust to the account home's paths", () => {
+  const user = {
+    model: "x",
+    hooks: {
+      state: {
+        "/u/.codex/hooks.json:session_start:0:0": { trusted_hash: "sha256:1" },
+        "/u/.codex/config.toml:stop:0:1": { enabled: false },
+        "/repo/.codex/hooks.json:stop:0:0": { trusted_hash: "sha256:2" },
+      },
+    },
+  };
+  assert.deepEqual(withHookTrustFor(user, "/u/.codex/", "/c/a"), {
+    model: "x",
+    hooks: {
+      state: {
+        "/c/a/hooks.json:session_start:0:0": { trusted_hash: "sha256:1" },
+        "/c/a/config.toml:stop:0:1": { enabled: false },
+        "/repo/.codex/hooks.json:stop:0:0": { trusted_hash: "sha256:2" },
+      },
+    },
+  });
+  assert.deepEqual(withHookTrustFor({ model: "x" }, "/u/.codex", "/c/a"), { model: "x" });
 });

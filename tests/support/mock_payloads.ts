@@ -69,8 +69,21 @@ export interface StreamFailedBehavior extends Pacing {
   message?: string;
 }
 
+/** A tool call: the model asks Codex to run `name` (e.g. `exec_command` with `{ cmd }` for `-m gpt-5.5`). */
+export interface FunctionCallBehavior extends Pacing {
+  kind: "function_call";
+  name: string;
+  arguments: unknown;
+}
+
 /** How the mock answers one `POST …/responses`. The string "ok" is short for `{ kind: "ok" }`. */
-export type ResponseBehavior = "ok" | OkBehavior | UsageLimitBehavior | StatusBehavior | StreamFailedBehavior;
+export type ResponseBehavior =
+  | "ok"
+  | OkBehavior
+  | UsageLimitBehavior
+  | StatusBehavior
+  | StreamFailedBehavior
+  | FunctionCallBehavior;
 
 /** One window of the `/wham/usage` answer (CODEX_FACTS §3.4). */
 export interface UsageWindowSpec {
@@ -178,6 +191,29 @@ export function okEvents(text: string, responseId: string, deltas = 1): string[]
     }),
   );
   return events;
+}
+
+/** The SSE events of an answer that calls the tool `name` with `args` (Codex runs it, then asks again). */
+export function functionCallEvents(name: string, args: unknown, responseId: string): string[] {
+  const item = {
+    type: "function_call",
+    id: `fc_${responseId}`,
+    call_id: `call_${responseId}`,
+    name,
+    arguments: JSON.stringify(args),
+    status: "completed",
+  };
+  return [
+    sseEvent({
+      type: "response.created",
+      response: { id: responseId, object: "response", status: "in_progress" },
+    }),
+    sseEvent({ type: "response.output_item.done", output_index: 0, item }),
+    sseEvent({
+      type: "response.completed",
+      response: { id: responseId, object: "response", status: "completed", output: [item] },
+    }),
+  ];
 }
 
 /** The SSE events of an answer that fails in-stream with `code`. */

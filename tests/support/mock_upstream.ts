@@ -15,6 +15,7 @@ import { fakeAuthJson } from "./fake_auth.ts";
 import {
   defaultReplyText,
   failedEvents,
+  functionCallEvents,
   okEvents,
   rateLimitHeaders,
   type RefreshBehavior,
@@ -264,6 +265,14 @@ export function startMockUpstream(options: MockUpstreamOptions = {}): Promise<Mo
       }
       case "status":
         return jsonResponse(behaviour.status, behaviour.body, extra);
+      case "function_call":
+        return sseResponse(
+          record,
+          index,
+          functionCallEvents(behaviour.name, behaviour.arguments, responseId),
+          0,
+          extra,
+        );
       case "stream_failed": {
         const message = behaviour.message ?? `mock stream failure: ${behaviour.code}`;
         return sseResponse(record, index, failedEvents(behaviour.code, message, responseId), 0, extra);
