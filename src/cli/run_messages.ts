@@ -162,6 +162,11 @@ export function renderRunEvent(event: RunEvent): RenderedEvent {
       return { kind: "raw", text: `\r${countdownText(event.step, event.now)}\x1b[K` };
     case "countdown-over":
       return { kind: "raw", text: "\r\x1b[K" };
+    case "stripped":
+      return line(
+        `cao: "${event.account}" cannot read the encrypted reasoning "${event.from}" wrote; continuing ` +
+          `the conversation there once more without it`,
+      );
     case "failed":
       return line(
         `cao: codex failed on "${event.account}" (${event.message}); only usage limits move the work to ` +

@@ -222,6 +222,15 @@ export function parseCodexArgs(args: string[]): CodexInvocation {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/**
+ * Whether the run picks a session itself: `resume`/`fork` (TUI or `exec`) without a session id — `--last`,
+ * the picker, or a thread name. Pure.
+ */
+export function picksSession(invocation: CodexInvocation): boolean {
+  const names = invocation.kind === "exec" ? invocation.subcommand : invocation.command;
+  return (names === "resume" || names === "fork") && referencedSessionId(invocation) === null;
+}
+
 /** The session id named by `resume <id>`, `fork <id>` or `exec resume|fork <id>`, or null. Pure. */
 export function referencedSessionId(invocation: CodexInvocation): string | null {
   const names = invocation.kind === "exec" ? invocation.subcommand : invocation.command;

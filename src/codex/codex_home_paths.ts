@@ -13,7 +13,7 @@ export interface CodexHomePaths {
   root: string;
   /** `auth.json`: the login (Codex's own format, 0600). */
   authFile: string;
-  /** `auth.lock`: Codex takes it to write the login (not while it refreshes); cao holds it for every write of `authFile` and across its refreshes. */
+  /** `auth.lock`: Codex takes it to write the login, not while it refreshes; cao holds it across its refreshes. */
   authLock: string;
   /** `auth.json.lock`: Codex's lock around the write of `authFile` itself, taken inside `authLock`. */
   authCommitLock: string;

@@ -156,11 +156,36 @@ const USAGE_LIMIT_INFOS = new Set([
   "insufficientquota",
 ]);
 
-/** Whether a turn ended on a usage limit (`codex_error_info: "usage_limit_exceeded"`). Pure. */
+/** What Codex records for a stream that failed in-stream, `response.failed` included (0.169, 0.171). */
+const STREAM_FAILED = /^stream disconnected before completion:/i;
+
+/**
+ * Whether a turn ended on a usage limit: `codex_error_info: "usage_limit_exceeded"` (a 429
+ * `usage_limit_reached`, `usage_not_included`, an in-stream `insufficient_quota`), or a limit that arrived
+ * inside the stream (`response.failed` with `usage_limit_reached`), which Codex records only as
+ * `codex_error_info: "other"` with `stream disconnected before completion: <message>`: that counts when the
+ * session's last rate limits show a window at 100 % (the stream's own `x-codex-*` headers say so) or the
+ * message names the usage limit. Pure.
+ */
 export function isUsageLimit(end: TurnEnd): boolean {
   if (end.kind !== "completed" || end.error === null) return false;
   const info = end.error.info;
-  return typeof info === "string" && USAGE_LIMIT_INFOS.has(info.toLowerCase());
+  if (typeof info === "string" && USAGE_LIMIT_INFOS.has(info.toLowerCase())) return true;
+  if (info !== "other" || !STREAM_FAILED.test(end.error.message)) return false;
+  const full = [end.rateLimits?.primary, end.rateLimits?.secondary].some((w) =>
+    w != null && w.usedPercent >= 100
+  );
+  return full || /usage[ _]limit/i.test(end.error.message);
+}
+
+/**
+ * Whether a turn ended because the upstream refused encrypted items another account minted (a 400
+ * `invalid_encrypted_content`, which Codex records as `codex_error_info: "other"` with the raw body as the
+ * message). Pure.
+ */
+export function isAccountBoundRefusal(end: TurnEnd): boolean {
+  return end.kind === "completed" && end.error !== null &&
+    /invalid_encrypted_content/.test(end.error.message);
 }
 
 /** Which usage limit Codex's message describes (§2.1, §2.2). Pure. */

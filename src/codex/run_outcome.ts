@@ -5,12 +5,14 @@
  * {@link RunOutcome}; `run_supervisor.ts` gathers the observations.
  *
  * Order of precedence: a signal cao received and forwarded (the user's Ctrl-C, a `kill`) is an
- * interruption, never an account failure; then a usage limit in the rollout; then the exit code.
+ * interruption, never an account failure; then a refusal of another account's encrypted items, and a usage
+ * limit, in the rollout; then the exit code.
  */
 
 import { signalExitCode } from "../shared/exit_codes.ts";
 import type { ExitStatus } from "./spawn.ts";
 import {
+  isAccountBoundRefusal,
   type RateLimitSnapshot,
   type UsageLimitReason,
   usageLimitReason,
@@ -49,6 +51,18 @@ export type RunOutcome =
     rateLimits: RateLimitSnapshot | null;
   }
   | { kind: "failed"; exitCode: number; message: string; rateLimits: RateLimitSnapshot | null }
+  /**
+   * The upstream refused encrypted reasoning another account minted (`400 invalid_encrypted_content`): the
+   * session's copy can go on once those items are taken out.
+   */
+  | {
+    kind: "account-bound";
+    exitCode: number;
+    sessionId: string;
+    rolloutPath: string;
+    message: string;
+    rateLimits: RateLimitSnapshot | null;
+  }
   | { kind: "interrupted"; exitCode: number; signal: Deno.Signal; rateLimits: RateLimitSnapshot | null };
 
 /** The exit code cao passes on for a codex exit: its code, or 128+N when it died from signal N. Pure. */
@@ -70,6 +84,17 @@ export function classifyRun(observation: RunObservation, now: Date): RunOutcome 
     return { kind: "interrupted", exitCode: code, signal: observation.interruptedBy, rateLimits };
   }
   const limit = observation.limit;
+  const refusal = limit ?? observation.lastEnd;
+  if (refusal !== null && isAccountBoundRefusal(refusal.end) && refusal.end.kind === "completed") {
+    return {
+      kind: "account-bound",
+      exitCode,
+      sessionId: refusal.sessionId,
+      rolloutPath: refusal.rolloutPath,
+      message: refusal.end.error?.message.split("\n")[0] ?? "",
+      rateLimits,
+    };
+  }
   if (limit !== null && limit.end.kind === "completed" && limit.end.error !== null) {
     const message = limit.end.error.message.split("\n")[0];
     return {

@@ -14,7 +14,7 @@
 
 import { sleep } from "../shared/wait.ts";
 import type { CodexRunKind } from "./codex_args.ts";
-import { isUsageLimit } from "./rollout.ts";
+import { isAccountBoundRefusal, isUsageLimit } from "./rollout.ts";
 import { type ObservedTurnEnd, RolloutWatcher } from "./rollout_watch.ts";
 import { classifyRun, type RunOutcome } from "./run_outcome.ts";
 import { type ExitStatus, spawnCodex, type SpawnedProcess, type SpawnFn } from "./spawn.ts";
@@ -44,8 +44,9 @@ export interface SuperviseOptions {
    */
   sharesTerminal?: boolean;
   /**
-   * Interactive runs: a usage limit showed up while codex still runs. Resolve true to stop codex and move
-   * on, false to leave it open.
+   * Interactive runs: a usage limit, or a refusal of another account's encrypted items
+   * (`isAccountBoundRefusal`), showed up while codex still runs. Resolve true to stop codex and move on,
+   * false to leave it open.
    */
   onLiveUsageLimit?: (limit: ObservedTurnEnd) => boolean | Promise<boolean>;
   /** Called once codex has started (e.g. to record the attempt). */
@@ -119,7 +120,7 @@ export async function superviseCodexRun(options: SuperviseOptions): Promise<Supe
         if (exited) break;
         const ends = await watcher.poll();
         absorb(ends);
-        const limit = ends.findLast((e) => isUsageLimit(e.end));
+        const limit = ends.findLast((e) => isUsageLimit(e.end) || isAccountBoundRefusal(e.end));
         if (limit && actedOn === null && interruptedBy === null && !stoppedForLimit) {
           actedOn = limit;
           if (await (options.onLiveUsageLimit?.(limit) ?? false)) {

@@ -23,6 +23,7 @@ import { collectAccountSummaries } from "../codex/account_summary.ts";
 import { usageFromRateLimits, type UsageLimitReason } from "../codex/rollout.ts";
 import type { RunOutcome } from "../codex/run_outcome.ts";
 import { findSession, transferSession } from "../codex/session_transfer.ts";
+import { sessionOwnerOf, syncSessionCopies } from "../codex/session_copies.ts";
 
 /** What the account logic of `cao run` needs: the cao home, the clock and the user's own Codex home. */
 export interface RunContext {
@@ -183,7 +184,23 @@ export function canMoveOn(
   return (step.kind === "run" && step.account !== account) || step.kind === "wait";
 }
 
-/** Copies the freshest copy of a session the user names (`resume <id>`) into the account's home. */
+/**
+ * Before Codex runs in `accountDir`: every conversation it holds an older copy of gets the newest copy from
+ * the other account homes and the user's own (with this home's owner, so `resume --last` sees it); with
+ * `bringNewer` (a `resume --last` or the picker), the conversations written elsewhere since this home's newest
+ * are copied in too.
+ */
+export async function syncSessions(
+  ctx: RunContext,
+  registry: Registry,
+  accountDir: string,
+  bringNewer: boolean,
+): Promise<void> {
+  const homes = [...registry.accounts.map((a) => ctx.home.paths.accountDir(a.name)), ctx.userCodexHome];
+  await syncSessionCopies(homes, accountDir, await sessionOwnerOf(accountDir), { bringNewer });
+}
+
+/** Copies the newest copy of a session the user names (`resume <id>`) into the account's home. */
 export async function bringSession(
   ctx: RunContext,
   registry: Registry,

@@ -17,11 +17,13 @@ import { recordAttempt } from "../accounts/status_events.ts";
 import {
   type CodexInvocation,
   parseCodexArgs,
+  picksSession,
   referencedSessionId,
   resumeArgs,
 } from "../codex/codex_args.ts";
 import { refreshAccountHome } from "../codex/provision.ts";
-import { usageLimitResetsAt } from "../codex/rollout.ts";
+import { isAccountBoundRefusal, usageLimitResetsAt } from "../codex/rollout.ts";
+import { stripRolloutAccountBoundContent } from "../codex/session_copies.ts";
 import type { ObservedTurnEnd } from "../codex/rollout_watch.ts";
 import { signalExitCode } from "../shared/exit_codes.ts";
 import { superviseCodexRun, type SupervisedRun } from "../codex/run_supervisor.ts";
@@ -37,6 +39,7 @@ import {
   recordOutcome,
   type RunContext,
   SELECTION_POLICY,
+  syncSessions,
 } from "./candidates.ts";
 import { Interrupts } from "./interrupts.ts";
 import {
@@ -195,32 +198,42 @@ export async function runWithFallback(
     emit(turn.events);
 
     await refreshAccountHome(io.home, account, io.userCodexHome);
+    /** The arguments that continue `session` here, its message queued for the TUI. */
+    const resumeHere = async (id: string): Promise<string[]> => {
+      const queued = invocation.kind === "interactive" &&
+        await queueSessionMessage(deps.spawn, io.codex, accountDir, id, settings.resumePrompt, io.codexEnv);
+      return resumeArgs(invocation, id, queued ? null : settings.resumePrompt) ?? codexArgs;
+    };
     let args = codexArgs;
     if (session !== null) {
       await transferSession(io.home.paths.accountDir(session.account), session.rolloutPath, accountDir);
-      const queued = invocation.kind === "interactive" &&
-        await queueSessionMessage(
-          deps.spawn,
-          io.codex,
-          accountDir,
-          session.id,
-          settings.resumePrompt,
-          io.codexEnv,
-        );
-      args = resumeArgs(invocation, session.id, queued ? null : settings.resumePrompt) ?? codexArgs;
+      args = await resumeHere(session.id);
     } else if (state.runs === 0) {
+      // Whichever account runs a conversation continues its newest copy (`resume --last` and the picker too).
+      await syncSessions(io, registry, accountDir, picksSession(invocation));
       const named = referencedSessionId(invocation);
       if (named !== null) await bringSession(io, registry, named, accountDir);
     }
 
     const tried = new Set(state.tried);
-    const result = await runOnAccount(io, account, args, invocation, interrupts, async (limit) => {
-      if (!fallbackAllowed(step, settings)) return false;
-      const fresh = await loadCandidates(io);
-      const until = usageLimitResetsAt(limit.end, deps.now()) ??
-        new Date(deps.now().getTime() + settings.defaultCooldownMs);
-      return canMoveOn(fresh.candidates, account, until, settings, tried, state.pass, deps.now());
-    });
+    let stripped = false;
+    const run = (runArgs: string[]) =>
+      runOnAccount(io, account, runArgs, invocation, interrupts, async (limit) => {
+        if (isAccountBoundRefusal(limit.end)) return session !== null && !stripped;
+        if (!fallbackAllowed(step, settings)) return false;
+        const fresh = await loadCandidates(io);
+        const until = usageLimitResetsAt(limit.end, deps.now()) ??
+          new Date(deps.now().getTime() + settings.defaultCooldownMs);
+        return canMoveOn(fresh.candidates, account, until, settings, tried, state.pass, deps.now());
+      });
+    let result = await run(args);
+    if (result.outcome.kind === "account-bound" && session !== null && !stripped) {
+      // This account refused the encrypted reasoning the last one minted: once more, without those items.
+      stripped = true;
+      await stripRolloutAccountBoundContent(result.outcome.rolloutPath);
+      onEvent({ kind: "stripped", account, from: session.account });
+      result = await run(await resumeHere(session.id));
+    }
     const hit = await recordOutcome(io, account, result.outcome, settings);
     const next = nextTurn(state, step, result.outcome, hit, settings, deps.now());
     emit(next.events);

@@ -144,6 +144,11 @@ export function nextTurn(
       return exit(outcome.exitCode);
     case "failed":
       return exit(outcome.exitCode, [{ kind: "failed", account: step.account, message: outcome.message }]);
+    case "account-bound":
+      // Left after the one retry without the account-bound items (or on a conversation that never moved).
+      return outcome.exitCode === 0
+        ? exit(0)
+        : exit(outcome.exitCode, [{ kind: "failed", account: step.account, message: outcome.message }]);
     case "usage-limit": {
       if (!fallbackAllowed(step, settings) && hit !== null) {
         const because = step.busy ? "busy" : settings.pinnedBy;

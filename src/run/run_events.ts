@@ -46,6 +46,11 @@ export type RunEvent =
   | { kind: "countdown"; step: WaitStep; now: Date }
   /** The countdown is over (only after `countdown` events). */
   | { kind: "countdown-over" }
+  /**
+   * `account` refused the encrypted reasoning `from` minted (`400 invalid_encrypted_content`): the copy of
+   * the conversation goes on once more there without those items.
+   */
+  | { kind: "stripped"; account: string; from: string }
   /** Codex failed for another reason than a usage limit: the run ends with its code. */
   | { kind: "failed"; account: string; message: string }
   /** A limit was hit but the run may not move on: another cao run uses the account, or a flag pins it. */

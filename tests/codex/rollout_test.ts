@@ -122,6 +122,35 @@ Deno.test("isUsageLimit() is true only for codex_error_info usage_limit_exceeded
   assert.equal(isUsageLimit({ kind: "aborted", at: null, reason: "interrupted", rateLimits: null }), false);
 });
 
+Deno.test("isUsageLimit() recognises a limit that came inside the stream, recorded as 'other'", () => {
+  const streamFailed = (message: string, usedPercent: number | null): TurnEnd => ({
+    kind: "completed",
+    at: null,
+    error: { message: `stream disconnected before completion: ${message}`, info: "other" },
+    rateLimits: usedPercent === null ? null : {
+      primary: { usedPercent, windowMinutes: 300, resetsAt: 1900000000 },
+      secondary: null,
+      observedAt: null,
+    },
+  });
+  assert.equal(isUsageLimit(streamFailed("rate limited", 100)), true, "a window at 100 %");
+  assert.equal(
+    isUsageLimit(streamFailed("The usage limit has been reached", null)),
+    true,
+    "the message says so",
+  );
+  assert.equal(isUsageLimit(streamFailed("You've hit your usage_limit", 12)), true);
+  assert.equal(isUsageLimit(streamFailed("connection reset", 12)), false);
+  assert.equal(isUsageLimit(streamFailed("connection reset", null)), false);
+  const plainOther: TurnEnd = {
+    kind: "completed",
+    at: null,
+    error: { message: "usage limit in some other error", info: "other" },
+    rateLimits: null,
+  };
+  assert.equal(isUsageLimit(plainOther), false, "only a stream failure");
+});
+
 Deno.test("usageLimitReason() tells a usage limit from a plan without Codex and exhausted quota", () => {
   assert.equal(usageLimitReason(LIMIT_MESSAGE), "usage_limit");
   assert.equal(

@@ -42,6 +42,8 @@ export interface OkBehavior extends Pacing {
   eventDelayMs?: number;
   /** Rate-limit headers on the 200 answer. */
   rateLimits?: RateLimitHeaders;
+  /** Also answer a reasoning item carrying this `encrypted_content` (Codex replays it on later requests). */
+  reasoning?: string;
 }
 
 /** HTTP 429 `usage_limit_reached` (CODEX_FACTS §2.1) with `x-codex-primary-*` headers at 100 %. */
@@ -140,13 +142,18 @@ function splitText(text: string, parts: number): string[] {
  * (5 retries, exit 1); `response.created`, the deltas and `usage` are optional, and deltas need a preceding
  * `response.output_item.added`.
  */
-export function okEvents(text: string, responseId: string, deltas = 1): string[] {
+export function okEvents(text: string, responseId: string, deltas = 1, reasoning?: string): string[] {
   const itemId = `msg_${responseId}`;
   const events = [
     sseEvent({
       type: "response.created",
       response: { id: responseId, object: "response", status: "in_progress", output: [] },
     }),
+    ...(reasoning === undefined ? [] : [sseEvent({
+      type: "response.output_item.done",
+      output_index: 0,
+      item: { type: "reasoning", id: `rs_${responseId}`, summary: [], encrypted_content: reasoning },
+    })]),
     sseEvent({
       type: "response.output_item.added",
       output_index: 0,

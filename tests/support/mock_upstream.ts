@@ -248,7 +248,7 @@ export function startMockUpstream(options: MockUpstreamOptions = {}): Promise<Mo
     switch (behaviour.kind) {
       case "ok": {
         const text = behaviour.text ?? defaultReplyText(record.accountId);
-        const events = okEvents(text, responseId, behaviour.deltas ?? 1);
+        const events = okEvents(text, responseId, behaviour.deltas ?? 1, behaviour.reasoning);
         const headers = { ...rateLimitHeaders(behaviour.rateLimits ?? {}), ...extra };
         return sseResponse(record, index, events, behaviour.eventDelayMs ?? 0, headers);
       }
