@@ -20,6 +20,7 @@
 import { parseArgs } from "node:util";
 import { assetName, checkVersion, isTarget, type Target, TARGETS } from "./release_assets.ts";
 import { renderSums, type SumEntry } from "./sha256_sums.ts";
+import { GATEWAY_V8_FLAGS } from "../src/gateway/detached.ts";
 
 /** The help text of this script. */
 export const USAGE = `Usage: deno task compile [--target <target>]... [--current]
@@ -48,6 +49,9 @@ export const PERMISSION_FLAGS: readonly string[] = [
   "--allow-net",
   "--allow-sys=homedir,osRelease,hostname",
 ];
+
+/** V8 flags baked into every binary: the gateway's capped young generation (it runs from the same binary). */
+export const V8_FLAGS: readonly string[] = [GATEWAY_V8_FLAGS];
 
 /** The outcome of reading this script's arguments. */
 export type CompileArgs =
@@ -106,6 +110,7 @@ export function compileCommandArgs(version: string, target: Target): string[] {
   return [
     "compile",
     ...PERMISSION_FLAGS,
+    ...V8_FLAGS,
     // Embed only the npm packages main.ts reaches, not everything in deno.lock.
     "--exclude-unused-npm",
     "--target",

@@ -84,7 +84,7 @@ Deno.test("outputPath() names binaries cao-<version>-<target>[.exe] under dist/"
   assert.equal(outputPath("0.1.0", "x86_64-pc-windows-msvc"), "dist/cao-0.1.0-x86_64-pc-windows-msvc.exe");
 });
 
-Deno.test("compileCommandArgs() bakes in the permissions of deno task cao", () => {
+Deno.test("compileCommandArgs() bakes in the permissions of deno task cao and the gateway's V8 flags", () => {
   assert.deepEqual(compileCommandArgs("0.1.0", "aarch64-pc-windows-msvc"), [
     "compile",
     "--allow-env",
@@ -93,6 +93,7 @@ Deno.test("compileCommandArgs() bakes in the permissions of deno task cao", () =
     "--allow-run",
     "--allow-net",
     "--allow-sys=homedir,osRelease,hostname",
+    "--v8-flags=--max-semi-space-size=4",
     "--exclude-unused-npm",
     "--target",
     "aarch64-pc-windows-msvc",

@@ -1,0 +1,66 @@
+/**
+ * The detached gateway runs with the capped young generation (GATEWAY_V8_FLAGS) and still moves a long
+ * conversation: a 40 MiB request, parsed and rewritten on a failover, goes through that process intact.
+ */
+import assert from "node:assert/strict";
+import { openCaoHome } from "../../src/accounts/cao_home.ts";
+import { GATEWAY_V8_FLAGS } from "../../src/gateway/detached.ts";
+import { sseText, writeAccount } from "../gateway/gateway_harness.ts";
+import { startMockUpstream } from "../support/mock_upstream.ts";
+import { makeTempHome, runCaoProcess } from "../support/run_cao.ts";
+
+Deno.test("a detached gateway runs with GATEWAY_V8_FLAGS and moves a 40 MiB conversation on a failover", async () => {
+  await using home = await makeTempHome();
+  await using mock = await startMockUpstream({
+    responses: { acct_a: ["ok", { kind: "usage_limit" }], acct_b: { kind: "ok", text: "moved" } },
+  });
+  const cao = openCaoHome(home.caoHome, () => new Date(), () => {});
+  for (const name of ["a", "b"]) await writeAccount(cao, { name });
+  const env = { CODEX_REFRESH_TOKEN_URL_OVERRIDE: `${mock.url}/oauth/token` };
+  const started = await runCaoProcess(home, [
+    "gateway",
+    "start",
+    "--detach",
+    "--port",
+    "0",
+    "--upstream",
+    mock.url,
+  ], {
+    env,
+  });
+  assert.equal(started.code, 0, started.stderr);
+  const file = JSON.parse(await Deno.readTextFile(`${home.caoHome}/gateway.json`));
+  try {
+    if (Deno.build.os !== "windows") {
+      const ps = await new Deno.Command("ps", { args: ["-o", "args=", "-p", String(file.running.pid)] })
+        .output();
+      const cmdline = new TextDecoder().decode(ps.stdout);
+      assert.ok(cmdline.split(/\s+/).includes(GATEWAY_V8_FLAGS), cmdline);
+    }
+    const base = `${file.running.url}/k/${file.proxyKey ?? file.key}`;
+    const send = (body: unknown) =>
+      fetch(`${base}/responses`, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "text/event-stream", "session-id": "s1" },
+        body: JSON.stringify(body),
+      });
+    const first = await send({ model: "m", input: [] });
+    const firstText = await first.text();
+    assert.match(firstText, /response\.completed/, `${first.status} ${firstText}`);
+    const text = "m".repeat(40 * 1024 * 1024);
+    const input = [
+      { type: "reasoning", encrypted_content: "e".repeat(2 * 1024 * 1024) },
+      { type: "message", role: "user", content: [{ type: "input_text", text }] },
+    ];
+    const moved = await send({ model: "m", input, stream: true });
+    assert.equal(moved.status, 200);
+    assert.equal(sseText(await moved.text()), "moved");
+    const [onB] = mock.responsesRequests("acct_b");
+    const seen = onB.body as { input: { type: string; content: { text: string }[] }[] };
+    assert.deepEqual(seen.input.map((i) => i.type), ["message"]);
+    assert.equal(seen.input[0].content[0].text.length, text.length);
+  } finally {
+    const stopped = await runCaoProcess(home, ["gateway", "stop"], { env });
+    assert.equal(stopped.code, 0, stopped.stderr);
+  }
+});
