@@ -5,6 +5,8 @@
 
 import { validateAccountName } from "../accounts/account_name.ts";
 import { setDefaultAccount } from "../accounts/lifecycle.ts";
+import { findAccount, loadRegistry } from "../accounts/registry.ts";
+import { chooseImportDefault, type ImportDefault, readActiveHints } from "../codex/import_default.ts";
 import { readAuthFile, summarizeAuth } from "../codex/auth_file.ts";
 import { codexHomePaths } from "../codex/codex_home_paths.ts";
 import {
@@ -18,7 +20,10 @@ import type { Command } from "../deps/commander.ts";
 import { CaoError, ExitCode, UsageError } from "../shared/errors.ts";
 import type { CommandContext, Runner } from "./context.ts";
 
-/** `schemaVersion` of `cao import … --json` (`{ schemaVersion, outcomes: [{ file, name, result, reason }] }`). */
+/**
+ * `schemaVersion` of `cao import … --json`: `{ schemaVersion, outcomes: [{ file, name, result, reason }],
+ * defaultAccount: { name, reason } | null }`.
+ */
 export const IMPORT_JSON_SCHEMA_VERSION = 1;
 
 /** Options of `cao import codex-auth`. */
@@ -49,9 +54,14 @@ async function currentAuthCandidate(ctx: CommandContext, name: string | undefine
   };
 }
 
-function report(ctx: CommandContext, outcomes: ImportOutcome[], json: boolean): void {
+function report(
+  ctx: CommandContext,
+  outcomes: ImportOutcome[],
+  json: boolean,
+  defaultAccount: ImportDefault | null = null,
+): void {
   if (json) {
-    ctx.out.json({ schemaVersion: IMPORT_JSON_SCHEMA_VERSION, outcomes });
+    ctx.out.json({ schemaVersion: IMPORT_JSON_SCHEMA_VERSION, outcomes, defaultAccount });
     return;
   }
   for (const o of outcomes) {
@@ -100,20 +110,26 @@ export async function importCodexAuth(ctx: CommandContext, options: ImportCodexA
     }
     throw error;
   }
-  if (options.current !== undefined) {
-    validateAccountName(options.current);
-    candidates.push(await currentAuthCandidate(ctx, options.current));
-  }
+  if (options.current !== undefined) validateAccountName(options.current);
   if (options.default !== undefined) validateAccountName(options.default);
   const outcomes = await adoptCandidates(ctx.home, candidates, {
     overwrite: options.overwrite,
     userCodexHome: ctx.userCodexHome,
   });
-  report(ctx, outcomes, options.json);
-  warnSharedOwner(ctx, outcomes, codexHomePaths(ctx.userCodexHome).authFile);
-  if (options.default !== undefined) {
-    await setDefaultAccount(ctx.home, options.default);
-    if (!options.json) ctx.out.line(`Default account: ${options.default}`);
+  const hints = await readActiveHints(source, codexHomePaths(ctx.userCodexHome).authFile);
+  const chosen = chooseImportDefault(options, hints, candidates);
+  let defaultAccount: ImportDefault | null = null;
+  if (chosen !== null) {
+    if (findAccount(await loadRegistry(ctx.home), chosen.name)) {
+      await setDefaultAccount(ctx.home, chosen.name);
+      defaultAccount = chosen;
+    } else {
+      ctx.out.warn(`Cannot make "${chosen.name}" (${chosen.reason}) the default: no account has that name`);
+    }
+  }
+  report(ctx, outcomes, options.json, defaultAccount);
+  if (!options.json && defaultAccount !== null) {
+    ctx.out.line(`Default account: ${defaultAccount.name} (${defaultAccount.reason})`);
   }
   return outcomes.some((o) => o.result === "invalid") ? ExitCode.failure : ExitCode.ok;
 }
@@ -145,8 +161,8 @@ export function registerImport(program: Command, run: Runner): void {
     )
     .option("--source <dir>", "the accounts directory (default: ~/.codex/accounts)")
     .option("--overwrite", "replace the login of accounts that exist", false)
-    .option("--current <name>", "also import the current ~/.codex/auth.json under this name")
-    .option("--default <name>", "make this account the default afterwards")
+    .option("--current <name>", "the account active in codex-auth: it becomes the default (unless --default)")
+    .option("--default <name>", "make this account the default afterwards (else marker files decide)")
     .option("--json", "print JSON", false)
     .action((options) => run((ctx) => importCodexAuth(ctx, options)));
   command.command("codex")

@@ -62,6 +62,7 @@ const IMPORT = closedObject({
       reason: strOrNull,
     }),
   },
+  defaultAccount: { type: ["object", "null"] },
 });
 const GATEWAY_DOWN = closedObject({
   schemaVersion: version,
