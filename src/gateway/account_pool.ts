@@ -65,6 +65,7 @@ export interface PoolOptions {
 
 /** Per-account counters since the gateway started. */
 export interface AccountCounters {
+  /** Requests sent upstream on the account (each attempt, answered or refused). */
   requests: number;
   limitHits: number;
   lastUsedAt: string | null;
@@ -148,9 +149,7 @@ export class AccountPool {
   bindSession(sessionId: string | null, account: string, turnStateSent: boolean): void {
     const nowMs = this.#options.now().getTime();
     this.requests++;
-    const counter = this.#counter(account);
-    counter.requests++;
-    counter.lastUsedAt = new Date(nowMs).toISOString();
+    this.#counter(account).lastUsedAt = new Date(nowMs).toISOString();
     if (sessionId === null) return;
     const session = this.sessions.get(sessionId);
     if (session) {
@@ -184,6 +183,14 @@ export class AccountPool {
     // Down to 90 % of the cap, so that pruning runs once per many new conversations, not on each.
     const oldest = [...this.sessions.entries()].sort((a, b) => a[1].lastSeen - b[1].lastSeen);
     for (const [id] of oldest.slice(0, this.sessions.size - Math.floor(max * 0.9))) this.sessions.delete(id);
+  }
+
+  /**
+   * Counts a request sent upstream on `name`, whatever came back (an account that only ever answered 429 shows
+   * its requests beside its limit hits).
+   */
+  countRequest(name: string): void {
+    this.#counter(name).requests++;
   }
 
   /** Counts a usage limit on `name` (the cooldown itself is recorded through {@link record}). */

@@ -70,8 +70,23 @@ export function accessOf(
 export function createGatewayHandler(deps: HandlerDeps): (request: Request) => Promise<Response> {
   return async (request) => {
     const url = new URL(request.url);
-    if (url.pathname === "/health" && request.method === "GET") return jsonAnswer(200, deps.health());
+    const started = performance.now();
     const { key, path } = splitKeyPrefix(url.pathname);
+    /** Every answer the gateway writes itself gets its log line, as proxied requests do. */
+    const logged = (answer: Response, note?: string): Response => {
+      deps.context.log({
+        at: deps.context.now(),
+        method: request.method,
+        path: key !== null ? path : url.pathname,
+        status: answer.status,
+        durationMs: performance.now() - started,
+        account: null,
+        session: request.headers.get("session-id"),
+        note,
+      });
+      return answer;
+    };
+    if (url.pathname === "/health" && request.method === "GET") return logged(jsonAnswer(200, deps.health()));
     const access = accessOf(
       key,
       request.headers.get(GATEWAY_KEY_HEADER),
@@ -80,31 +95,26 @@ export function createGatewayHandler(deps: HandlerDeps): (request: Request) => P
     );
     const control = path === "/shutdown" || path === "/run-key" || path === "/status";
     if (access === "none" || (control && access !== "control")) {
-      const answer = control ? controlForbiddenAnswer() : forbiddenAnswer();
-      deps.context.log({
-        at: deps.context.now(),
-        method: request.method,
-        path: key !== null ? "/k/…" : url.pathname,
-        status: answer.status,
-        durationMs: 0,
-        account: null,
-        note: control && access === "proxy" ? "needs the control key" : "missing or wrong gateway key",
-      });
       await request.body?.cancel().catch(() => {});
-      return answer;
+      return logged(
+        control ? controlForbiddenAnswer() : forbiddenAnswer(),
+        control && access === "proxy" ? "needs the control key" : "missing or wrong gateway key",
+      );
     }
-    if (request.headers.get("upgrade")?.toLowerCase() === "websocket") return upgradeRequiredAnswer();
-    if (path === "/status" && request.method === "GET") return jsonAnswer(200, deps.status());
+    if (request.headers.get("upgrade")?.toLowerCase() === "websocket") {
+      return logged(upgradeRequiredAnswer(), "websocket");
+    }
+    if (path === "/status" && request.method === "GET") return logged(jsonAnswer(200, deps.status()));
     if (path === "/run-key" && request.method === "POST") {
       await request.body?.cancel().catch(() => {});
-      return deps.runKeys.open();
+      return logged(deps.runKeys.open());
     }
     if (path === "/shutdown" && request.method === "POST") {
       deps.requestShutdown();
-      return jsonAnswer(202, { stopping: true });
+      return logged(jsonAnswer(202, { stopping: true }));
     }
     if (path === "/oauth/token" && request.method === "POST") {
-      return await answerTokenRequest(deps.tokenRoute, request);
+      return logged(await answerTokenRequest(deps.tokenRoute, request), "token refresh");
     }
     return await proxyRequest(deps.context, {
       request,

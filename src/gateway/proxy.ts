@@ -123,6 +123,7 @@ export async function proxyRequest(ctx: GatewayContext, req: ProxyRequest): Prom
     });
     const now = ctx.now();
     ctx.pool.record(name, (s) => recordAttempt(s, now));
+    ctx.pool.countRequest(name);
     const sent = await sendUpstream(
       {
         url: upstreamUrl(ctx.upstream, req.path, req.search),

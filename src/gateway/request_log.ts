@@ -2,8 +2,9 @@
  * @module
  * The gateway's log: one line per request, with the time, method, path (never the key, never the query),
  * status, duration, the account that answered, a switch when the request changed account, and how a stream
- * ended. Never a token, never a prompt: the only request data in it is the path and the first 8 characters of
- * Codex's conversation id. Pure.
+ * ended — for every request, those the gateway answers itself (426, `/status`, `/oauth/token`, a refusal) too.
+ * Never a token, never a prompt: the only request data in it is the path and the last 8 characters of Codex's
+ * conversation id (its random end: a UUIDv7 starts with a timestamp). Pure.
  */
 
 import { redactSecrets } from "../shared/redact.ts";
@@ -41,7 +42,8 @@ export function formatLogLine(entry: RequestLogEntry): string {
   if (entry.switchedFrom && entry.switchedFrom !== entry.account) {
     parts.push(`switch=${entry.switchedFrom}->${entry.account ?? "-"}`);
   }
-  if (entry.session) parts.push(`session=${entry.session.slice(0, 8)}`);
+  // The end of the id: a UUIDv7 starts with its timestamp, so conversations begun within a minute share a start.
+  if (entry.session) parts.push(`session=${entry.session.slice(-8)}`);
   if (entry.retries) parts.push(`retries=${entry.retries}`);
   if (entry.note) parts.push(`note=${JSON.stringify(redactSecrets(entry.note).slice(0, 200))}`);
   return parts.join(" ");

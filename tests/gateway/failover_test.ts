@@ -224,6 +224,8 @@ Deno.test("GET /status reports accounts, cooldowns, conversations and switches",
   assert.equal(a.name, "a");
   assert.equal(a.state, "cooling");
   assert.equal(a.limitHits, 1);
+  assert.equal(a.requests, 1, "the request a refused with a 429 counts");
+  assert.equal(b.requests, 1);
   assert.equal(b.state, "available");
   assert.equal(b.conversations, 1);
   assert.equal(JSON.stringify(status).includes("eyJ"), false);

@@ -267,7 +267,26 @@ Deno.test("formatLogLine() names account, switch and session, never a token", ()
   });
   assert.equal(
     line,
-    '2026-11-21T12:00:00.000Z POST /responses 200 12ms account=b switch=a->b session=01a1fe83 retries=1 note="Bearer [redacted]"',
+    '2026-11-21T12:00:00.000Z POST /responses 200 12ms account=b switch=a->b session=661c5974 retries=1 note="Bearer [redacted]"',
+  );
+});
+
+Deno.test("formatLogLine() labels conversations begun in the same minute apart (the random end of a UUIDv7)", () => {
+  const label = (session: string) =>
+    /session=(\S+)/.exec(
+      formatLogLine({
+        at: NOW,
+        method: "POST",
+        path: "/responses",
+        status: 200,
+        durationMs: 1,
+        account: "a",
+        session,
+      }),
+    )?.[1];
+  assert.notEqual(
+    label("01a1fe83-6dfe-7f63-8f27-c101661c5974"),
+    label("01a1fe83-7a01-7b2c-9d10-5e2f0a77b3e1"),
   );
 });
 

@@ -65,11 +65,21 @@ Deno.test("one log line per request, never a token, a key or a prompt", async ()
   await (await h.respond({ session: "s1", body: { model: "m", input: "my secret prompt" } })).text();
   await (await fetch(`${h.base}/models?client_version=1`)).text();
   await (await fetch(`${h.gateway.url}/responses`, { method: "POST", body: "{}" })).text();
+  await (await fetch(`${h.base}/responses`, { headers: { upgrade: "websocket", connection: "upgrade" } }))
+    .text();
+  await (await h.control("/status")).text();
+  await (await fetch(`${h.base}/oauth/token`, {
+    method: "POST",
+    body: JSON.stringify({ grant_type: "refresh_token", refresh_token: "rt_acct_a_refresh_secret_0" }),
+  })).text();
   const lines = h.logs.filter((l) => /^\d{4}-/.test(l));
-  assert.equal(lines.length, 3, lines.join("\n"));
+  assert.equal(lines.length, 6, lines.join("\n"));
   assert.match(lines[0], / POST \/responses 200 \d+ms account=a session=s1$/);
   assert.match(lines[1], / GET \/models 200 /);
   assert.match(lines[2], / POST \/responses 400 .*gateway key/);
+  assert.match(lines[3], / GET \/responses 426 .*websocket/);
+  assert.match(lines[4], / GET \/status 200 /);
+  assert.match(lines[5], / POST \/oauth\/token 200 .*token refresh/);
   const all = h.logs.join("\n");
   for (const secret of [TEST_KEY, "secret prompt", "eyJ", "rt_"]) {
     assert.equal(all.includes(secret), false, secret);
