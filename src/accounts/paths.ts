@@ -23,6 +23,10 @@ export interface CaoPaths {
   gatewayLog: string;
   /** `usage_history.json`: usage windows observed over time (see `usage_history.ts`). */
   usageHistory: string;
+  /** `notify.json`: which notifications are sent and where (see `notify/notify_settings.ts`). */
+  notifySettings: string;
+  /** `notifications.json`: the notifications sent (one per event across processes) and each channel's health. */
+  notifyLog: string;
   /** The CODEX_HOME of one account. */
   accountDir(name: string): string;
   /** The Codex login of one account. */
@@ -59,6 +63,8 @@ export function caoPaths(root: string): CaoPaths {
     gatewaySettings: joinPath(root, "gateway.json"),
     gatewayLog: joinPath(root, "gateway.log"),
     usageHistory: joinPath(root, "usage_history.json"),
+    notifySettings: joinPath(root, "notify.json"),
+    notifyLog: joinPath(root, "notifications.json"),
     accountDir: (name) => joinPath(root, name),
     authFile: (name) => joinPath(root, name, "auth.json"),
     configFile: (name) => joinPath(root, name, "config.toml"),
