@@ -40,6 +40,7 @@ const COMMANDS: CommandEntry[] = [
   { names: ["gateway"], load: async () => (await import("./gateway.ts")).registerGateway },
   { names: ["reserve"], load: async () => (await import("./reserve.ts")).registerReserve },
   { names: ["cooldown"], load: async () => (await import("./cooldown.ts")).registerCooldown },
+  { names: ["notify"], load: async () => (await import("./notify.ts")).registerNotify },
   { names: ["status"], load: async () => (await import("./status.ts")).registerStatus },
   { names: ["doctor"], load: async () => (await import("./doctor.ts")).registerDoctor },
   { names: ["report"], load: async () => (await import("./report.ts")).registerReport },

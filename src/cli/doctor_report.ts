@@ -33,12 +33,15 @@ export interface ReportOptions extends ThresholdFlags {
 /** Asks every account's usage endpoint and records the answers; problems become warnings on stderr. */
 export async function refreshUsageAndWarn(ctx: CommandContext, timeoutSeconds: number): Promise<void> {
   const { refreshUsage } = await import("../status/usage_refresh.ts");
+  const { processNotifier } = await import("./notify_wiring.ts");
+  const notify = processNotifier(ctx, "cao status --refresh");
   const warnings = await withProgress(
     ctx.deps,
     "asking every account's usage endpoint",
-    () => refreshUsage(ctx, timeoutSeconds),
+    () => refreshUsage({ ...ctx, notify }, timeoutSeconds),
   );
   for (const warning of warnings) ctx.out.warn(warning);
+  await notify.flush();
 }
 
 /** Runs the doctor and prints its findings; the exit code is the verdict. */

@@ -25,6 +25,12 @@ import { proxySettingsFromEnv } from "../gateway/upstream_proxy.ts";
 import { CaoError, ExitCode, UsageError } from "../shared/errors.ts";
 import { parseNumberFlag } from "./flags.ts";
 import type { CommandContext } from "./context.ts";
+import {
+  cooldownProbeFrom,
+  detachedGatewayExtras,
+  historyFlushMsFrom,
+  processNotifier,
+} from "./notify_wiring.ts";
 import { VERSION } from "../version.ts";
 
 /** Options of `cao gateway start` as commander hands them over (unset flags are undefined). */
@@ -119,10 +125,11 @@ async function startOrServe(ctx: CommandContext, options: GatewayStartOptions): 
   }
   if (options.detach) {
     const { startDetachedGateway } = await import("../gateway/detached.ts");
+    const extras = await detachedGatewayExtras(ctx);
     const started = await withProgress(
       ctx.deps,
       "starting the gateway in the background",
-      () => startDetachedGateway(ctx, flags, forwardedFlags(options)),
+      () => startDetachedGateway(ctx, flags, forwardedFlags(options), extras),
     );
     ctx.out.line(`cao gateway running at ${started.url} (pid ${started.pid}); log: ${started.logFile}`);
     ctx.out.line('Stop it with "cao gateway stop".');
@@ -145,6 +152,9 @@ async function startOrServe(ctx: CommandContext, options: GatewayStartOptions): 
       log: write,
       userAuthPath: codexHomePaths(ctx.userCodexHome).authFile,
       logFile: options.logFile ?? null,
+      notify: processNotifier(ctx, `gateway (pid ${Deno.pid})`, (message) => write(`error: ${message}`)),
+      cooldownProbe: cooldownProbeFrom(ctx.deps.env),
+      historyFlushMs: historyFlushMsFrom(ctx.deps.env),
     });
   } catch (error) {
     await log.close();

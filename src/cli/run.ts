@@ -17,6 +17,7 @@ import type { RunSettings } from "../run/fallback_turn.ts";
 import type { RunEvent } from "../run/run_events.ts";
 import { AccountNotFoundError, CaoError, UsageError } from "../shared/errors.ts";
 import { type NumberRule, parseNumberFlag } from "./flags.ts";
+import { processNotifier } from "./notify_wiring.ts";
 import type { CommandContext, Runner } from "./context.ts";
 import { runCodexThroughGateway } from "./run_gateway.ts";
 import { localTokenRoute } from "../gateway/client.ts";
@@ -90,20 +91,26 @@ export async function runCodexWithFallback(
   codexArgs: string[],
   options: RunCommandOptions,
 ): Promise<number> {
-  const first = await loadCandidates(ctx);
-  if (first.registry.accounts.length === 0) {
-    throw new CaoError("Cannot run codex: no accounts are registered", {
-      hint: 'add one with "cao add <name>"',
-    });
+  const notify = processNotifier(ctx, `cao run (pid ${Deno.pid})`);
+  const io = { ...ctx, notify };
+  try {
+    const first = await loadCandidates(io);
+    if (first.registry.accounts.length === 0) {
+      throw new CaoError("Cannot run codex: no accounts are registered", {
+        hint: 'add one with "cao add <name>"',
+      });
+    }
+    const settings = settingsFrom(first.registry, options, ctx.deps.isTerminal().stdout);
+    // While a gateway runs, it is the one refresher of the pool's logins: Codex's own refreshes go there too.
+    await using route = await localTokenRoute(ctx.home, ctx.deps.fetch);
+    const runIo = route ? { ...io, codexEnv: route.env } : io;
+    const end = await runWithFallback(runIo, settings, codexArgs, renderTo(ctx), first);
+    if (end.kind === "exit") return end.code;
+    const { message, hint } = stopMessage(end.step, end.now, end.afterRuns);
+    throw new CaoError(message, { hint });
+  } finally {
+    await notify.flush();
   }
-  const settings = settingsFrom(first.registry, options, ctx.deps.isTerminal().stdout);
-  // While a gateway runs, it is the one refresher of the pool's logins: Codex's own refreshes go there too.
-  await using route = await localTokenRoute(ctx.home, ctx.deps.fetch);
-  const io = route ? { ...ctx, codexEnv: route.env } : ctx;
-  const end = await runWithFallback(io, settings, codexArgs, renderTo(ctx), first);
-  if (end.kind === "exit") return end.code;
-  const { message, hint } = stopMessage(end.step, end.now, end.afterRuns);
-  throw new CaoError(message, { hint });
 }
 
 /** The first flag given that only the fallback loop uses (meaningless with --gateway), or null. Pure. */

@@ -12,6 +12,7 @@
 import { codexHomePaths } from "../codex/codex_home_paths.ts";
 import { ensureGatewayRunning, gatewayCodexArgs, gatewayCodexEnv, leaseRunKey } from "../gateway/client.ts";
 import { startDetachedGateway } from "../gateway/detached.ts";
+import { detachedGatewayExtras } from "./notify_wiring.ts";
 import { exitCodeOf } from "../codex/run_outcome.ts";
 import { spawnCodex } from "../codex/spawn.ts";
 import { CaoError } from "../shared/errors.ts";
@@ -50,7 +51,7 @@ export async function runCodexThroughGateway(
     url: options.url,
     key: ctx.deps.env("CAO_GATEWAY_KEY"),
     startDetached: async () => {
-      const started = await startDetachedGateway(ctx, {}, []);
+      const started = await startDetachedGateway(ctx, {}, [], await detachedGatewayExtras(ctx));
       ctx.out.error(`cao: started a gateway at ${started.url} (pid ${started.pid}); log: ${started.logFile}`);
     },
   });

@@ -18,7 +18,7 @@ import {
   type SelectionPolicy,
   selectNextAccount,
 } from "../accounts/selection.ts";
-import { type AccountStatus, emptyAccountStatus } from "../accounts/status_store.ts";
+import { type AccountStatus, emptyAccountStatus, type UsageSnapshot } from "../accounts/status_store.ts";
 
 /** One conversation the gateway has seen. */
 export interface SessionState {
@@ -57,11 +57,20 @@ export interface PoolOptions {
   canLogIn: (name: string) => boolean;
   /** Receives every status change for persistence (`urgent`: a cooldown or a dead login, write it soon). */
   onChange?: (name: string, mutation: StatusMutation, urgent: boolean) => void;
+  /** Receives the usage windows a change recorded (for the history and notifications); must not block. */
+  onUsage?: (name: string, usage: UsageSnapshot) => void;
+  /** Told when an account's login is found dead, and when no account is left; must not block. */
+  onAlarm?: (alarm: PoolAlarm) => void;
   /** Forget conversations idle this long (default 12 h). */
   sessionTtlMs?: number;
   /** Keep at most this many conversations (default 5000). */
   maxSessions?: number;
 }
+
+/** Something the pool notices that the user should hear about. */
+export type PoolAlarm =
+  | { kind: "needs-login"; account: string; reason: string }
+  | { kind: "all-limited"; account: string; at: Date };
 
 /** Per-account counters since the gateway started. */
 export interface AccountCounters {
@@ -134,7 +143,17 @@ export class AccountPool {
     }
     const selection = selectNextAccount(candidates, { now, policy: this.#options.policy, exclude });
     // Accounts this request already tried were excluded above; the answer covers every account.
-    if (selection.kind === "none") return poolUnavailability(candidates, this.#options.policy, now);
+    if (selection.kind === "none") {
+      const none = poolUnavailability(candidates, this.#options.policy, now);
+      if (none.earliestReset) {
+        this.#options.onAlarm?.({
+          kind: "all-limited",
+          account: none.earliestReset.name,
+          at: none.earliestReset.at,
+        });
+      }
+      return none;
+    }
     const previous = session?.account ?? null;
     return {
       kind: "account",
@@ -200,8 +219,18 @@ export class AccountPool {
 
   /** Applies a status change now and hands it on for persistence. */
   record(name: string, mutation: StatusMutation, urgent = false): void {
-    this.#statuses[name] ??= emptyAccountStatus();
-    mutation(this.#statuses[name]);
+    const status = this.#statuses[name] ??= emptyAccountStatus();
+    const usage = status.usage;
+    const dead = status.needsRelogin;
+    mutation(status);
+    if (status.usage !== usage && status.usage !== null) this.#options.onUsage?.(name, status.usage);
+    if (status.needsRelogin && !dead) {
+      this.#options.onAlarm?.({
+        kind: "needs-login",
+        account: name,
+        reason: status.needsReloginReason ?? "its login was refused",
+      });
+    }
     this.#options.onChange?.(name, mutation, urgent);
   }
 

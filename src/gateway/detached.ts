@@ -65,8 +65,11 @@ export function gatewayNetHosts(
  */
 export const GATEWAY_V8_FLAGS = "--v8-flags=--max-semi-space-size=4";
 
-/** `cao` again, able to run a gateway reaching `netHosts` (with {@link GATEWAY_V8_FLAGS}). */
-export function selfCommand(netHosts: string[], openBind: boolean): SelfCommand {
+/**
+ * `cao` again, able to run a gateway reaching `netHosts` (with {@link GATEWAY_V8_FLAGS}) and running
+ * `runCommands` (desktop notifiers).
+ */
+export function selfCommand(netHosts: string[], openBind: boolean, runCommands: string[] = []): SelfCommand {
   const exec = Deno.execPath();
   if ((Deno.build as { standalone?: boolean }).standalone === true) return { command: exec, args: [] };
   const main = Deno.mainModule;
@@ -80,6 +83,7 @@ export function selfCommand(netHosts: string[], openBind: boolean): SelfCommand 
     "--allow-write",
     "--allow-sys",
     openBind ? "--allow-net" : `--allow-net=${netHosts.join(",")}`,
+    ...(runCommands.length > 0 ? [`--allow-run=${runCommands.join(",")}`] : []),
   ];
   if (main.startsWith("file:")) {
     const config = join(dirname(fileURLToPath(main)), "deno.json");
@@ -112,6 +116,14 @@ export interface DetachIo {
   };
 }
 
+/** What else a detached gateway may reach: the usage endpoint, a webhook, a desktop notifier. */
+export interface DetachExtras {
+  /** More hosts for `--allow-net`. */
+  netHosts?: string[];
+  /** Commands for `--allow-run`. */
+  runCommands?: string[];
+}
+
 /** A gateway started in the background. */
 export interface DetachedGateway {
   url: string;
@@ -127,14 +139,26 @@ export async function startDetachedGateway(
   io: DetachIo,
   flags: Partial<GatewaySettings>,
   forwardedArgs: string[],
+  extra: DetachExtras = {},
 ): Promise<DetachedGateway> {
   const settings = resolveSettings(flags, savedSettings(await loadGatewayFile(io.home)));
   const key = (await ensureGatewayKeys(io.home)).control;
   const logFile = gatewayLogPath(io.home);
   const tokenUrl = refreshTokenUrl(io.deps.env);
   const self = selfCommand(
-    gatewayNetHosts(settings.bind, settings.upstream, tokenUrl, proxyHosts(settings.upstream, io.deps.env)),
+    [
+      ...new Set([
+        ...gatewayNetHosts(
+          settings.bind,
+          settings.upstream,
+          tokenUrl,
+          proxyHosts(settings.upstream, io.deps.env),
+        ),
+        ...(extra.netHosts ?? []),
+      ]),
+    ],
     !isLoopbackHost(settings.bind),
+    extra.runCommands,
   );
   const logOffset = await logSize(logFile);
   const child = io.deps.spawn(self.command, {

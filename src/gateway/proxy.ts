@@ -191,7 +191,7 @@ export async function proxyRequest(ctx: GatewayContext, req: ProxyRequest): Prom
       if (verdict.kind === "retryable") {
         ctx.pool.record(name, (s) => recordFailure(s, ctx.now(), `upstream answered ${response.status}`));
       }
-      commit(ctx, sessionId, name, response, switchedFrom(name) !== null);
+      commit(ctx, sessionId, name, response, switchedFrom(name));
       log(response.status, name);
       return new Response(text, {
         status: response.status,
@@ -201,7 +201,7 @@ export async function proxyRequest(ctx: GatewayContext, req: ProxyRequest): Prom
 
     const reader = isEventStream(response) ? response.reader() : null;
     if (reader === null) {
-      commit(ctx, sessionId, name, response, switchedFrom(name) !== null);
+      commit(ctx, sessionId, name, response, switchedFrom(name));
       ctx.pool.record(name, (s) => recordSuccess(s, ctx.now()));
       sent.release();
       log(response.status, name);
@@ -233,7 +233,7 @@ export async function proxyRequest(ctx: GatewayContext, req: ProxyRequest): Prom
       state.tried.add(name);
       continue;
     }
-    commit(ctx, sessionId, name, response, switchedFrom(name) !== null);
+    commit(ctx, sessionId, name, response, switchedFrom(name));
     const relay = relayStream(sniff.buffered, sniff.done, reader, {
       onChunk: sent.ticket.touch,
       onEnd: (how, error) => {

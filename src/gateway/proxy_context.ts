@@ -14,6 +14,7 @@ import type { RequestLogEntry } from "./request_log.ts";
 import type { Http1Client } from "./http1_client.ts";
 import type { AnswerHeaders } from "./upstream_answer.ts";
 import type { UsageLimitInfo } from "./upstream_verdict.ts";
+import type { NotifySink } from "../accounts/notify_sink.ts";
 
 /** What every proxied request shares. */
 export interface GatewayContext {
@@ -29,6 +30,8 @@ export interface GatewayContext {
   now: () => Date;
   /** Upstream exchanges in flight (aborted on shutdown). */
   active: Set<AbortController>;
+  /** Where notifications go (absent: none). */
+  notify?: NotifySink;
   log(entry: RequestLogEntry): void;
   /**
    * Re-reads the logins now and clears "needs re-login" where working tokens appeared (another holder's
@@ -52,16 +55,25 @@ export function isEventStream(response: { headers: AnswerHeaders }): boolean {
   return (response.headers.get("content-type") ?? "").toLowerCase().startsWith("text/event-stream");
 }
 
-/** The answer of `name` goes to the client: bind the conversation, count a switch. */
+/** The answer of `name` goes to the client: bind the conversation; a switch from `from` is counted and told. */
 export function commit(
   ctx: GatewayContext,
   sessionId: string | null,
   name: string,
   response: { headers: AnswerHeaders },
-  switched: boolean,
+  from: string | null,
 ): void {
   ctx.pool.bindSession(sessionId, name, response.headers.has("x-codex-turn-state"));
-  if (switched) ctx.pool.switches++;
+  if (from === null) return;
+  ctx.pool.switches++;
+  const until = ctx.pool.statuses[from]?.cooldownUntil ?? null;
+  ctx.notify?.emit({
+    kind: "moved",
+    from,
+    to: name,
+    via: "gateway",
+    fromUntil: until === null ? null : Math.floor(Date.parse(until) / 1000),
+  });
 }
 
 /** `name` hit its usage limit: count it and record the cooldown until the reset. */

@@ -22,6 +22,9 @@ import { type GatewayKeys, type GatewaySettings, settingsProblem, updateGatewayF
 import { gatewayStatusJson } from "./status_view.ts";
 import { StatusSync } from "./status_sync.ts";
 import type { UpstreamProxySettings } from "./upstream_proxy.ts";
+import { CooldownHealer } from "./cooldown_healer.ts";
+import type { NotifySink } from "../accounts/notify_sink.ts";
+import { UsageHistoryBuffer } from "../accounts/usage_history_buffer.ts";
 
 /** Inputs of {@link startGateway}. */
 export interface StartGatewayOptions {
@@ -50,6 +53,12 @@ export interface StartGatewayOptions {
   /** After a `refresh_token_reused`, how long to wait for the other holder's write (default 5000 ms). */
   adoptWaitMs?: number;
   backoffBaseMs?: number;
+  /** Where notifications go (the CLI passes a `Notifier`); flushed on close. */
+  notify?: NotifySink & { flush?(): Promise<void> };
+  /** The usage endpoint asked while an account cools down, and how often per account (0: never). */
+  cooldownProbe?: { usageUrl: string; intervalMs: number; tickMs?: number };
+  /** Write the usage history at most this often (default 60 000 ms). */
+  historyFlushMs?: number;
 }
 
 /** A running gateway. */
@@ -59,6 +68,10 @@ export interface RunningGateway {
   pool: AccountPool;
   credentials: Credentials;
   sync: StatusSync;
+  /** The usage history, written in the background. */
+  history: UsageHistoryBuffer;
+  /** The cooldown healer, when probing is on. */
+  healer: CooldownHealer | null;
   /** Per-run keys handed out to `cao run --gateway`. */
   runKeys: RunKeys;
   /** Resolves when `POST /shutdown` asked the gateway to stop. */
@@ -93,11 +106,32 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     adoptWaitMs: options.adoptWaitMs,
   });
   let sync: StatusSync | null = null;
+  let healer: CooldownHealer | null = null;
+  const notify = options.notify;
+  const history = new UsageHistoryBuffer(home, {
+    flushIntervalMs: options.historyFlushMs,
+    onError: (message) => options.log(`error: ${message}`),
+  });
   const pool = new AccountPool(emptyRegistry(), {}, {
     policy: { switchAtPercent: settings.switchAt },
     now: home.now,
     canLogIn: (name) => credentials.canLogIn(name),
     onChange: (name, mutation, urgent) => sync?.enqueue(name, mutation, urgent),
+    onUsage: (name, usage) => {
+      history.add(name, usage);
+      notify?.observeUsage(name, usage);
+    },
+    onAlarm: (alarm) => {
+      if (alarm.kind === "needs-login") notify?.emit(alarm);
+      else {
+        notify?.emit({
+          kind: "all-limited",
+          account: alarm.account,
+          at: Math.floor(alarm.at.getTime() / 1000),
+        });
+        healer?.poke();
+      }
+    },
   });
   let published = "";
   let shared = "";
@@ -137,6 +171,20 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     onError: (message) => options.log(`error: ${message}`),
   });
   await sync.start();
+  if (options.cooldownProbe) {
+    healer = new CooldownHealer({
+      pool,
+      credentials,
+      fetch: options.fetch,
+      now: home.now,
+      ...options.cooldownProbe,
+      by: `gateway (pid ${Deno.pid})`,
+      userAgent: `cao/${options.version}`,
+      notify,
+      log: options.log,
+    });
+    healer.start();
+  }
 
   let signalStop!: () => void;
   const stopRequested = new Promise<void>((resolve) => signalStop = resolve);
@@ -154,6 +202,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     http1,
     now: home.now,
     active,
+    notify,
     log: (entry) => options.log(formatLogLine(entry)),
     recheckLogins,
   };
@@ -185,7 +234,9 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   try {
     server = serveHandler(handler, { hostname: settings.bind, port: settings.port });
   } catch (error) {
+    await healer?.close();
     await sync.close();
+    await history.close();
     throw error;
   }
   if (options.record !== false) {
@@ -201,8 +252,11 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       idle.close();
       runKeys.closeAll();
       await server.shutdown();
+      await healer?.close();
       http1?.close();
       await sync.close();
+      await history.close();
+      await notify?.flush?.();
       if (options.record !== false) {
         await updateGatewayFile(home, (file) => {
           if (file.running?.pid === Deno.pid) file.running = null;
@@ -211,5 +265,16 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       }
       signalStop();
     })();
-  return { url: server.url, port: server.port, pool, credentials, sync, runKeys, stopRequested, close };
+  return {
+    url: server.url,
+    port: server.port,
+    pool,
+    credentials,
+    sync,
+    history,
+    healer,
+    runKeys,
+    stopRequested,
+    close,
+  };
 }

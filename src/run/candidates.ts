@@ -24,6 +24,8 @@ import { usageFromRateLimits, type UsageLimitReason } from "../codex/rollout.ts"
 import type { RunOutcome } from "../codex/run_outcome.ts";
 import { findSession, transferSession } from "../codex/session_transfer.ts";
 import { sessionOwnerOf, syncSessionCopies } from "../codex/session_copies.ts";
+import type { NotifySink } from "../accounts/notify_sink.ts";
+import { recordUsageHistory } from "../accounts/usage_history.ts";
 
 /** What the account logic of `cao run` needs: the cao home, the clock and the user's own Codex home. */
 export interface RunContext {
@@ -31,6 +33,8 @@ export interface RunContext {
   deps: { now(): Date };
   /** The user's own CODEX_HOME, searched for a session the user names. */
   userCodexHome: string;
+  /** Where notifications go (absent: none). */
+  notify?: NotifySink;
 }
 
 /** A usage limit as cao records it. */
@@ -60,14 +64,19 @@ export interface Candidates {
 export async function loadCandidates(ctx: RunContext): Promise<Candidates> {
   const registry = await loadRegistry(ctx.home);
   const now = ctx.deps.now();
+  const reset: { account: string; until: number }[] = [];
   const statuses = await updateStatusFile(ctx.home, (file) => {
-    for (const status of Object.values(file.accounts)) {
+    for (const [account, status] of Object.entries(file.accounts)) {
       if (status.cooldownUntil !== null && Date.parse(status.cooldownUntil) <= now.getTime()) {
+        reset.push({ account, until: Math.floor(Date.parse(status.cooldownUntil) / 1000) });
         clearCooldown(status, { now, why: "reset-passed", by: `cao run (pid ${Deno.pid})` });
       }
     }
     return structuredClone(file.accounts);
   });
+  for (const { account, until } of reset) {
+    ctx.notify?.emit({ kind: "usable-again", account, why: "reset-passed", until });
+  }
   const logins = new Map(
     (await collectAccountSummaries(ctx.home, registry)).map((s) => [s.name, s.login.state === "logged-in"]),
   );
@@ -122,8 +131,8 @@ export async function recordOutcome(
 ): Promise<LimitHit | null> {
   const now = ctx.deps.now();
   const hit: { value: LimitHit | null } = { value: null };
+  const usage = outcome.rateLimits ? usageFromRateLimits(outcome.rateLimits, now) : null;
   await recordOn(ctx, account, (status) => {
-    const usage = outcome.rateLimits ? usageFromRateLimits(outcome.rateLimits, now) : null;
     switch (outcome.kind) {
       case "success":
         recordSuccess(status, now);
@@ -155,6 +164,11 @@ export async function recordOutcome(
         break;
     }
   });
+  if (usage) {
+    ctx.notify?.observeUsage(account, usage);
+    // The history is a nicety: it never fails a run.
+    await recordUsageHistory(ctx.home, [{ account, usage }]).catch(() => {});
+  }
   return hit.value;
 }
 

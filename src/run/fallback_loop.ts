@@ -50,6 +50,7 @@ import {
   type RunSettings,
 } from "./fallback_turn.ts";
 import type { RunEnd, RunEvent, WaitStep } from "./run_events.ts";
+import { endNotice, runNotice } from "./run_notices.ts";
 import { restoreTerminal, saveTerminalSettings } from "./terminal.ts";
 
 /** What `cao run` needs from the outside world. */
@@ -139,6 +140,11 @@ export async function runWithFallback(
   const { deps } = io;
   const invocation = parseCodexArgs(codexArgs);
   using interrupts = new Interrupts(deps);
+  const tell = (event: RunEvent) => {
+    onEvent(event);
+    const notice = runNotice(event);
+    if (notice !== null) io.notify?.emit(notice);
+  };
 
   if (invocation.kind === "other") {
     const registry = first.registry;
@@ -153,7 +159,7 @@ export async function runWithFallback(
   let state = INITIAL_LOOP_STATE;
   let loaded: Candidates | null = first;
   const exit = (code: number): RunEnd => ({ kind: "exit", code });
-  const emit = (events: RunEvent[]) => events.forEach(onEvent);
+  const emit = (events: RunEvent[]) => events.forEach(tell);
 
   for (;;) {
     if (interrupts.received !== null) return exit(signalExitCode(interrupts.received));
@@ -176,13 +182,15 @@ export async function runWithFallback(
     const turn = planTurn(state, locked.step, view, settings);
     if (turn.kind === "stop") {
       emit(turn.events);
+      const notice = endNotice(turn.end);
+      if (notice !== null) io.notify?.emit(notice);
       return turn.end;
     }
     state = turn.state;
     const { session } = state;
     if (turn.kind === "wait") {
       emit(turn.events);
-      if (!(await waitForReset(io, turn.step, interrupts, settings.countdown, onEvent))) {
+      if (!(await waitForReset(io, turn.step, interrupts, settings.countdown, tell))) {
         return exit(signalExitCode(interrupts.received ?? "SIGINT"));
       }
       continue;

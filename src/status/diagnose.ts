@@ -7,6 +7,8 @@
 
 import type { CaoHome } from "../accounts/cao_home.ts";
 import type { SpawnFn } from "../codex/spawn.ts";
+import { loadNotifyLog } from "../notify/notify_log.ts";
+import { loadNotifySettings } from "../notify/notify_settings.ts";
 import type { DoctorThresholds } from "./doctor_checks.ts";
 import type { DoctorResult } from "./render_doctor.ts";
 
@@ -35,6 +37,8 @@ export async function diagnose(io: DiagnoseIo, limits: Partial<DoctorThresholds>
     codex: io.codex,
     userCodexHome: io.userCodexHome,
   });
+  const [settings, log] = await Promise.all([loadNotifySettings(io.home), loadNotifyLog(io.home)]);
+  facts.notify = { settings, log };
   const findings = checks.runDoctorChecks(facts, thresholds);
   return { facts, findings, exitCode: checks.doctorExitCode(findings) };
 }

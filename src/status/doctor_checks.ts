@@ -11,6 +11,7 @@ import { compareVersions, SUPPORTED_CODEX_VERSION } from "../codex/codex_command
 import { accountState } from "./account_state.ts";
 import type { AccountView, StatusSnapshot } from "./collect.ts";
 import type { GatewayProbe } from "./gateway_facts.ts";
+import { type NotifyDoctorFacts, notifyFindings } from "./notify_checks.ts";
 
 /** How serious a finding is. Only warnings and errors change the exit code. */
 export type Severity = "error" | "warning" | "info";
@@ -61,6 +62,8 @@ export interface DoctorFacts {
   codex: CodexFact;
   /** The gateway probe, null when the Codex config does not route through a gateway. */
   gateway: GatewayProbe | null;
+  /** Notification settings and channel health (absent: not gathered). */
+  notify?: NotifyDoctorFacts;
 }
 
 /** Tunable thresholds (`--max-failures`, `--expires-within-hours`). */
@@ -271,6 +274,7 @@ export function runDoctorChecks(
     ...globalFindings(facts),
     ...facts.snapshot.accounts.flatMap((view) => accountFindings(view, facts, limits)),
     ...permissionFindings(facts),
+    ...notifyFindings(facts.notify, facts.snapshot.now),
   ];
   return findings
     .map((finding, index) => ({ finding, index }))

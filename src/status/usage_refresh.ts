@@ -11,6 +11,8 @@
  */
 
 import type { CaoHome } from "../accounts/cao_home.ts";
+import type { NotifySink } from "../accounts/notify_sink.ts";
+import { recordUsageHistory } from "../accounts/usage_history.ts";
 import { type StatusFile, statusOf, updateStatusFile } from "../accounts/status_store.ts";
 import { applyUsageReading, markNeedsRelogin } from "../accounts/status_events.ts";
 import { type AccountSummary, collectAccountSummaries } from "../codex/account_summary.ts";
@@ -21,7 +23,12 @@ import { loginCopiesOf, refreshWithCopies } from "../codex/login_copies.ts";
 import { codexHomePaths } from "../codex/codex_home_paths.ts";
 import { redactSecrets } from "../shared/redact.ts";
 import { VERSION } from "../version.ts";
-import { chatgptBaseUrl, parseUsageAnswer, type UsageAnswer, usageEndpointUrl } from "./usage_response.ts";
+import {
+  chatgptBaseUrl,
+  parseUsageAnswer,
+  type UsageAnswer,
+  usageEndpointUrl,
+} from "../codex/usage_response.ts";
 
 /** How to reach the endpoints. */
 export interface UsageRefreshOptions {
@@ -37,6 +44,8 @@ export interface UsageRefreshOptions {
   userAgent: string;
   /** Other auth.json files that may hold a copy of a pool login (the user's own `~/.codex/auth.json`). */
   extraAuthPaths?: string[];
+  /** Where notifications go (thresholds, usable again, needs a new login). */
+  notify?: NotifySink;
 }
 
 /** What happened to one account. */
@@ -189,10 +198,44 @@ export async function refreshAllUsage(
   const results = await Promise.all(
     summaries.map((summary, i) => refreshAccountUsage(home, summary, options, copies.get(paths[i]) ?? [])),
   );
+  let cleared: { name: string; until: string }[] = [];
   if (results.some((r) => r.kind === "updated" || r.kind === "needs-relogin")) {
-    await updateStatusFile(home, (file) => applyUsageResults(file, results, options.now()));
+    cleared = await updateStatusFile(home, (file) =>
+      applyUsageResults(file, results, options.now())
+        .map((name) => ({
+          name,
+          until: file.accounts[name].cooldownCleared?.until ?? options.now().toISOString(),
+        })));
   }
+  await tellAndKeep(home, results, cleared, options.notify);
   return results;
+}
+
+/** Hands the readings to the usage history and the notifier (a failure here never fails the refresh). */
+async function tellAndKeep(
+  home: CaoHome,
+  results: UsageRefreshResult[],
+  cleared: { name: string; until: string }[],
+  notify: NotifySink | undefined,
+): Promise<void> {
+  const readings = results.flatMap((r) =>
+    r.kind === "updated" ? [{ account: r.name, usage: r.answer.usage }] : []
+  );
+  for (const { account, usage } of readings) notify?.observeUsage(account, usage);
+  for (const r of results) {
+    if (r.kind === "needs-relogin") notify?.emit({ kind: "needs-login", account: r.name, reason: r.reason });
+  }
+  for (const { name, until } of cleared) {
+    notify?.emit({
+      kind: "usable-again",
+      account: name,
+      why: "usage-room",
+      until: Math.floor(Date.parse(until) / 1000),
+    });
+  }
+  await recordUsageHistory(home, readings).catch((error) =>
+    home.warn(`cannot write usage_history.json: ${(error as Error).message}`)
+  );
 }
 
 /** What `--refresh` needs from the caller. */
@@ -201,6 +244,7 @@ export interface RefreshIo {
   /** The user's own CODEX_HOME, whose auth.json may hold a copy of a pool login. */
   userCodexHome: string;
   deps: { fetch: typeof fetch; env(name: string): string | undefined; now(): Date };
+  notify?: NotifySink;
 }
 
 /**
@@ -217,6 +261,7 @@ export async function refreshUsage(io: RefreshIo, timeoutSeconds: number): Promi
     timeoutMs: timeoutSeconds * 1000,
     userAgent: `cao/${VERSION}`,
     extraAuthPaths: [codexHomePaths(io.userCodexHome).authFile],
+    notify: io.notify,
   });
   return results.flatMap((result) =>
     result.kind === "failed" ? [`cannot refresh the usage of "${result.name}": ${result.reason}`] : []

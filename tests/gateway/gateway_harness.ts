@@ -7,7 +7,11 @@
 
 import { openCaoHome } from "../../src/accounts/cao_home.ts";
 import { addAccountEntry, updateRegistry } from "../../src/accounts/registry.ts";
-import { type RunningGateway, startGateway } from "../../src/gateway/start_gateway.ts";
+import {
+  type RunningGateway,
+  startGateway,
+  type StartGatewayOptions,
+} from "../../src/gateway/start_gateway.ts";
 import { DEFAULT_GATEWAY_SETTINGS, type GatewaySettings } from "../../src/gateway/settings.ts";
 import { fakeAuthJson, type FakeAuthOptions } from "../support/fake_auth.ts";
 import { type MockUpstream, type MockUpstreamOptions, startMockUpstream } from "../support/mock_upstream.ts";
@@ -38,6 +42,10 @@ export interface HarnessOptions {
   adoptWaitMs?: number;
   /** Streamed answers through `fetch` instead of the HTTP/1.1 client. */
   streamViaFetch?: boolean;
+  /** Passed to `startGateway` (`usageUrl` defaults to the mock's `/backend-api/wham/usage`). */
+  cooldownProbe?: { intervalMs: number; tickMs?: number; usageUrl?: string };
+  notify?: StartGatewayOptions["notify"];
+  historyFlushMs?: number;
 }
 
 /** A running harness. */
@@ -106,6 +114,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     adoptWaitMs: options.adoptWaitMs ?? 300,
     backoffBaseMs: 5,
     streamViaFetch: options.streamViaFetch,
+    cooldownProbe: options.cooldownProbe
+      ? { usageUrl: `${mock.url}/backend-api/wham/usage`, ...options.cooldownProbe }
+      : undefined,
+    notify: options.notify,
+    historyFlushMs: options.historyFlushMs,
   });
   const base = `${gateway.url}/k/${TEST_KEY}`;
   return {

@@ -17,7 +17,7 @@ import {
   limitResetsAt,
   parseUsageAnswer,
   usageEndpointUrl,
-} from "../../src/status/usage_response.ts";
+} from "../../src/codex/usage_response.ts";
 import { at, iso, NOW } from "./status_fixture.ts";
 import { usageBody } from "./usage_mock.ts";
 
