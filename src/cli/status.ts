@@ -113,7 +113,10 @@ async function watchStatus(ctx: CommandContext, view: StatusView, options: Statu
           lastRefresh = ctx.deps.now().getTime();
           await refreshUsage(ctx, timeout);
         }
-        const snapshot = await collectStatus(ctx.home, { userCodexHome: ctx.userCodexHome });
+        const snapshot = await collectStatus(ctx.home, {
+          userCodexHome: ctx.userCodexHome,
+          history: view === "full",
+        });
         const shown = view === "compact" || view === "full" ? view : "dashboard";
         return [
           ...renderView(shown, snapshot, ctx),
@@ -149,7 +152,10 @@ export async function showStatus(ctx: CommandContext, options: StatusOptions): P
   if (options.refresh) {
     await refreshUsage(ctx, parseSeconds(options.timeout, "--timeout", DEFAULT_REFRESH_TIMEOUT_SECONDS));
   }
-  const snapshot = await collectStatus(ctx.home, { userCodexHome: ctx.userCodexHome });
+  const snapshot = await collectStatus(ctx.home, {
+    userCodexHome: ctx.userCodexHome,
+    history: view === "full" || view === "json",
+  });
   for (const line of renderView(view, snapshot, ctx)) ctx.out.line(line);
   return ExitCode.ok;
 }

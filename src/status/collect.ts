@@ -13,6 +13,9 @@ import { type AccountSummary, collectAccountSummaries } from "../codex/account_s
 import type { LoginSummary } from "../codex/auth_file.ts";
 import { redactSecrets } from "../shared/redact.ts";
 import { type GatewayFacts, loadGatewayFacts, NO_GATEWAY } from "./gateway_facts.ts";
+import { loadUsageHistory } from "../accounts/usage_history.ts";
+import { type AccountHistory, readSamples } from "../accounts/usage_samples.ts";
+import { HISTORY_NEEDED_SECONDS } from "./usage_trend_view.ts";
 
 /** One account as the status views see it. */
 export interface AccountView {
@@ -30,6 +33,8 @@ export interface AccountView {
   inUseByGateway: boolean;
   /** Its CODEX_HOME. */
   home: string;
+  /** Its recent usage history, when the view asked for it (`cao status --full`, `--json`). */
+  history?: AccountHistory;
 }
 
 /** Everything the views render, observed at `now`. */
@@ -62,6 +67,8 @@ export function buildStatusSnapshot(input: {
   statuses: Record<string, AccountStatus>;
   gateway?: GatewayFacts;
   accountHome: (name: string) => string;
+  /** Recent usage history per account (omitted: the views show none). */
+  histories?: Record<string, AccountHistory>;
 }): StatusSnapshot {
   const gateway = input.gateway ?? NO_GATEWAY;
   return {
@@ -77,6 +84,7 @@ export function buildStatusSnapshot(input: {
       status: sanitize(input.statuses[s.name] ?? emptyAccountStatus()),
       inUseByGateway: gateway.accountsInUse.includes(s.name),
       home: input.accountHome(s.name),
+      ...(input.histories ? { history: input.histories[s.name] ?? { primary: [], secondary: [] } } : {}),
     })),
     gateway,
   };
@@ -88,19 +96,29 @@ export interface CollectOptions {
   userCodexHome: string;
   /** Gateway facts already known (e.g. from its status endpoint); read from disk when absent. */
   gateway?: GatewayFacts;
+  /** Read the recent usage history too (for `--full` and `--json`). */
+  history?: boolean;
 }
 
 /** Reads the registry, every login, the status file and the gateway facts. No network. */
 export async function collectStatus(home: CaoHome, options: CollectOptions): Promise<StatusSnapshot> {
   // One consistent view: no rename or removal can be half done while the shared registry lock is held.
-  const [summaries, statusFile, gateway] = await withRegistryReadLock(home, async () => {
+  const [summaries, statusFile, gateway, history] = await withRegistryReadLock(home, async () => {
     const registry = await loadRegistry(home);
     return await Promise.all([
       collectAccountSummaries(home, registry),
       loadStatusFile(home),
       options.gateway ?? loadGatewayFacts(home, options.userCodexHome),
+      options.history ? loadUsageHistory(home) : null,
     ]);
   });
+  const since = Math.floor(home.now().getTime() / 1000) - HISTORY_NEEDED_SECONDS;
+  const histories = history === null ? undefined : Object.fromEntries(
+    summaries.map(({ name }) => [name, {
+      primary: readSamples(history, { account: name, window: "primary", from: since }),
+      secondary: readSamples(history, { account: name, window: "secondary", from: since }),
+    }]),
+  );
   return buildStatusSnapshot({
     now: home.now(),
     home: home.paths.root,
@@ -108,5 +126,6 @@ export async function collectStatus(home: CaoHome, options: CollectOptions): Pro
     statuses: statusFile.accounts,
     gateway,
     accountHome: (name) => home.paths.accountDir(name),
+    histories,
   });
 }

@@ -12,6 +12,7 @@ import type { AccountView, StatusSnapshot } from "./collect.ts";
 import { PLAIN, type Styles } from "./styles.ts";
 import { activeCooldown } from "../accounts/status_events.ts";
 import { clearedText } from "./cooldown_view.ts";
+import { historyRows } from "./usage_trend_view.ts";
 import { formatRelative } from "../shared/format.ts";
 
 function when(iso: string | null, now: Date): string {
@@ -71,6 +72,7 @@ function accountRows(view: AccountView, now: Date): string[][] {
     ["needs re-login", status.needsRelogin ? `yes: ${status.needsReloginReason ?? "refresh refused"}` : "no"],
     ["5-hour window", windowText(windows.fiveHour, now)],
     ["weekly window", windowText(windows.weekly, now)],
+    ...(view.history ? historyRows(view.history, now) : []),
     [
       "usage seen",
       status.usage ? `${when(status.usage.observedAt, now)} from ${status.usage.source}` : "never",

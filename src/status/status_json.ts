@@ -9,6 +9,7 @@
 import { redactSecrets } from "../shared/redact.ts";
 import { type AccountState, accountState, usageWindows, type WindowAt } from "./account_state.ts";
 import type { AccountView, StatusSnapshot } from "./collect.ts";
+import { historyJson, type WindowHistoryJson } from "./usage_trend_view.ts";
 
 /** The schema version of the status JSON. */
 export const STATUS_JSON_SCHEMA_VERSION = 1;
@@ -80,6 +81,8 @@ export interface StatusAccountJson {
   /** How the last cooldown ended (`why`: `usage-room`, `by-hand`, `reset-passed`), null when none was recorded. */
   cooldownCleared: { at: string; atEpoch: number; why: string; by: string; until: string } | null;
   usage: UsageJson | null;
+  /** The recent usage history (samples of the last 6 hours / day, and the pace), null when not read. */
+  history: { fiveHour: WindowHistoryJson; weekly: WindowHistoryJson } | null;
   attempts: number;
   successes: number;
   failures: number;
@@ -184,6 +187,7 @@ export function statusAccountJson(view: AccountView, now: Date): StatusAccountJs
       fiveHour: windowJson(windows.fiveHour, now),
       weekly: windowJson(windows.weekly, now),
     },
+    history: view.history ? historyJson(view.history, now) : null,
     attempts: status.attempts,
     successes: status.successes,
     failures: status.failures,

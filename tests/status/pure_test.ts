@@ -204,3 +204,27 @@ Deno.test("redactIdentities() replaces emails, account ids and user ids everywhe
       "email@redacted.invalid",
   );
 });
+
+Deno.test("sparkline(), trendText() and paceText() draw a window's recent history", async () => {
+  const { sparkline, trendText, paceText } = await import("../../src/status/usage_trend_view.ts");
+  assert.equal(sparkline([null, 0, 12.5, 50, 99, 100]), "·▁▂▅██");
+  const s = (minutesAgo: number, usedPercent: number) => ({
+    at: Math.floor(NOW.getTime() / 1000) - minutesAgo * 60,
+    usedPercent,
+    windowMinutes: 300,
+    resetsAt: Math.floor(NOW.getTime() / 1000) + 3600,
+    source: "headers",
+  });
+  assert.equal(trendText([], "primary", NOW), null);
+  assert.match(trendText([s(120, 20), s(5, 60)], "primary", NOW)!, /^·{15}▂{8}▅ {2}20% → 60% over 6h$/);
+  const nowS = Math.floor(NOW.getTime() / 1000);
+  assert.equal(
+    paceText({ kind: "runs-out", at: nowS + 1800, percentPerHour: 40, resetsAt: nowS + 3600 }, NOW),
+    "+40%/h; runs out at 2026-11-21T12:30:00.000Z (in 30m), before its reset",
+  );
+  assert.equal(
+    paceText({ kind: "lasts", percentPerHour: 0, resetsAt: null }, NOW),
+    "not rising; lasts until its reset",
+  );
+  assert.equal(paceText({ kind: "unknown" }, NOW), "unknown (too few recent readings)");
+});

@@ -28,6 +28,28 @@ export const WINDOW_SCHEMA: JsonSchema = {
   type: ["object", "null"],
 };
 
+/** One window's recent history: its samples and its pace. */
+export const WINDOW_HISTORY_SCHEMA: JsonSchema = closedObject({
+  samples: {
+    type: "array",
+    items: closedObject({
+      at: str,
+      atEpoch: int,
+      usedPercent: { type: "number", minimum: 0 },
+      windowMinutes: intOrNull,
+      resetsAt: strOrNull,
+      resetsAtEpoch: intOrNull,
+      source: str,
+    }),
+  },
+  pace: closedObject({
+    kind: { type: "string", enum: ["runs-out", "lasts", "exhausted", "unknown"] },
+    percentPerHour: { type: ["number", "null"] },
+    runsOutAt: strOrNull,
+    runsOutAtEpoch: intOrNull,
+  }),
+});
+
 /** One account in `cao status --json` and in the JSON report. */
 export const STATUS_ACCOUNT_SCHEMA: JsonSchema = closedObject({
   name: str,
@@ -74,6 +96,10 @@ export const STATUS_ACCOUNT_SCHEMA: JsonSchema = closedObject({
       fiveHour: WINDOW_SCHEMA,
       weekly: WINDOW_SCHEMA,
     }),
+    type: ["object", "null"],
+  },
+  history: {
+    ...closedObject({ fiveHour: WINDOW_HISTORY_SCHEMA, weekly: WINDOW_HISTORY_SCHEMA }),
     type: ["object", "null"],
   },
   attempts: count,

@@ -132,6 +132,55 @@ export async function writeFourAccounts(home: TempHome): Promise<void> {
   await Deno.writeTextFile(`${cao}/gateway.json`, JSON.stringify({ accountsInUse: ["personal"] }), {
     mode: 0o600,
   });
+  await writeHistory(cao);
+}
+
+/** usage_history.json: `work` rising 10 % an hour for 3 hours, `personal` used up in the last hour. */
+async function writeHistory(cao: string): Promise<void> {
+  const sample = (
+    seconds: number,
+    usedPercent: number,
+    windowMinutes: number,
+    resetsAt: number,
+    source: string,
+  ) => ({
+    at: at(seconds),
+    usedPercent,
+    windowMinutes,
+    resetsAt,
+    source,
+  });
+  const work = Array.from({ length: 12 }, (_, i) => {
+    const seconds = -3 * 3600 + i * 15 * 60 + 300;
+    return sample(
+      seconds,
+      Math.round(10 + (seconds + 3 * 3600 - 300) / 360),
+      300,
+      at(2 * 3600 + 600),
+      "rollout",
+    );
+  });
+  const personal = [
+    sample(-3600, 70, 300, at(3600 + 120), "headers"),
+    sample(-1800, 85, 300, at(3600 + 120), "headers"),
+    sample(-600, 100, 300, at(3600 + 120), "headers"),
+  ];
+  const weekly = [
+    sample(-20 * 3600, 8, 10080, at(4 * 86_400 + 3 * 3600), "rollout"),
+    sample(-300, 12, 10080, at(4 * 86_400 + 3 * 3600), "rollout"),
+  ];
+  await Deno.writeTextFile(
+    `${cao}/usage_history.json`,
+    JSON.stringify({
+      schemaVersion: 1,
+      retentionDays: 30,
+      accounts: {
+        work: { primary: work, secondary: weekly },
+        personal: { primary: personal, secondary: [] },
+      },
+    }),
+    { mode: 0o600 },
+  );
 }
 
 /** Writes a stand-in codex that prints `codex-cli <version>` and returns its path. */
