@@ -7,7 +7,7 @@
 
 import { validateAccountName } from "../accounts/account_name.ts";
 import { findAccount, loadRegistry } from "../accounts/registry.ts";
-import { clearCooldown } from "../accounts/status_events.ts";
+import { activeCooldown, clearCooldown } from "../accounts/status_events.ts";
 import { loadStatusFile, statusOf, updateStatusFile } from "../accounts/status_store.ts";
 import type { Command } from "../deps/commander.ts";
 import { AccountNotFoundError, ExitCode, UsageError } from "../shared/errors.ts";
@@ -53,9 +53,7 @@ export async function clearCooldowns(
   const cleared = await updateStatusFile(ctx.home, (file) =>
     names.filter((name) => {
       const status = file.accounts[name];
-      if (!status || status.cooldownUntil === null || Date.parse(status.cooldownUntil) <= now.getTime()) {
-        return false;
-      }
+      if (!status || activeCooldown(status, now) === null) return false;
       return clearCooldown(statusOf(file, name), { now, why: "by-hand", by: CLEAR_BY });
     }));
   const notCooling = names.filter((name) => !cleared.includes(name));
