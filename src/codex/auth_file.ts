@@ -50,6 +50,22 @@ export function authTokens(auth: CodexAuthDoc): Record<string, unknown> | null {
   return jsonObject(auth.tokens);
 }
 
+/** The three tokens of a login: what a refresh rotates and what a copy of the login takes over. */
+const TOKEN_KEYS = ["id_token", "access_token", "refresh_token"] as const;
+
+/**
+ * The `tokens` of `auth` with every non-empty token of `source` (a token answer or another login's `tokens`)
+ * laid over them; the other fields of `tokens` are kept. Pure.
+ */
+export function tokensWith(auth: CodexAuthDoc, source: Record<string, unknown>): Record<string, unknown> {
+  const tokens = { ...(authTokens(auth) ?? {}) };
+  for (const key of TOKEN_KEYS) {
+    const value = nonEmptyString(source[key]);
+    if (value) tokens[key] = value;
+  }
+  return tokens;
+}
+
 /** Why `value` is not a Codex ChatGPT login, or null when it is one. Pure. */
 export function codexAuthProblem(value: unknown): string | null {
   const auth = jsonObject(value);

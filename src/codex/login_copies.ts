@@ -10,7 +10,7 @@
  */
 
 import { nonEmptyString } from "../shared/json_value.ts";
-import { authTokens, type CodexAuthDoc, readAuthFile, withAuthFileLock } from "./auth_file.ts";
+import { authTokens, type CodexAuthDoc, readAuthFile, tokensWith, withAuthFileLock } from "./auth_file.ts";
 import { decodeJwtPayload, readTokenClaims } from "./jwt.ts";
 import { pollUntil } from "../shared/wait.ts";
 import { refreshAccountTokens, type RefreshOutcome, type RefreshRequest } from "./token_refresh.ts";
@@ -78,13 +78,9 @@ export async function syncLoginCopies(
         if (read.kind !== "ok" || nonEmptyString(authTokens(read.auth)?.refresh_token) !== oldRefreshToken) {
           return false;
         }
-        const tokens = { ...(authTokens(read.auth) ?? {}) };
-        for (const key of ["id_token", "access_token", "refresh_token"]) {
-          if (nonEmptyString(fresh[key])) tokens[key] = fresh[key];
-        }
         await write({
           ...read.auth,
-          tokens,
+          tokens: tokensWith(read.auth, fresh),
           last_refresh: source.last_refresh ?? read.auth.last_refresh,
         });
         return true;
@@ -112,11 +108,7 @@ export async function adoptNewerCopy(ownPath: string, candidates: string[]): Pro
     const adopted = await withAuthFileLock(ownPath, async (write) => {
       const current = await readAuthFile(ownPath);
       if (current.kind !== "ok") return false;
-      const tokens = { ...(authTokens(current.auth) ?? {}) };
-      const theirs = authTokens(read.auth) ?? {};
-      for (const key of ["id_token", "access_token", "refresh_token"]) {
-        if (nonEmptyString(theirs[key])) tokens[key] = theirs[key];
-      }
+      const tokens = tokensWith(current.auth, authTokens(read.auth) ?? {});
       await write({ ...current.auth, tokens, last_refresh: read.auth.last_refresh });
       return true;
     });

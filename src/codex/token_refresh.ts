@@ -23,7 +23,7 @@
 
 import { jsonObject, nonEmptyString } from "../shared/json_value.ts";
 import { redactSecrets } from "../shared/redact.ts";
-import { authTokens, type CodexAuthDoc, readAuthFile, withAuthFileLock } from "./auth_file.ts";
+import { authTokens, type CodexAuthDoc, readAuthFile, tokensWith, withAuthFileLock } from "./auth_file.ts";
 import { decodeJwtPayload, readTokenClaims } from "./jwt.ts";
 
 /** Where Codex refreshes tokens unless `CODEX_REFRESH_TOKEN_URL_OVERRIDE` says otherwise. */
@@ -92,7 +92,7 @@ export interface RefreshRequest {
   adoptWaitMs?: number;
   /**
    * Told, after a refresh was written, which refresh token it spent, so that the caller can bring copies of
-   * the login in step (`gateway/login_copies.ts`). Never print it.
+   * the login in step (`login_copies.ts`). Never print it.
    */
   onRotated?(spentRefreshToken: string): void;
 }
@@ -167,12 +167,7 @@ export function applyRefreshAnswer(
   answer: Record<string, unknown>,
   now: Date,
 ): CodexAuthDoc {
-  const tokens = { ...(authTokens(auth) ?? {}) };
-  for (const key of ["id_token", "access_token", "refresh_token"] as const) {
-    const value = nonEmptyString(answer[key]);
-    if (value) tokens[key] = value;
-  }
-  return { ...auth, tokens, last_refresh: now.toISOString() };
+  return { ...auth, tokens: tokensWith(auth, answer), last_refresh: now.toISOString() };
 }
 
 async function postRefresh(

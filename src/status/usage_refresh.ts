@@ -3,7 +3,7 @@
  * `cao status --refresh`: asks every logged-in account's usage endpoint at once (each with its own
  * `Authorization` and `ChatGPT-Account-Id`, and a timeout) and records the answers in account_status.json.
  * An access token about to expire is renewed first through the refresher the gateway uses
- * (`gateway/login_copies.ts` `refreshWithCopies`: Codex's lock, re-read, adopt, and the copies of a login
+ * (`codex/login_copies.ts` `refreshWithCopies`: Codex's lock, re-read, adopt, and the copies of a login
  * held in other auth.json files, such as `~/.codex/auth.json` for an imported account, kept in step); a 401
  * gets one renewal and one retry, a 403 is a plain failure. A dead login is recorded as needing a new login,
  * not reported as a failure of cao. {@link refreshUsage} is the whole of `--refresh`: it returns the

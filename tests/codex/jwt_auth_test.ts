@@ -3,6 +3,7 @@ import {
   codexAuthProblem,
   readAuthFile,
   summarizeAuth,
+  tokensWith,
   writeAuthFileLocked,
 } from "../../src/codex/auth_file.ts";
 import { decodeJwtPayload, readTokenClaims } from "../../src/codex/jwt.ts";
@@ -36,6 +37,20 @@ Deno.test("codexAuthProblem() accepts a ChatGPT login and names what is missing 
   const badId = fakeAuthJson();
   (badId.tokens as Record<string, unknown>).id_token = "plain";
   assert.match(codexAuthProblem(badId) ?? "", /id_token is not a JWT/);
+});
+
+Deno.test("tokensWith() lays the non-empty tokens of a source over a login's, keeping its other fields", () => {
+  const auth = {
+    tokens: { id_token: "id-1", access_token: "a-1", refresh_token: "r-1", account_id: "acct" },
+  };
+  assert.deepEqual(tokensWith(auth, { access_token: "a-2", refresh_token: "", id_token: 7, scope: "x" }), {
+    id_token: "id-1",
+    access_token: "a-2",
+    refresh_token: "r-1",
+    account_id: "acct",
+  });
+  assert.deepEqual(tokensWith({}, { refresh_token: "r-2" }), { refresh_token: "r-2" });
+  assert.equal(auth.tokens.access_token, "a-1", "the login itself is not changed");
 });
 
 Deno.test("summarizeAuth() prefers tokens.account_id and never carries a token", () => {
