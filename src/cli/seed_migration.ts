@@ -130,6 +130,7 @@ export async function migrateSeedHome(home: CaoHome): Promise<string | null> {
   for (const name of names) {
     if (await tighten(home.paths.accountDir(name), 0o700)) tightened++;
     if (await tighten(home.paths.authFile(name), 0o600)) tightened++;
+    if (await tighten(home.paths.configFile(name), 0o600)) tightened++;
   }
   return `moved your CAO 1.4.2 data to this version's format: ${moved.join("; ")}` +
     `${tightened > 0 ? `; ${tightened} loose file modes tightened` : ""}; the old files are kept as ` +

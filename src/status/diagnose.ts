@@ -19,7 +19,7 @@ export interface DiagnoseIo {
   codex: string;
   /** The user's own CODEX_HOME. */
   userCodexHome: string;
-  deps: { spawn: SpawnFn; fetch: typeof fetch };
+  deps: { spawn: SpawnFn; fetch: typeof fetch; userHome?: string };
 }
 
 /** Collects the status, gathers the doctor's facts and runs the checks (`limits` over the defaults). */
@@ -36,6 +36,8 @@ export async function diagnose(io: DiagnoseIo, limits: Partial<DoctorThresholds>
     fetch: io.deps.fetch,
     codex: io.codex,
     userCodexHome: io.userCodexHome,
+    home: io.home,
+    userHome: io.deps.userHome,
   });
   const [settings, log] = await Promise.all([loadNotifySettings(io.home), loadNotifyLog(io.home)]);
   facts.notify = { settings, log };

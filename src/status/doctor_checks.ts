@@ -12,6 +12,7 @@ import { accountState } from "./account_state.ts";
 import type { AccountView, StatusSnapshot } from "./collect.ts";
 import type { GatewayProbe } from "./gateway_facts.ts";
 import { type NotifyDoctorFacts, notifyFindings } from "./notify_checks.ts";
+import { type HomeFacts, homeFindings } from "./doctor_home.ts";
 
 /** How serious a finding is. Only warnings and errors change the exit code. */
 export type Severity = "error" | "warning" | "info";
@@ -64,6 +65,8 @@ export interface DoctorFacts {
   gateway: GatewayProbe | null;
   /** Notification settings and channel health (absent: not gathered). */
   notify?: NotifyDoctorFacts;
+  /** The home itself and what CAO 1.4.2 left (`doctor_home.ts`). */
+  home?: HomeFacts;
 }
 
 /** Tunable thresholds (`--max-failures`, `--expires-within-hours`). */
@@ -275,6 +278,7 @@ export function runDoctorChecks(
     ...facts.snapshot.accounts.flatMap((view) => accountFindings(view, facts, limits)),
     ...permissionFindings(facts),
     ...notifyFindings(facts.notify, facts.snapshot.now),
+    ...(facts.home ? homeFindings(facts.home) : []),
   ];
   return findings
     .map((finding, index) => ({ finding, index }))

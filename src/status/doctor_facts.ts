@@ -23,6 +23,8 @@ import { CodexNotFoundError } from "../shared/errors.ts";
 import type { StatusSnapshot } from "./collect.ts";
 import type { CodexFact, ConfigFact, DoctorFacts, LoosePath } from "./doctor_checks.ts";
 import { probeGateway } from "./gateway_facts.ts";
+import { gatherHomeFacts } from "./doctor_home.ts";
+import type { CaoHome } from "../accounts/cao_home.ts";
 import { readTextIfExists } from "../fs/file_probe.ts";
 
 /** The edges the doctor uses. */
@@ -33,6 +35,10 @@ export interface DoctorEnv {
   codex: string;
   /** The user's own CODEX_HOME. */
   userCodexHome: string;
+  /** The cao home, for the checks of the home itself (`doctor_home.ts`). */
+  home?: CaoHome;
+  /** The user's home (where CAO 1.4.2 put its codex shim). */
+  userHome?: string;
   /** Timeout of the gateway probe. */
   gatewayTimeoutMs?: number;
 }
@@ -139,5 +145,20 @@ export async function gatherDoctorFacts(snapshot: StatusSnapshot, env: DoctorEnv
       ? probeGateway(env.fetch, snapshot.gateway.url, env.gatewayTimeoutMs)
       : Promise.resolve(null),
   ]);
-  return { snapshot, loosePaths, configs: Object.fromEntries(configEntries), userConfig, codex, gateway };
+  const home = env.home
+    ? await gatherHomeFacts(env.home, snapshot.accounts.map((a) => a.name), {
+      userCodexHome: env.userCodexHome,
+      userHome: env.userHome,
+      spawn: env.spawn,
+    })
+    : undefined;
+  return {
+    snapshot,
+    loosePaths,
+    configs: Object.fromEntries(configEntries),
+    userConfig,
+    codex,
+    gateway,
+    home,
+  };
 }

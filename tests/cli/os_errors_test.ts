@@ -46,7 +46,10 @@ Deno.test("describeOsError() names the action, the file a temp or lock file stan
 const isRoot = Deno.uid() === 0;
 
 /** Runs cao as the current user, or as root without the capabilities that bypass file modes. */
-async function runUnprivileged(home: TempHome, args: string[]): Promise<{ code: number; stderr: string }> {
+async function runUnprivileged(
+  home: TempHome,
+  args: string[],
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const cao = [Deno.execPath(), "run", "--quiet", ...CAO_PERMISSIONS, MAIN_TS, ...args];
   const [cmd, ...rest] = isRoot
     ? ["setpriv", "--bounding-set", "-dac_override,-dac_read_search,-fowner,-chown", "--", ...cao]
@@ -64,7 +67,11 @@ async function runUnprivileged(home: TempHome, args: string[]): Promise<{ code: 
     stdout: "piped",
     stderr: "piped",
   }).output();
-  return { code: out.code, stderr: new TextDecoder().decode(out.stderr) };
+  return {
+    code: out.code,
+    stdout: new TextDecoder().decode(out.stdout),
+    stderr: new TextDecoder().decode(out.stderr),
+  };
 }
 
 async function setprivWorks(): Promise<boolean> {
@@ -79,7 +86,7 @@ async function setprivWorks(): Promise<boolean> {
 }
 
 Deno.test({
-  name: "a read-only cao home: reading works, writing says so",
+  name: "a read-only cao home: reading works, writing says so, doctor reports it",
   ignore: Deno.build.os === "windows",
   fn: async () => {
     if (!(await setprivWorks())) return;
@@ -102,6 +109,12 @@ Deno.test({
       const add = await runUnprivileged(home, ["add", "c", "--no-login"]);
       assert.equal(add.code, 1);
       assert.match(add.stderr, /Cannot \w+ ".*": the cao home is read-only for you/);
+      const doctor = await runUnprivileged(home, ["doctor", "--json", "--codex", "/nonexistent/codex"]);
+      assert.equal(doctor.code, 2);
+      const finding = JSON.parse(doctor.stdout).findings.find((f: { check: string }) =>
+        f.check === "home-not-writable"
+      );
+      assert.match(finding?.message ?? "", /the cao home cannot be written/, doctor.stdout);
     } finally {
       await Deno.chmod(home.caoHome, 0o700);
     }
