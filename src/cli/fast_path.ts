@@ -61,6 +61,7 @@ const GATEWAY_VALUES: Record<string, keyof GatewayStartOptions> = {
   "--switch-at": "switchAt",
   "--idle-timeout": "idleTimeout",
   "--retries": "retries",
+  "--default-cooldown": "defaultCooldown",
   "--log-file": "logFile",
 };
 const GATEWAY_SWITCHES: Record<string, keyof GatewayStartOptions> = {

@@ -22,6 +22,10 @@ export function registerGateway(program: Command, run: Runner): void {
     .option("--switch-at <percent>", "new conversations avoid accounts at or above this usage (or off)")
     .option("--idle-timeout <seconds>", "give up on an upstream silent this long (default 300)")
     .option("--retries <n>", "retries on the same account after a 5xx or network error (default 2)")
+    .option(
+      "--default-cooldown <minutes>",
+      "cooldown after a usage limit with no reset time ahead (default 60)",
+    )
     .option("--allow-remote", "allow a non-loopback --bind (requests still need the gateway key)")
     .option("--detach", "run in the background, logging to <cao home>/gateway.log")
     .option("--save", "save the given flags to gateway.json")

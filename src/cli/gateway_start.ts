@@ -41,6 +41,7 @@ export interface GatewayStartOptions {
   switchAt?: string;
   idleTimeout?: string;
   retries?: string;
+  defaultCooldown?: string;
   allowRemote?: boolean;
   detach?: boolean;
   save?: boolean;
@@ -60,6 +61,9 @@ export function settingsFromFlags(options: GatewayStartOptions): Partial<Gateway
     switchAt: options.switchAt === "off" ? null : numberFlag("--switch-at", options.switchAt, false),
     idleTimeoutSeconds: numberFlag("--idle-timeout", options.idleTimeout, false),
     retries: numberFlag("--retries", options.retries, true),
+    defaultCooldownMinutes: options.defaultCooldown === undefined
+      ? undefined
+      : parseNumberFlag("--default-cooldown", options.defaultCooldown, { min: 0 }),
     allowRemote: options.allowRemote,
   };
 }
@@ -73,6 +77,7 @@ function forwardedFlags(options: GatewayStartOptions): string[] {
     ["--switch-at", options.switchAt],
     ["--idle-timeout", options.idleTimeout],
     ["--retries", options.retries],
+    ["--default-cooldown", options.defaultCooldown],
   ];
   for (const [flag, value] of pairs) if (value !== undefined) args.push(flag, value);
   if (options.allowRemote) args.push("--allow-remote");

@@ -23,6 +23,8 @@ export interface GatewayContext {
   idle: IdleWatch;
   upstream: string;
   retries: number;
+  /** Cooldown after a usage limit without a future reset time (default one hour). */
+  defaultCooldownMs?: number;
   backoffBaseMs?: number;
   fetch: typeof fetch;
   /** The client for streamed answers (null: `fetch` for everything). */
@@ -92,6 +94,7 @@ export function limitHit(
       resetsAt: resetsAt !== null ? new Date(resetsAt * 1000) : null,
       usage,
       message: `usage limit (${info.code})${info.message ? `: ${info.message}` : ""}`,
+      defaultCooldownMs: ctx.defaultCooldownMs,
       source: `gateway (pid ${Deno.pid}): ${info.code} from the upstream`,
     });
   }, true);

@@ -17,7 +17,7 @@
  * ```json
  * { "schemaVersion": 1,
  *   "port": 4319, "bind": "127.0.0.1", "upstream": "https://chatgpt.com/backend-api/codex",
- *   "switchAt": 90, "allowRemote": false, "idleTimeoutSeconds": 300, "retries": 2,
+ *   "switchAt": 90, "allowRemote": false, "idleTimeoutSeconds": 300, "retries": 2, "defaultCooldownMinutes": 60,
  *   "proxyKey": "sk-cao-gw-…", "controlKey": "sk-cao-ctl-…",
  *   "enabled": { "configPath": "/home/me/.codex/config.toml", "value": "http://127.0.0.1:4319/k/…", "previous": null },
  *   "running": { "pid": 4242, "url": "http://127.0.0.1:4319", "startedAt": "…", "logFile": null },
@@ -51,6 +51,9 @@ export interface GatewaySettings {
   idleTimeoutSeconds: number;
   /** Retries on the same account after a 5xx answer or a network error. */
   retries: number;
+  /** Cooldown after a usage limit whose reset time is unknown or already past (0: none; the next new
+   * conversation tries the account again). */
+  defaultCooldownMinutes: number;
 }
 
 /** Defaults (the lowest precedence). */
@@ -62,6 +65,7 @@ export const DEFAULT_GATEWAY_SETTINGS: GatewaySettings = {
   allowRemote: false,
   idleTimeoutSeconds: 300,
   retries: 2,
+  defaultCooldownMinutes: 60,
 };
 
 /** What `gateway enable` put into a Codex config.toml, so that `disable` can take exactly that out. */
@@ -112,6 +116,9 @@ export function settingsProblem(s: GatewaySettings): string | null {
   if (!Number.isInteger(s.retries) || s.retries < 0 || s.retries > 10) {
     return `retries ${s.retries} is not 0-10`;
   }
+  if (!(s.defaultCooldownMinutes >= 0 && Number.isFinite(s.defaultCooldownMinutes))) {
+    return `--default-cooldown ${s.defaultCooldownMinutes} is not a number of minutes (0 or more)`;
+  }
   try {
     const url = new URL(s.upstream);
     if (url.protocol !== "https:" && url.protocol !== "http:") {
@@ -133,6 +140,9 @@ export function savedSettings(file: GatewayFile): Partial<GatewaySettings> {
   if (typeof file.allowRemote === "boolean") out.allowRemote = file.allowRemote;
   if (typeof file.idleTimeoutSeconds === "number") out.idleTimeoutSeconds = file.idleTimeoutSeconds;
   if (typeof file.retries === "number") out.retries = file.retries;
+  if (typeof file.defaultCooldownMinutes === "number") {
+    out.defaultCooldownMinutes = file.defaultCooldownMinutes;
+  }
   return out;
 }
 

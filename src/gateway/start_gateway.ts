@@ -197,6 +197,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     idle,
     upstream: settings.upstream,
     retries: settings.retries,
+    defaultCooldownMs: settings.defaultCooldownMinutes * 60_000,
     backoffBaseMs: options.backoffBaseMs,
     fetch: options.fetch,
     http1,

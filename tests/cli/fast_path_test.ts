@@ -103,6 +103,7 @@ Deno.test("parseFastGatewayStart() hands over what the full parser would, and de
       ["--data-dir", "/d", "gateway", "start", "--port", "0", "--upstream", "http://127.0.0.1:9"],
       ["--no-color", "--codex=/bin/codex", "gateway", "start", "--detach", "--save", "--switch-at", "off"],
       ["gateway", "start", "--bind=0.0.0.0", "--allow-remote", "--idle-timeout", "3", "--retries", "1"],
+      ["gateway", "start", "--default-cooldown", "0"],
       ["--data-dir", "/h", "gateway", "start", "--port", "1", "--port", "2", "--log-file", "/h/gateway.log"],
       ["gateway", "start", "--data-dir", "/late"],
     ]

@@ -230,3 +230,25 @@ Deno.test("GET /status reports accounts, cooldowns, conversations and switches",
   assert.equal(b.conversations, 1);
   assert.equal(JSON.stringify(status).includes("eyJ"), false);
 });
+
+Deno.test("a usage limit whose reset has passed cools for --default-cooldown; 0 tries the account again", async () => {
+  for (const [defaultCooldownMinutes, triesOfA] of [[60, 1], [0, 2]]) {
+    const resetsAt = Math.floor(Date.now() / 1000) - 1;
+    await using h = await startHarness({
+      settings: { defaultCooldownMinutes },
+      mock: { responses: { acct_a: { kind: "usage_limit", resetsAt } } },
+    });
+    for (const session of ["s1", "s2"]) {
+      const res = await h.respond({ session });
+      assert.equal(sseText(await res.text()), "hello from acct_b");
+    }
+    assert.equal(
+      h.mock.responsesRequests("acct_a").length,
+      triesOfA,
+      `--default-cooldown ${defaultCooldownMinutes}`,
+    );
+    const until = Date.parse(h.gateway.pool.statuses.a.cooldownUntil!);
+    if (defaultCooldownMinutes === 60) assert.ok(until > Date.now() + 59 * 60_000);
+    else assert.ok(until <= Date.now());
+  }
+});

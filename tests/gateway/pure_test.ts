@@ -50,6 +50,14 @@ Deno.test("settingsProblem() and startProblem() refuse bad values and a remote b
   assert.match(settingsProblem({ ...DEFAULT_GATEWAY_SETTINGS, port: 70000 })!, /not a TCP port/);
   assert.match(settingsProblem({ ...DEFAULT_GATEWAY_SETTINGS, switchAt: 0 })!, /switch-at/);
   assert.match(settingsProblem({ ...DEFAULT_GATEWAY_SETTINGS, upstream: "ftp://x" })!, /not http/);
+  assert.match(
+    settingsProblem({ ...DEFAULT_GATEWAY_SETTINGS, defaultCooldownMinutes: -1 })!,
+    /default-cooldown/,
+  );
+  assert.equal(settingsProblem({ ...DEFAULT_GATEWAY_SETTINGS, defaultCooldownMinutes: 0 }), null);
+  assert.deepEqual(savedSettings({ schemaVersion: 1, defaultCooldownMinutes: 0 }), {
+    defaultCooldownMinutes: 0,
+  });
   const remote = { ...DEFAULT_GATEWAY_SETTINGS, bind: "0.0.0.0" };
   assert.match(startProblem(remote, newGatewayKey())!, /--allow-remote/);
   assert.equal(startProblem({ ...remote, allowRemote: true }, newGatewayKey()), null);
