@@ -5,7 +5,8 @@
  * and the gateway (`cao gateway start`, as users run it) are separate processes on 127.0.0.1; this process is
  * the client, and a bare Deno pass-through proxy (`bare_proxy.ts`) gives the floor. Figures: added time to
  * first byte (p50/p99, one request at a time), added per-event delay (p50/p95, 200 concurrent streams),
- * streams per second (32 connections, 50 events each) with the gateway's CPU per request, the gateway's RSS
+ * streams per second (32 connections, 50 events each) with the gateway's CPU per request, how soon the
+ * gateway listens after it was spawned (with the V8 flags a detached gateway gets), the gateway's RSS
  * idle and with 200 streams open, and the latency a failover adds beyond the unavoidable extra upstream round
  * trip. `--quick` runs fewer rounds.
  * Never run by the tests; nothing here is asserted.
@@ -15,6 +16,7 @@
 
 import { fileURLToPath } from "node:url";
 import { openCaoHome } from "../src/accounts/cao_home.ts";
+import { GATEWAY_V8_FLAGS } from "../src/gateway/detached.ts";
 import { writeAccount } from "../tests/gateway/gateway_harness.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -120,10 +122,13 @@ async function main() {
     // request moves to a<i+1> and no cooldown ever has to be cleared.
     const accounts = ROUNDS / 2 + 2;
     for (let i = 0; i < accounts; i++) await writeAccount(home, { name: `a${i}` });
+    const spawnedAt = performance.now();
     const gatewayProc = new Deno.Command(Deno.execPath(), {
       args: [
         "run",
         "--quiet",
+        // As `cao gateway start --detach` and `cao run --gateway` run it.
+        GATEWAY_V8_FLAGS,
         "--allow-env",
         "--allow-read",
         "--allow-write",
@@ -147,6 +152,7 @@ async function main() {
     }).spawn();
     children.push(gatewayProc);
     const gatewayUrl = await firstLine(gatewayProc.stdout, /listening on (http:\/\/127\.0\.0\.1:\d+)/);
+    const readyMs = performance.now() - spawnedAt;
     const bareProc = new Deno.Command(Deno.execPath(), {
       args: ["run", "--quiet", "--allow-net=127.0.0.1", `${ROOT}/bench/bare_proxy.ts`, upstream],
       stdout: "piped",
@@ -267,6 +273,7 @@ async function main() {
         pct(rate.gateway, 50).toFixed(0),
       ],
       ["gateway CPU per streamed request", "", "", `${cpuPerRequest.toFixed(0)} µs`],
+      ["gateway ready after start (spawn → listening)", "", "", ms(readyMs)],
       [
         "gateway RSS idle / 200 streams / after",
         "",
