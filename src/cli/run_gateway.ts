@@ -39,6 +39,23 @@ function noRunKey(url: string): never {
   });
 }
 
+/**
+ * On a machine where Codex never ran, `~/.codex` does not exist yet and Codex refuses a CODEX_HOME that does
+ * not exist: cao creates it the way Codex itself would (mode 0777 less the umask). A `CODEX_HOME` the user
+ * set to a missing folder is the user's to create.
+ */
+async function ensureUserCodexHome(ctx: CommandContext): Promise<void> {
+  const dir = ctx.userCodexHome;
+  if (await exists(dir)) return;
+  if (ctx.deps.env("CODEX_HOME")) {
+    throw new CaoError(`Cannot run codex with CODEX_HOME "${dir}": it does not exist`, {
+      hint: `create it with mkdir -p "${dir}", or unset CODEX_HOME to use ~/.codex`,
+    });
+  }
+  await Deno.mkdir(dir, { recursive: true });
+  ctx.out.error(`cao: created ${dir} (Codex has not run on this machine yet)`);
+}
+
 /** Runs codex through the gateway; returns codex's exit code (128+N when a signal ended it). */
 export async function runCodexThroughGateway(
   ctx: CommandContext,
@@ -55,6 +72,7 @@ export async function runCodexThroughGateway(
       ctx.out.error(`cao: started a gateway at ${started.url} (pid ${started.pid}); log: ${started.logFile}`);
     },
   });
+  await ensureUserCodexHome(ctx);
   const exec = codexArgs.includes("exec") || codexArgs.includes("e");
   if (!exec && !(await exists(codexHomePaths(ctx.userCodexHome).authFile))) {
     ctx.out.error(

@@ -102,3 +102,33 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "cao run --gateway on a machine where Codex never ran creates ~/.codex, or says what to create",
+  ignore,
+  async fn() {
+    await using h = await startHarness({ mock: { responses: { acct_a: "ok" } } });
+    await using home = await makeTempHome();
+    await Deno.remove(`${home.userHome}/.codex`, { recursive: true });
+    const args = [
+      "--gateway-url",
+      h.gateway.url,
+      "--",
+      ...isolation(h.mock.url),
+      "exec",
+      "--skip-git-repo-check",
+      "hi",
+    ];
+    const env = { CAO_GATEWAY_KEY: TEST_CONTROL_KEY };
+    const missing = `${home.dir}/nowhere`;
+    const refused = await caoRun(home, args, { ...env, CODEX_HOME: missing });
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /Cannot run codex with CODEX_HOME ".*nowhere": it does not exist/);
+    assert.match(refused.stderr, /hint: create it with mkdir -p/);
+    const fresh = await caoRun(home, args, { ...env, CODEX_HOME: "" });
+    assert.equal(fresh.code, 0, fresh.stderr);
+    assert.match(fresh.stderr, /cao: created .*\/\.codex \(Codex has not run on this machine yet\)/);
+    assert.match(fresh.stdout, /hello from acct_a/);
+    assert.ok((await Deno.stat(`${home.userHome}/.codex`)).isDirectory);
+  },
+});
