@@ -1,21 +1,25 @@
 /**
  * @module
- * The gateway's idle timeout: an upstream exchange (waiting for headers, or a stream) that shows no activity
- * for the idle time is aborted. Long streams that keep talking are never cut. One timer serves every
+ * The gateway's idle timeout: an upstream exchange (waiting for headers, or a body, streamed or not) that shows
+ * no activity for the idle time is aborted. Long streams that keep talking are never cut, and idleness is the
+ * upstream's only: while a chunk waits for a client that reads slowly, the exchange is held (not counted). One timer serves every
  * exchange and runs only while something is tracked; marking activity is a plain field write (no clock
  * read, no timer reset per chunk).
  */
 
 /** One tracked exchange. */
 export interface IdleTicket {
-  /** Marks activity (cheap: call it per chunk). */
+  /** Marks activity, and that the upstream is awaited again (cheap: call it per chunk). */
   touch(): void;
+  /** The upstream is not awaited now (the client has not asked for more): not counted until the next touch. */
+  hold(): void;
   /** Stops tracking. Idempotent. */
   done(): void;
 }
 
 interface Entry {
   lastTick: number;
+  held: boolean;
   onIdle: () => void;
 }
 
@@ -39,12 +43,16 @@ export class IdleWatch {
 
   /** Tracks an exchange; `onIdle` runs once when it has been idle for the idle time. */
   track(onIdle: () => void): IdleTicket {
-    const entry: Entry = { lastTick: this.#tick, onIdle };
+    const entry: Entry = { lastTick: this.#tick, held: false, onIdle };
     this.#entries.add(entry);
     this.#start();
     return {
       touch: () => {
         entry.lastTick = this.#tick;
+        entry.held = false;
+      },
+      hold: () => {
+        entry.held = true;
       },
       done: () => {
         this.#entries.delete(entry);
@@ -74,7 +82,7 @@ export class IdleWatch {
     this.#tick++;
     const limit = Math.ceil(this.#idleMs / this.#stepMs);
     for (const entry of [...this.#entries]) {
-      if (this.#tick - entry.lastTick > limit) {
+      if (!entry.held && this.#tick - entry.lastTick > limit) {
         this.#entries.delete(entry);
         try {
           entry.onIdle();

@@ -20,7 +20,7 @@ import { clientResponseHeaders, upstreamRequestHeaders, upstreamUrl } from "./fo
 import { allLimitedAnswer, noAccountAnswer, upstreamUnreachableAnswer } from "./gateway_answers.ts";
 import { exhaustedResetAt, sameWindows, usageFromHeaders } from "./rate_limit_headers.ts";
 import { rewriteForAccountMove, type RewrittenBody } from "./request_body.ts";
-import { relayStream, sniffFirstEvents } from "./sse_relay.ts";
+import { type RelayHooks, relayStream, sniffFirstEvents } from "./sse_relay.ts";
 import { commit, type GatewayContext, isEventStream, limitHit, type ProxyRequest } from "./proxy_context.ts";
 import { sendUpstream } from "./upstream_client.ts";
 import { classifyErrorAnswer, type UsageLimitInfo } from "./upstream_verdict.ts";
@@ -33,6 +33,32 @@ interface Attempt {
   firstAccount: string | null;
   retries: number;
   rewritten?: RewrittenBody | null;
+}
+
+/**
+ * How a relayed body is watched: the idle clock runs only while the upstream is awaited (a slow client holds
+ * it), and the end is recorded — a success, or a broken stream charged to the account.
+ */
+function relayHooks(
+  ctx: GatewayContext,
+  name: string,
+  status: number,
+  sent: { ticket: { touch(): void; hold(): void }; release(): void },
+  log: (status: number, account: string | null, note?: string) => void,
+): RelayHooks {
+  return {
+    onWait: sent.ticket.touch,
+    onChunk: sent.ticket.hold,
+    onEnd: (how, error) => {
+      sent.release();
+      if (how === "completed") ctx.pool.record(name, (s) => recordSuccess(s, ctx.now()));
+      if (how === "upstream-failed") {
+        const message = `the stream broke (${(error as Error)?.message ?? "unknown"})`;
+        ctx.pool.record(name, (s) => recordFailure(s, ctx.now(), message));
+      }
+      log(status, name, how === "completed" ? undefined : how);
+    },
+  };
 }
 
 /** Proxies one request and returns the answer for the client. */
@@ -202,10 +228,20 @@ export async function proxyRequest(ctx: GatewayContext, req: ProxyRequest): Prom
     const reader = isEventStream(response) ? response.reader() : null;
     if (reader === null) {
       commit(ctx, sessionId, name, response, switchedFrom(name));
-      ctx.pool.record(name, (s) => recordSuccess(s, ctx.now()));
-      sent.release();
-      log(response.status, name);
-      return new Response(response.passThrough(), {
+      const body = response.reader();
+      if (body === null) {
+        ctx.pool.record(name, (s) => recordSuccess(s, ctx.now()));
+        sent.release();
+        log(response.status, name);
+        return new Response(null, {
+          status: response.status,
+          headers: clientResponseHeaders(response.headers),
+        });
+      }
+      // A JSON body that stalls after its headers is cut by the idle timeout too (idleness of the upstream only).
+      sent.ticket.hold();
+      const relayed = relayStream([], false, body, relayHooks(ctx, name, response.status, sent, log));
+      return new Response(relayed, {
         status: response.status,
         headers: clientResponseHeaders(response.headers),
       });
@@ -234,18 +270,13 @@ export async function proxyRequest(ctx: GatewayContext, req: ProxyRequest): Prom
       continue;
     }
     commit(ctx, sessionId, name, response, switchedFrom(name));
-    const relay = relayStream(sniff.buffered, sniff.done, reader, {
-      onChunk: sent.ticket.touch,
-      onEnd: (how, error) => {
-        sent.release();
-        if (how === "completed") ctx.pool.record(name, (s) => recordSuccess(s, ctx.now()));
-        if (how === "upstream-failed") {
-          const message = `the stream broke (${(error as Error)?.message ?? "unknown"})`;
-          ctx.pool.record(name, (s) => recordFailure(s, ctx.now(), message));
-        }
-        log(response.status, name, how === "completed" ? undefined : how);
-      },
-    });
+    sent.ticket.hold();
+    const relay = relayStream(
+      sniff.buffered,
+      sniff.done,
+      reader,
+      relayHooks(ctx, name, response.status, sent, log),
+    );
     return new Response(relay, { status: response.status, headers: clientResponseHeaders(response.headers) });
   }
   log(502, null, "too many attempts");

@@ -93,8 +93,10 @@ export type RelayEnd = "completed" | "client-gone" | "upstream-failed";
 
 /** Callbacks of {@link relayStream}. */
 export interface RelayHooks {
-  /** Called per chunk (keep it trivial). */
+  /** Called per chunk once it is handed to the client (keep it trivial). */
   onChunk(): void;
+  /** Called before each read of the upstream, when the client asked for more (keep it trivial). */
+  onWait?(): void;
   /** Called once when the relay ends. */
   onEnd(end: RelayEnd, error?: unknown): void;
 }
@@ -122,6 +124,7 @@ export function relayStream(
     },
     async pull(controller) {
       let chunk: Uint8Array | null;
+      hooks.onWait?.();
       try {
         chunk = await reader.read();
       } catch (error) {

@@ -6,6 +6,8 @@
 
 import assert from "node:assert/strict";
 import { okEvents } from "../support/mock_upstream.ts";
+import { IdleWatch } from "../../src/gateway/idle_watch.ts";
+import { type ChunkReader, relayStream } from "../../src/gateway/sse_relay.ts";
 import { sseText, startHarness, TEST_KEY } from "./gateway_harness.ts";
 import { waitFor, within } from "../support/wait.ts";
 
@@ -84,4 +86,49 @@ Deno.test("one log line per request, never a token, a key or a prompt", async ()
   for (const secret of [TEST_KEY, "secret prompt", "eyJ", "rt_"]) {
     assert.equal(all.includes(secret), false, secret);
   }
+});
+
+Deno.test("the idle timeout cuts a JSON answer that stalls after its headers", async () => {
+  await using h = await startHarness({
+    settings: { idleTimeoutSeconds: 0.2, retries: 0 },
+    mock: {
+      responses: {
+        acct_a: { kind: "status", status: 200, body: { ok: true, pad: "x".repeat(64) }, stallMs: 4000 },
+      },
+    },
+  });
+  const res = await h.respond({ session: "s1" });
+  assert.equal(res.status, 200);
+  await assert.rejects(res.text(), "the stalled body is cut, not waited for");
+  await waitFor(() => h.logs.some((l) => / POST \/responses 200 .*upstream-failed/.test(l)), {
+    what: "the cut to be logged",
+  });
+});
+
+Deno.test("a client that reads slowly is not cut as if the upstream were silent, nor charged for it", async () => {
+  const idle = new IdleWatch(60);
+  let fired = false;
+  const ticket = idle.track(() => fired = true);
+  const chunks = [new Uint8Array(10), new Uint8Array(10), new Uint8Array(10)];
+  const reader: ChunkReader = {
+    read: () => Promise.resolve(chunks.shift() ?? null),
+    cancel: () => Promise.resolve(),
+  };
+  let ended = "";
+  ticket.hold();
+  const relay = relayStream([], false, reader, {
+    onWait: ticket.touch,
+    onChunk: ticket.hold,
+    onEnd: (how) => {
+      ended = how;
+      ticket.done();
+    },
+  });
+  const client = relay.getReader();
+  assert.equal((await client.read()).value?.length, 10);
+  await new Promise((resolve) => setTimeout(resolve, 400)); // the client does not ask for more for a while
+  assert.equal(fired, false, "the upstream was not awaited meanwhile");
+  while (!(await client.read()).done) { /* the rest */ }
+  assert.equal(ended, "completed");
+  idle.close();
 });

@@ -62,6 +62,8 @@ export interface StatusBehavior extends Pacing {
   kind: "status";
   status: number;
   body?: unknown;
+  /** Send the headers and half of the body, then nothing for this long, then the rest. */
+  stallMs?: number;
 }
 
 /** A 200 SSE stream that fails in-stream with `response.failed` (`response.error.code`, CODEX_FACTS §2.1). */

@@ -263,8 +263,28 @@ export function startMockUpstream(options: MockUpstreamOptions = {}): Promise<Mo
         };
         return jsonResponse(429, usageLimitBody(resetsAt, behaviour.planType, behaviour.errorType), headers);
       }
-      case "status":
-        return jsonResponse(behaviour.status, behaviour.body, extra);
+      case "status": {
+        if (behaviour.stallMs === undefined) return jsonResponse(behaviour.status, behaviour.body, extra);
+        const text = typeof behaviour.body === "string"
+          ? behaviour.body
+          : JSON.stringify(behaviour.body ?? {});
+        const half = Math.floor(text.length / 2);
+        const stall = behaviour.stallMs;
+        const body = new ReadableStream<Uint8Array>({
+          async start(controller) {
+            controller.enqueue(encoder.encode(text.slice(0, half)));
+            await sleep(stall, closing.signal);
+            try {
+              controller.enqueue(encoder.encode(text.slice(half)));
+              controller.close();
+            } catch { /* the client went away */ }
+          },
+        });
+        return new Response(body, {
+          status: behaviour.status,
+          headers: { "content-type": "application/json", ...extra },
+        });
+      }
       case "function_call":
         return sseResponse(
           record,
