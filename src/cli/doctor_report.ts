@@ -11,6 +11,7 @@ import { ExitCode, UsageError } from "../shared/errors.ts";
 import { diagnose } from "../status/diagnose.ts";
 import type { CommandContext } from "./context.ts";
 import {
+  checkTimeoutNeedsRefresh,
   DEFAULT_REFRESH_TIMEOUT_SECONDS,
   parseSeconds,
   parseThresholds,
@@ -65,12 +66,7 @@ export function reportFormat(value: string): "md" | "json" {
 export async function runReport(ctx: CommandContext, options: ReportOptions): Promise<number> {
   const format = reportFormat(options.format);
   const timeout = parseSeconds(options.timeout, "--timeout", DEFAULT_REFRESH_TIMEOUT_SECONDS);
-  if (options.timeout !== undefined && !options.refresh) {
-    throw new UsageError(
-      "Cannot use --timeout without --refresh",
-      "it is the timeout of each --refresh request; add --refresh",
-    );
-  }
+  checkTimeoutNeedsRefresh(options);
   if (options.refresh) {
     await refreshUsageAndWarn(ctx, timeout);
   }

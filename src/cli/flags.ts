@@ -65,6 +65,16 @@ export function parseSeconds(value: string | boolean | undefined, flag: string, 
   return parseNumberFlag(flag, value, { above: 0, unit: "seconds" });
 }
 
+/** Refuses `--timeout` without `--refresh`: it is the timeout of each refresh request. Pure. */
+export function checkTimeoutNeedsRefresh(flags: { timeout?: string; refresh?: boolean }): void {
+  if (flags.timeout !== undefined && !flags.refresh) {
+    throw new UsageError(
+      "Cannot use --timeout without --refresh",
+      "it is the timeout of each --refresh request; add --refresh",
+    );
+  }
+}
+
 /** The doctor's threshold flags, as parsed. */
 export interface ThresholdFlags {
   expiresWithinHours?: string;

@@ -16,26 +16,11 @@ import { renderCompact } from "../status/render_compact.ts";
 import { DASHBOARD_WIDTH, renderDashboard } from "../status/render_dashboard.ts";
 import { renderFull } from "../status/render_full.ts";
 import { statusJson } from "../status/status_json.ts";
-import { checkStatusFlags } from "./status_flags.ts";
+import { checkStatusFlags, type StatusOptions } from "./status_flags.ts";
+export type { StatusOptions };
 import { outputWidth } from "./terminal_width.ts";
 import type { CommandContext, Runner } from "./context.ts";
 import { DEFAULT_REFRESH_TIMEOUT_SECONDS, parseSeconds } from "./flags.ts";
-
-/** Options of `cao status`, as parsed. */
-export interface StatusOptions {
-  full?: boolean;
-  compact?: boolean;
-  pretty?: boolean;
-  json?: boolean;
-  watch?: string | boolean;
-  refresh?: boolean;
-  timeout?: string;
-  doctor?: boolean;
-  report?: string | boolean;
-  redact?: boolean;
-  expiresWithinHours?: string;
-  maxFailures?: string;
-}
 
 /** Which view to print. */
 export type StatusView = "dashboard" | "compact" | "full" | "json";

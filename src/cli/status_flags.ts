@@ -1,15 +1,16 @@
 /**
  * @module
- * Which flags of `cao status` go together: one view, `--doctor` or `--report` (each with its own flags), and
- * values that must be well formed even when they would not be used. Checked before anything runs, so a
- * conflict or a malformed value is refused with exit 2 and one line saying what to use instead. Pure.
+ * The options of `cao status` and which of them go together: one view, `--doctor` or `--report` (each with
+ * its own flags), and values that must be well formed even when they would not be used. Checked before
+ * anything runs, so a conflict or a malformed value is refused with exit 2 and one line saying what to use
+ * instead. Pure.
  */
 
 import { UsageError } from "../shared/errors.ts";
-import { parseSeconds, parseThresholds } from "./flags.ts";
+import { checkTimeoutNeedsRefresh, parseSeconds, parseThresholds } from "./flags.ts";
 
-/** The flags of `cao status` this check reads (a subset of StatusOptions). */
-export interface StatusFlags {
+/** Options of `cao status`, as parsed. */
+export interface StatusOptions {
   full?: boolean;
   compact?: boolean;
   pretty?: boolean;
@@ -29,7 +30,7 @@ function given(value: unknown): boolean {
 }
 
 /** Throws a UsageError for flags that conflict or a value that is malformed. Pure. */
-export function checkStatusFlags(flags: StatusFlags): void {
+export function checkStatusFlags(flags: StatusOptions): void {
   // Malformed values first, used or not.
   parseSeconds(flags.timeout, "--timeout", 1);
   parseSeconds(flags.watch, "--watch", 1);
@@ -68,12 +69,7 @@ export function checkStatusFlags(flags: StatusFlags): void {
       'use "cao status --refresh" first, then --doctor',
     );
   }
-  if (flags.timeout !== undefined && !flags.refresh) {
-    throw new UsageError(
-      "Cannot use --timeout without --refresh",
-      "it is the timeout of each --refresh request; add --refresh",
-    );
-  }
+  checkTimeoutNeedsRefresh(flags);
   if (flags.redact && !report) {
     throw new UsageError("Cannot use --redact without --report", 'use "cao report --redact"');
   }
