@@ -15,29 +15,38 @@ export async function ensurePrivateDir(path: string, warn: (message: string) => 
   await repairMode(path, 0o700, warn);
 }
 
+/** `0644`. Pure. */
+function octal(mode: number): string {
+  return mode.toString(8).padStart(4, "0");
+}
+
+/**
+ * The permission bits of `path` when they are looser than private; null when they are private, on Windows,
+ * or when the file is missing (or, with `quiet`, cannot be looked at; otherwise that error is thrown).
+ */
+async function looseMode(path: string, quiet: boolean): Promise<number | null> {
+  if (Deno.build.os === "windows") return null;
+  let info: Deno.FileInfo;
+  try {
+    info = await Deno.stat(path);
+  } catch (error) {
+    if (quiet || error instanceof Deno.errors.NotFound) return null;
+    throw error;
+  }
+  const mode = (info.mode ?? 0) & 0o777;
+  return isLooserThanPrivate(mode) ? mode : null;
+}
+
 /** Tightens `path` to `expected` when its mode is looser, with a warning; a missing file is ignored. */
 export async function repairMode(
   path: string,
   expected: number,
   warn: (message: string) => void,
 ): Promise<void> {
-  if (Deno.build.os === "windows") return;
-  let info: Deno.FileInfo;
-  try {
-    info = await Deno.stat(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return;
-    throw error;
-  }
-  const mode = (info.mode ?? 0) & 0o777;
-  if (isLooserThanPrivate(mode)) {
-    await Deno.chmod(path, expected);
-    warn(
-      `"${path}" had mode ${mode.toString(8).padStart(4, "0")}; tightened to ${
-        expected.toString(8).padStart(4, "0")
-      }`,
-    );
-  }
+  const mode = await looseMode(path, false);
+  if (mode === null) return;
+  await Deno.chmod(path, expected);
+  warn(`"${path}" had mode ${octal(mode)}; tightened to ${octal(expected)}`);
 }
 
 /**
@@ -49,19 +58,11 @@ export async function warnLooseMode(
   expected: number,
   warn: (message: string) => void,
 ): Promise<void> {
-  if (Deno.build.os === "windows") return;
-  let info: Deno.FileInfo;
-  try {
-    info = await Deno.stat(path);
-  } catch {
-    return;
-  }
-  const mode = (info.mode ?? 0) & 0o777;
-  if (isLooserThanPrivate(mode)) {
-    warn(
-      `"${path}" has mode ${mode.toString(8).padStart(4, "0")}: others may read it; run "chmod ${
-        expected.toString(8)
-      } ${path}" (the next command that writes the account tightens it)`,
-    );
-  }
+  const mode = await looseMode(path, true);
+  if (mode === null) return;
+  warn(
+    `"${path}" has mode ${octal(mode)}: others may read it; run "chmod ${
+      expected.toString(8)
+    } ${path}" (the next command that writes the account tightens it)`,
+  );
 }
