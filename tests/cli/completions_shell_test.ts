@@ -2,27 +2,23 @@
  * The completion scripts in the real shells: bash with nothing but bash (and again with the bash-completion
  * package loaded, when it is installed), zsh with compinit and without it (compctl), and fish (PowerShell is
  * in completions_powershell_test.ts). Each script is loaded twice, which must print nothing. `cao` on PATH is main.ts under Deno; the accounts come
- * from a temp cao home. .ci/run installs bash-completion, zsh and fish; a shell that is missing is skipped.
+ * from a temp cao home. .ci/run installs bash-completion, zsh and fish; a shell that is missing is skipped,
+ * except on CI, where its test fails (tests/support/ci_tools.ts).
  */
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
+import { onPath, requireTool, skipMissing } from "../support/ci_tools.ts";
 import { MAIN_TS } from "../support/run_cao.ts";
 
 const CONFIG = fileURLToPath(new URL("../../deno.json", import.meta.url));
-
-async function onPath(name: string): Promise<string | null> {
-  for (const dir of (Deno.env.get("PATH") ?? "").split(":").filter((d) => d !== "")) {
-    try {
-      if ((await Deno.stat(`${dir}/${name}`)).isFile) return `${dir}/${name}`;
-    } catch { /* not here */ }
-  }
-  return null;
-}
 
 const unix = Deno.build.os !== "windows";
 const BASH = unix ? await onPath("bash") : null;
 const ZSH = unix ? await onPath("zsh") : null;
 const FISH = unix ? await onPath("fish") : null;
+/** bash-completion's library (Debian's path); the bash test runs with it too when it is installed. */
+const BASH_COMPLETION = "/usr/share/bash-completion/bash_completion";
+const HAS_BASH_COMPLETION = await Deno.stat(BASH_COMPLETION).then(() => true, () => false);
 
 async function denoDir(): Promise<string> {
   const info = await new Deno.Command(Deno.execPath(), { args: ["info", "--json"], stderr: "null" }).output();
@@ -110,15 +106,19 @@ function bashCases(dir: string): [string[], string[]][] {
 
 Deno.test({
   name: "bash completes commands, flags, values and account names without bash-completion",
-  ignore: BASH === null,
+  ignore: !unix || skipMissing(BASH === null),
   async fn() {
+    const bash = requireTool("bash", BASH);
     await using setup = await setUp();
     for (const withPackage of [false, true]) {
-      const library = "/usr/share/bash-completion/bash_completion";
-      if (withPackage && !(await Deno.stat(library).then(() => true, () => false))) continue;
+      if (withPackage && !HAS_BASH_COMPLETION) {
+        // On CI .ci/run installs Debian's bash-completion, so there it must be found (macOS keeps it elsewhere).
+        if (skipMissing(true) || Deno.build.os !== "linux") continue;
+        requireTool("bash-completion", null);
+      }
       const cases = bashCases(setup.dir);
       const script = [
-        withPackage ? `source ${library}` : "",
+        withPackage ? `source ${BASH_COMPLETION}` : "",
         "source <(cao completions bash)",
         "source <(cao completions bash)",
         'if type _get_comp_words_by_ref >/dev/null 2>&1; then echo "library loaded"; fi',
@@ -127,7 +127,7 @@ Deno.test({
         '  printf "%s," "${COMPREPLY[@]}"; echo; }',
         ...cases.map(([words]) => `t ${words.map((w) => `'${w}'`).join(" ")}`),
       ].join("\n");
-      const result = await runShell(setup, BASH!, ["--norc", "--noprofile", "-c", script]);
+      const result = await runShell(setup, bash, ["--norc", "--noprofile", "-c", script]);
       assert.equal(result.stderr, "", "loading the script twice and completing print nothing on stderr");
       const lines = result.stdout.split("\n");
       if (withPackage) assert.equal(lines.shift(), "library loaded");
@@ -179,13 +179,14 @@ function uniqueCases(dir: string): [string, string][] {
 
 Deno.test({
   name: "zsh completes with compinit and without it",
-  ignore: ZSH === null,
+  ignore: !unix || skipMissing(ZSH === null),
   async fn() {
+    const zsh = requireTool("zsh", ZSH);
     await using setup = await setUp();
     const cases = uniqueCases(setup.dir);
     for (const mode of ["compinit", "compctl"]) {
       const args = ["-f", "-c", ZSH_DRIVER, "zsh", mode, ...cases.map(([line]) => line)];
-      const result = await runShell(setup, ZSH!, args);
+      const result = await runShell(setup, zsh, args);
       assert.equal(result.code, 0, `zsh driver (${mode}): ${result.stdout}${result.stderr}`);
       assert.deepEqual(result.stdout.split("\n").slice(0, -1), cases.map(([, after]) => after), mode);
     }
@@ -194,8 +195,9 @@ Deno.test({
 
 Deno.test({
   name: "fish completes commands, flags, values and account names",
-  ignore: FISH === null,
+  ignore: !unix || skipMissing(FISH === null),
   async fn() {
+    const fish = requireTool("fish", FISH);
     await using setup = await setUp();
     const cases: [string, string[]][] = [
       ["cao rese", ["reserve"]],
@@ -212,7 +214,7 @@ Deno.test({
       "cao completions fish | source",
       ...cases.map(([line]) => `complete -C'${line}' | string replace -r '\\t.*' '' | string join ,`),
     ].join("\n");
-    const result = await runShell(setup, FISH!, ["--no-config", "-c", script]);
+    const result = await runShell(setup, fish, ["--no-config", "-c", script]);
     assert.equal(result.stderr, "");
     const lines = result.stdout.split("\n");
     cases.forEach(([line, expected], i) => {

@@ -5,6 +5,7 @@
  * `script` these tests are skipped, except on CI (`CI=true`), where they fail.
  */
 import assert from "node:assert/strict";
+import { onPath, requireTool, skipMissing } from "../support/ci_tools.ts";
 import { caoCommandLine } from "../support/run_cao.ts";
 import { startMockUpstream } from "../support/mock_upstream.ts";
 import { makeRunHome, mockArgs, readStatus, type RunHome } from "../support/run_fixture.ts";
@@ -14,31 +15,14 @@ async function exists(path: string): Promise<boolean> {
   return await Deno.stat(path).then(() => true, () => false);
 }
 
-/** The first `name` on PATH (CI installs tmux; `script` ships with Linux and macOS), or null. */
-async function onPath(name: string): Promise<string | null> {
-  for (const dir of (Deno.env.get("PATH") ?? "").split(":").filter((d) => d !== "")) {
-    if (await exists(`${dir}/${name}`)) return `${dir}/${name}`;
-  }
-  return null;
-}
-
 const WINDOWS = Deno.build.os === "windows";
+// CI installs tmux; `script` ships with Linux and macOS.
 const SCRIPT = WINDOWS ? null : await onPath("script");
 const TMUX = WINDOWS ? null : await onPath("tmux");
-/** On CI a missing tool fails its test instead of skipping it, so the TUI test cannot silently stop running. */
-const ON_CI = ["true", "1"].includes(Deno.env.get("CI") ?? "");
 
-/** Skipped on Windows, and where `path` is missing unless on CI (where {@link required} fails instead). */
+/** Skipped on Windows, and where `path` is missing unless on CI (where {@link requireTool} fails instead). */
 function skipWithout(path: string | null): boolean {
-  return WINDOWS || (path === null && !ON_CI);
-}
-
-/** `path`, or a loud failure naming the missing tool. */
-function required(name: string, path: string | null): string {
-  if (path === null) {
-    throw new Error(`Cannot run the terminal test: "${name}" is not on PATH (CI=true; .ci/run installs it)`);
-  }
-  return path;
+  return WINDOWS || skipMissing(path === null);
 }
 
 /** `script` running `command` on a new pseudo-terminal: util-linux and BSD spell it differently. */
@@ -87,7 +71,7 @@ Deno.test({
   name: "cao run hands codex the terminal: [ -t 0 ], [ -t 1 ] and [ -t 2 ] hold under script",
   ignore: skipWithout(SCRIPT),
   async fn() {
-    const scriptPath = required("script", SCRIPT);
+    const scriptPath = requireTool("script", SCRIPT);
     await using mock = await startMockUpstream();
     await using home = await makeRunHome([{ name: "a", accountId: "acct_a" }], mock.url);
     const fake = `${home.dir}/fake-codex.sh`;
@@ -131,7 +115,7 @@ Deno.test({
   name: "cao run: the Codex TUI in a terminal hits a limit, is stopped, and continues on the next account",
   ignore: skipWithout(TMUX),
   async fn() {
-    const tmuxPath = required("tmux", TMUX);
+    const tmuxPath = requireTool("tmux", TMUX);
     const resetsAt = Math.floor(Date.now() / 1000) + 1800;
     await using mock = await startMockUpstream({
       responses: { acct_a: { kind: "usage_limit", resetsAt }, acct_b: "ok" },

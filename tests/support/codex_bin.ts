@@ -7,6 +7,8 @@
  * native binary is used directly, never the `codex.js` Node shim. Test-only: it never downloads anything.
  */
 
+import { onCi } from "./ci_tools.ts";
+
 /** The Codex CLI version the tests are written against. */
 export const CODEX_TEST_VERSION = "0.169.0";
 
@@ -99,8 +101,13 @@ export function codexBinary(): Promise<string> {
   return cached;
 }
 
-/** Whether {@linkcode codexBinary} can find the binary (for `ignore:` on tests that need it). */
+/**
+ * Whether {@linkcode codexBinary} can find the binary (for `ignore:` on tests that need it). Always true on CI,
+ * so that there a missing binary fails those tests (with {@linkcode codexBinary}'s instructions) instead of
+ * skipping them.
+ */
 export async function codexAvailable(): Promise<boolean> {
+  if (onCi()) return true;
   try {
     await codexBinary();
     return true;
