@@ -81,7 +81,7 @@ export type Thresholds = Record<UsageWindowName, number[]>;
 
 /**
  * The threshold events a usage reading makes: per window, the highest threshold at or below its used
- * percent (a window whose reset has passed makes none). Pure.
+ * percent (a window whose reset has passed, or that is used up — a limit, told otherwise — makes none). Pure.
  */
 export function thresholdEvents(
   account: string,
@@ -93,6 +93,8 @@ export function thresholdEvents(
   for (const window of ["primary", "secondary"] as const) {
     const w = usage[window];
     if (w === null || (w.resetsAt !== null && w.resetsAt <= nowSeconds)) continue;
+    // A window at 100 % is a usage limit: "moved" or "all-limited" tells it.
+    if (w.usedPercent >= 100) continue;
     const crossed = thresholds[window].filter((t) => w.usedPercent >= t);
     if (crossed.length === 0) continue;
     events.push({

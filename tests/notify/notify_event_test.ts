@@ -31,6 +31,11 @@ Deno.test("thresholdEvents() gives the highest threshold crossed per window", ()
     ["secondary", 80],
   ]);
   assert.deepEqual(thresholdEvents("a", usage(99, null, S - 1), T, S), [], "a window that has reset");
+  assert.deepEqual(
+    thresholdEvents("a", usage(100, null), T, S),
+    [],
+    "a limit is told as moved or all-limited",
+  );
   assert.deepEqual(thresholdEvents("a", usage(99, null), { primary: [], secondary: [] }, S), []);
 });
 
