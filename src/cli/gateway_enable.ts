@@ -6,7 +6,9 @@
  * idempotent and say what they changed. The value enable writes carries the gateway's proxy key (never the
  * control key: Codex prints and stores this URL), which still lets a caller use the accounts, so the file is
  * then written without group or other access. A symlinked config.toml (stow, home-manager) is edited where
- * it points, so the link stays a link; the read-edit-write runs under `<config>.cao.lock`.
+ * it points, so the link stays a link; the read-edit-write runs under a lock in the cao home, so that nothing
+ * is left beside the user's file. `disable` puts back what was there: the value, the file's mode, or no file
+ * at all when enable created it and nothing else was written into it since.
  */
 
 import { isCaoGatewayUrl } from "../codex/account_config.ts";
@@ -86,6 +88,11 @@ export function previousToRecord(
   return edit.previous;
 }
 
+/** The lock of an edit of the user's config.toml: in the cao home, so that nothing is left beside the file. */
+function editLock(ctx: CommandContext): string {
+  return `${ctx.home.paths.root}/codex-config.lock`;
+}
+
 /** `cao gateway enable`. */
 export async function gatewayEnable(ctx: CommandContext): Promise<number> {
   const keys = await ensureGatewayKeys(ctx.home);
@@ -94,7 +101,7 @@ export async function gatewayEnable(ctx: CommandContext): Promise<number> {
   const value = gatewayBaseUrl(url, keys.proxy);
   const path = codexHomePaths(ctx.userCodexHome).configFile;
   await Deno.mkdir(ctx.userCodexHome, { recursive: true });
-  const { edit, madePrivate } = await withFileLock(`${path}.cao.lock`, async () => {
+  const { edit, madePrivate } = await withFileLock(editLock(ctx), async () => {
     const target = await writeTarget(path);
     const { text, mode } = await readConfig(target);
     let edit: EnableEdit;
@@ -112,7 +119,14 @@ export async function gatewayEnable(ctx: CommandContext): Promise<number> {
     }
     await updateGatewayFile(ctx.home, (file) => {
       if (edit.kind === "unchanged" && file.enabled?.value === value) return;
-      file.enabled = { configPath: path, value, previous: previousToRecord(edit, file.enabled) };
+      // The mode (or absence) before cao first touched the file, kept across repeated enables.
+      const previousMode = file.enabled && "previousMode" in file.enabled ? file.enabled.previousMode : mode;
+      file.enabled = {
+        configPath: path,
+        value,
+        previous: previousToRecord(edit, file.enabled),
+        previousMode,
+      };
     });
     return { edit, madePrivate: madePrivate && Deno.build.os !== "windows" ? newMode : null };
   });
@@ -147,6 +161,7 @@ export async function gatewayDisable(ctx: CommandContext): Promise<number> {
   let lockable = true;
   try {
     await Deno.stat(dirname(path));
+    await Deno.stat(ctx.home.paths.root);
   } catch {
     lockable = false;
   }
@@ -170,11 +185,21 @@ export async function gatewayDisable(ctx: CommandContext): Promise<number> {
     } catch (error) {
       throw editError(path, error);
     }
-    if (edit.kind !== "unchanged") await writeFileAtomic(target, edit.text, { mode: mode ?? 0o600 });
+    if (edit.kind !== "unchanged") {
+      const created = record.previousMode === null && record.previous === null;
+      if (created && edit.kind === "removed" && edit.text.trim() === "") await Deno.remove(target);
+      else {
+        const restored = typeof record.previousMode === "number" ? record.previousMode : mode ?? 0o600;
+        await writeFileAtomic(target, edit.text, { mode: restored });
+        if (Deno.build.os !== "windows") await Deno.chmod(target, restored);
+      }
+    }
     await updateGatewayFile(ctx.home, (f) => void (f.enabled = null));
+    // An earlier cao locked the edit with `<config>.cao.lock` beside the file; nothing uses it any more.
+    await Deno.remove(`${path}.cao.lock`).catch(() => {});
     return edit;
   };
-  const edit = lockable ? await withFileLock(`${path}.cao.lock`, work) : await work();
+  const edit = lockable ? await withFileLock(editLock(ctx), work) : await work();
   if (edit === null) {
     ctx.out.line(`Nothing to disable: ${path} does not route Codex through the gateway.`);
     return ExitCode.ok;

@@ -76,6 +76,11 @@ export interface EnableRecord {
   value: string;
   /** The value it replaced (null: the key was absent). */
   previous: string | null;
+  /**
+   * The file's mode before the first enable made it private (`disable` puts it back); null: there was no
+   * file (`disable` removes the one enable created when nothing else is left in it); absent: not recorded.
+   */
+  previousMode?: number | null;
 }
 
 /** What a running gateway reports about itself. */

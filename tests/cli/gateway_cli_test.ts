@@ -91,7 +91,16 @@ Deno.test("cao gateway enable makes config.toml private, since the value it writ
   const again = await runCaoInProcess(home, ["gateway", "enable"]);
   assert.match(again.stdout, /Already enabled/);
   assert.equal((await Deno.stat(config)).mode! & 0o777, 0o600);
-  assert.equal((await Deno.lstat(`${config}.cao.lock`)).isFile, true, "edited under <config>.cao.lock");
+  await assert.rejects(
+    Deno.lstat(`${config}.cao.lock`),
+    Deno.errors.NotFound,
+    "no lock left beside the file",
+  );
+  assert.equal(
+    (await Deno.lstat(`${home.caoHome}/codex-config.lock`)).isFile,
+    true,
+    "edited under a cao lock",
+  );
 });
 
 Deno.test("cao gateway disable restores the user's value after a second enable on another port", async () => {
@@ -287,4 +296,25 @@ Deno.test("a refused config edit says why with a true hint: valid TOML whose ope
   const broken = await runCaoInProcess(home, ["gateway", "enable"]);
   assert.equal(broken.code, 1);
   assert.match(broken.stderr, /hint: fix the file so that it is valid TOML/);
+});
+
+Deno.test("cao gateway disable puts back the mode, or no file at all, and leaves no lock beside config.toml", async () => {
+  await using home = await makeTempHome();
+  const config = `${home.userHome}/.codex/config.toml`;
+  // No config.toml before: enable creates one, disable removes it again.
+  assert.equal((await runCaoInProcess(home, ["gateway", "enable"])).code, 0);
+  assert.equal((await Deno.stat(config)).mode! & 0o777, 0o600);
+  assert.equal((await runCaoInProcess(home, ["gateway", "disable"])).code, 0);
+  await assert.rejects(Deno.stat(config), Deno.errors.NotFound, "no empty config.toml left behind");
+  // A 0644 config.toml: private while enabled, 0644 again after disable.
+  await Deno.writeTextFile(config, USER_CONFIG);
+  await Deno.chmod(config, 0o644);
+  assert.equal((await runCaoInProcess(home, ["gateway", "enable"])).code, 0);
+  assert.equal((await Deno.stat(config)).mode! & 0o777, 0o600);
+  assert.equal((await runCaoInProcess(home, ["gateway", "enable"])).code, 0, "a repeated enable");
+  assert.equal((await runCaoInProcess(home, ["gateway", "disable"])).code, 0);
+  assert.equal((await Deno.stat(config)).mode! & 0o777, 0o644);
+  assert.equal(await Deno.readTextFile(config), USER_CONFIG);
+  const beside = (await Array.fromAsync(Deno.readDir(`${home.userHome}/.codex`))).map((e) => e.name);
+  assert.deepEqual(beside, ["config.toml"], "nothing but the user's file");
 });
