@@ -1,13 +1,12 @@
 /**
  * @module
- * The small texts every human view shares (percent used, time to reset, cooldown left, "5m ago", the state
- * word, the login), so that the dashboard, the compact and full views, `cao list --details` and the report
- * say the same thing the same way. Pure.
+ * The small texts every human view shares (percent used and time to reset, cooldown left, "5m ago", an
+ * absolute minute, failures), so that the dashboard, the compact and full views, `cao list --details` and
+ * the report say the same thing the same way. Pure.
  */
 
 import type { AccountStatus } from "../accounts/status_store.ts";
 import { activeCooldown } from "../accounts/status_events.ts";
-import type { LoginSummary } from "../codex/auth_file.ts";
 import { formatDuration, formatRelative } from "../shared/format.ts";
 import type { WindowAt } from "./account_state.ts";
 
@@ -16,12 +15,6 @@ export function percentText(window: WindowAt | null): string {
   if (window === null) return "-";
   if (window.stale) return "reset";
   return `${Math.round(window.usedPercent)}%`;
-}
-
-/** `in 2h 10m`, `2h ago` (reset passed), or `-`. Pure. */
-export function resetText(window: WindowAt | null, now: Date): string {
-  if (window === null || window.resetsAt === null) return "-";
-  return formatRelative(window.resetsAt, now);
 }
 
 /** `40% (in 2h 10m)`, for one-line views. Pure. */
@@ -50,11 +43,6 @@ export function agoText(iso: string | null, now: Date): string {
 /** `2026-11-21T14:10Z`: an absolute time to the minute, for reports and the full view. Pure. */
 export function minuteText(at: Date | null): string {
   return at === null ? "-" : at.toISOString().replace(/:\d{2}\.\d{3}Z$/, "Z");
-}
-
-/** `alice@example.com`, else the account id, else `-`. Pure. */
-export function loginWho(login: LoginSummary): string {
-  return login.email ?? login.accountId ?? "-";
 }
 
 /** `none`, or `2 in a row, 5 total`. Pure. */
