@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
-import type { CliDeps } from "../../src/cli/deps.ts";
-import { buildProgram, loadRegisters } from "../../src/cli/commands.ts";
 import { dataDirIn, formatCompletion, resolveCompletion } from "../../src/cli/completion_resolve.ts";
 import { type CompletionNode, completionTree, valueKindOf } from "../../src/cli/completion_tree.ts";
+import { loadFullProgram } from "../support/cli_program.ts";
 
 const none = { kind: "none" } as const;
 
@@ -144,17 +143,8 @@ Deno.test("valueKindOf() reads a value's kind off its placeholder or choices", (
   assert.deepEqual(valueKindOf("format", ["md", "json"]), { kind: "choices", values: ["md", "json"] });
 });
 
-const deps = {
-  env: () => undefined,
-  userHome: "/nonexistent",
-  now: () => new Date(0),
-  stdout: () => {},
-  stderr: () => {},
-  isTerminal: () => ({ stdin: false, stdout: false }),
-} as unknown as CliDeps;
-
 Deno.test("every command of the command table completes, with every option it shows in --help", async () => {
-  const program = buildProgram(deps, () => Promise.resolve(), await loadRegisters());
+  const program = await loadFullProgram();
   const tree = completionTree(program);
   const offered = new Set(resolveCompletion(tree, [""], accounts).candidates.map((c) => c.value));
   for (const command of program.commands) {

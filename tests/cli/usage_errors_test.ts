@@ -1,8 +1,6 @@
 import assert from "node:assert/strict";
-import type { CliDeps } from "../../src/cli/deps.ts";
-import { buildProgram, loadRegisters } from "../../src/cli/commands.ts";
 import { usageLines } from "../../src/cli/usage_errors.ts";
-import type { Command } from "../../src/deps/commander.ts";
+import { commandPaths, loadFullProgram } from "../support/cli_program.ts";
 import { makeTempHome, runCaoInProcess } from "../support/run_cao.ts";
 
 const status = { path: ["status"], usage: "[options]" };
@@ -65,26 +63,9 @@ Deno.test("usageLines() rewords commander's errors as one Cannot line and a hint
   });
 });
 
-const deps = {
-  env: () => undefined,
-  userHome: "/nonexistent",
-  now: () => new Date(0),
-  stdout: () => {},
-  stderr: () => {},
-  isTerminal: () => ({ stdin: false, stdout: false }),
-} as unknown as CliDeps;
-
-function commandPaths(command: Command, prefix: string[] = []): string[][] {
-  return (command.commands as Command[]).filter((c) => c.name() !== "complete").flatMap((c) => {
-    const path = [...prefix, c.name()];
-    return [path, ...commandPaths(c, path)];
-  });
-}
-
 Deno.test("every command refuses an unknown option with exit 2, one error line and one hint", async () => {
   await using home = await makeTempHome();
-  const program = buildProgram(deps, () => Promise.resolve(), await loadRegisters());
-  const paths = commandPaths(program);
+  const paths = commandPaths(await loadFullProgram());
   assert.ok(paths.length > 15, "every command, nested ones too");
   for (const path of paths) {
     const result = await runCaoInProcess(home, [...path, "--no-such-flag"]);
