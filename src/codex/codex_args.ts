@@ -247,12 +247,14 @@ function keep(options: string[][], allowed: (name: string) => boolean): string[]
  * The arguments that continue session `sessionId` with `prompt`, keeping the user's options:
  * `resume <options> <id> [<prompt>]` for the TUI (no prompt when it was queued instead), `<root options>
  * exec <exec options> resume <options> <id> <prompt>` for `codex exec`. Null for runs cao does not continue
- * (other subcommands). Pure.
+ * (other subcommands). `execResumeOptions`: what the binary's `exec resume` takes (`codex_help.ts`; default
+ * 0.169's table). Pure.
  */
 export function resumeArgs(
   invocation: CodexInvocation,
   sessionId: string,
   prompt: string | null,
+  execResumeOptions: ReadonlySet<string> = EXEC_RESUME_OPTIONS,
 ): string[] | null {
   const usable = (name: string) => !NOT_FOR_RESUME.has(name);
   const tail = prompt === null ? [sessionId] : [sessionId, prompt];
@@ -266,7 +268,7 @@ export function resumeArgs(
       "exec",
       ...keep(invocation.commandOptions, usable),
       "resume",
-      ...keep(invocation.subcommandOptions, (name) => usable(name) && EXEC_RESUME_OPTIONS.has(name)),
+      ...keep(invocation.subcommandOptions, (name) => usable(name) && execResumeOptions.has(name)),
       ...tail,
     ];
   }

@@ -23,6 +23,7 @@ import {
 } from "../codex/codex_args.ts";
 import { refreshAccountHome } from "../codex/provision.ts";
 import { isAccountBoundRefusal, usageLimitResetsAt } from "../codex/rollout.ts";
+import { execResumeOptions } from "../codex/codex_help.ts";
 import { stripRolloutAccountBoundContent } from "../codex/session_copies.ts";
 import type { ObservedTurnEnd } from "../codex/rollout_watch.ts";
 import { signalExitCode } from "../shared/exit_codes.ts";
@@ -157,6 +158,7 @@ export async function runWithFallback(
   }
 
   let state = INITIAL_LOOP_STATE;
+  let execOptions: Promise<ReadonlySet<string> | null> | undefined;
   let loaded: Candidates | null = first;
   const exit = (code: number): RunEnd => ({ kind: "exit", code });
   const emit = (events: RunEvent[]) => events.forEach(tell);
@@ -210,7 +212,12 @@ export async function runWithFallback(
     const resumeHere = async (id: string): Promise<string[]> => {
       const queued = invocation.kind === "interactive" &&
         await queueSessionMessage(deps.spawn, io.codex, accountDir, id, settings.resumePrompt, io.codexEnv);
-      return resumeArgs(invocation, id, queued ? null : settings.resumePrompt) ?? codexArgs;
+      // Every option this codex's `exec resume` takes is kept (0.171 added some), from its own --help.
+      execOptions ??= invocation.kind === "exec"
+        ? execResumeOptions(deps.spawn, io.codex, io.codexEnv ?? {})
+        : Promise.resolve(null);
+      const options = await execOptions ?? undefined;
+      return resumeArgs(invocation, id, queued ? null : settings.resumePrompt, options) ?? codexArgs;
     };
     let args = codexArgs;
     if (session !== null) {
