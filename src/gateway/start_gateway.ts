@@ -19,6 +19,7 @@ import { RunKeys } from "./run_keys.ts";
 import { serveHandler, type ServerHandle } from "./server.ts";
 import { isLoopbackHost } from "./address.ts";
 import { type GatewayKeys, type GatewaySettings, settingsProblem, updateGatewayFile } from "./settings.ts";
+import { holdAliveLock } from "./alive_lock.ts";
 import { gatewayStatusJson } from "./status_view.ts";
 import { StatusSync } from "./status_sync.ts";
 import type { UpstreamProxySettings } from "./upstream_proxy.ts";
@@ -240,7 +241,9 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     await history.close();
     throw error;
   }
+  let releaseAlive = () => {};
   if (options.record !== false) {
+    releaseAlive = await holdAliveLock(home);
     await updateGatewayFile(home, (file) => {
       file.running = { pid: Deno.pid, url: server.url, startedAt, logFile: options.logFile ?? null };
       file.accountsInUse = [];
@@ -263,6 +266,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
           if (file.running?.pid === Deno.pid) file.running = null;
           file.accountsInUse = [];
         });
+        releaseAlive();
       }
       signalStop();
     })();

@@ -12,6 +12,7 @@
 import { jsonObject } from "../shared/json_value.ts";
 import { codexHomePaths } from "../codex/codex_home_paths.ts";
 import { isLoopbackUrl } from "../gateway/address.ts";
+import { gatewayAlive } from "../gateway/alive_lock.ts";
 import type { CaoHome } from "../accounts/cao_home.ts";
 
 /** The gateway as the status views see it. */
@@ -78,6 +79,8 @@ export async function loadGatewayFacts(home: CaoHome, userCodexHome: string): Pr
       accountsInUse = accountsInUseFrom(JSON.parse(gatewayText));
     } catch { /* the gateway owns this file */ }
   }
+  // A killed gateway never clears its record: its accounts are in use only while it holds its lock.
+  if (accountsInUse.length > 0 && await gatewayAlive(home) === false) accountsInUse = [];
   return { enabled: url !== null, url, accountsInUse };
 }
 
