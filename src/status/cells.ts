@@ -33,6 +33,22 @@ export function cooldownText(status: AccountStatus, now: Date): string {
   return until === null ? "-" : `${formatDuration(until.getTime() - now.getTime())} left`;
 }
 
+/** How long a cooldown that ended early is mentioned in the short views. */
+const HEALED_NOTE_MS = 6 * 3600_000;
+
+/**
+ * `cooldown cleared 5m ago: the usage endpoint showed room`, for a cooldown that ended early (healed or
+ * cleared by hand) within the last hours; null otherwise. Pure.
+ */
+export function healedText(status: AccountStatus, now: Date): string | null {
+  const cleared = status.cooldownCleared;
+  if (cleared === null || cleared.why === "reset-passed" || status.cooldownUntil !== null) return null;
+  const at = Date.parse(cleared.at);
+  if (!(now.getTime() - at < HEALED_NOTE_MS)) return null;
+  const why = cleared.why === "usage-room" ? "the usage endpoint showed room" : "by hand";
+  return `cooldown cleared ${formatRelative(new Date(at), now)}: ${why}`;
+}
+
 /** `5m ago` for an ISO time, `never` for null. Pure. */
 export function agoText(iso: string | null, now: Date): string {
   if (iso === null) return "never";

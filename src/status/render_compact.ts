@@ -6,7 +6,7 @@
 
 import { renderTable } from "../shared/format.ts";
 import { type AccountState, accountState, STATE_LABELS, usageWindows } from "./account_state.ts";
-import { agoText, cooldownText, windowCell } from "./cells.ts";
+import { agoText, cooldownText, healedText, windowCell } from "./cells.ts";
 import type { StatusSnapshot } from "./collect.ts";
 import { PLAIN, type Styles } from "./styles.ts";
 
@@ -30,6 +30,8 @@ export function renderCompact(snapshot: StatusSnapshot, styles: Styles = PLAIN):
     if (state.kind === "cooling") note = cooldownText(view.status, now);
     else if (state.kind !== "ready") note = state.reason;
     else if (view.status.lastSuccessAt !== null) note = `ok ${agoText(view.status.lastSuccessAt, now)}`;
+    const healed = state.kind === "ready" ? healedText(view.status, now) : null;
+    if (healed !== null) note += `${note ? "; " : ""}${healed}`;
     if (view.status.consecutiveFailures > 0) {
       note += `${note ? "; " : ""}${view.status.consecutiveFailures} failed in a row`;
     }

@@ -18,7 +18,7 @@ import {
   usageWindows,
   type WindowAt,
 } from "./account_state.ts";
-import { agoText, cooldownText, failuresText, percentText } from "./cells.ts";
+import { agoText, cooldownText, failuresText, healedText, percentText } from "./cells.ts";
 import type { AccountView, StatusSnapshot } from "./collect.ts";
 import { fitText, PLAIN, type Styles, wrapText } from "./styles.ts";
 
@@ -114,6 +114,8 @@ function stateLines(
     parts.push(`last quota hit ${agoText(view.status.lastQuotaHitAt, now)}`);
   } else {
     parts.push("ready", `last success ${agoText(view.status.lastSuccessAt, now)}`);
+    const healed = healedText(view.status, now);
+    if (healed !== null) parts.push(healed);
   }
   parts.push(`failures ${failuresText(view.status)}`);
   if (view.duplicateOf.length > 0) parts.push(`same login as ${view.duplicateOf.join(", ")}`);

@@ -117,6 +117,11 @@ Deno.test({
         full.stdout,
         /cooldown\s+none; the last one cleared .* by gateway \(pid \d+\): the usage endpoint/,
       );
+      const compact = await runCaoInProcess(home, ["status", "--compact"]);
+      assert.match(
+        compact.stdout,
+        /^\*\s+a\s+ready .*cooldown cleared .* ago: the usage endpoint showed room/m,
+      );
     } finally {
       assert.equal((await runCaoProcess(home, ["gateway", "stop"], { env })).code, 0);
     }

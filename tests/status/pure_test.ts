@@ -228,3 +228,19 @@ Deno.test("sparkline(), trendText() and paceText() draw a window's recent histor
   );
   assert.equal(paceText({ kind: "unknown" }, NOW), "unknown (too few recent readings)");
 });
+
+Deno.test("healedText() mentions a cooldown that ended early, for a few hours", async () => {
+  const { healedText } = await import("../../src/status/cells.ts");
+  const cleared = (why: "usage-room" | "by-hand" | "reset-passed", secondsAgo: number) => ({
+    ...emptyAccountStatus(),
+    cooldownCleared: { at: iso(-secondsAgo), why, by: "gateway (pid 1)", until: iso(3600) },
+  });
+  assert.equal(
+    healedText(cleared("usage-room", 300), NOW),
+    "cooldown cleared 5m ago: the usage endpoint showed room",
+  );
+  assert.equal(healedText(cleared("by-hand", 60), NOW), "cooldown cleared 1m ago: by hand");
+  assert.equal(healedText(cleared("reset-passed", 60), NOW), null, "a reset that passed is nothing to say");
+  assert.equal(healedText(cleared("usage-room", 7 * 3600), NOW), null, "only for a few hours");
+  assert.equal(healedText(emptyAccountStatus(), NOW), null);
+});
