@@ -1,9 +1,9 @@
 /**
  * @module
  * `cao gateway status` (is it up, where, what it sees: accounts, cooldowns, conversations, requests,
- * switches; `--json` for the raw `/status`) and `cao gateway stop` (asks the gateway to stop over HTTP, with
- * the control key in the `x-cao-gateway-key` header; never kills a process by a pid that may have been
- * reused). Both only read gateway.json's control key, never create it.
+ * switches; `--json`: the gateway's `/status` with `schemaVersion` and `running`) and `cao gateway stop`
+ * (asks the gateway to stop over HTTP, with the control key in the `x-cao-gateway-key` header; never kills a
+ * process by a pid that may have been reused). Both only read gateway.json's control key, never create it.
  */
 
 import { localGatewayUrl, probeGateway } from "../gateway/client.ts";
@@ -70,19 +70,18 @@ export async function gatewayStatus(ctx: CommandContext, options: { json: boolea
   const key = await probeKey(ctx);
   const url = await localGatewayUrl(ctx.home);
   const probe = await probeGateway(ctx.deps.fetch, url, key);
+  if (probe.kind !== "up" && options.json) {
+    ctx.out.json({
+      schemaVersion: GATEWAY_STATUS_JSON_SCHEMA_VERSION,
+      running: false,
+      url,
+      reason: probe.kind === "wrong-key" ? "wrong key" : probe.reason,
+    });
+    return ExitCode.failure;
+  }
   if (probe.kind !== "up") {
-    if (options.json) {
-      ctx.out.json({
-        schemaVersion: GATEWAY_STATUS_JSON_SCHEMA_VERSION,
-        running: false,
-        url,
-        reason: probe.kind === "wrong-key" ? "wrong key" : probe.reason,
-      });
-    } else {ctx.out.line(
-        `No cao gateway answers at ${url}${
-          probe.kind === "down" ? ` (${probe.reason})` : " with this key"
-        }. Start one with "cao gateway start".`,
-      );}
+    const why = probe.kind === "down" ? ` (${probe.reason})` : " with this key";
+    ctx.out.line(`No cao gateway answers at ${url}${why}. Start one with "cao gateway start".`);
     return ExitCode.failure;
   }
   if (options.json) {
