@@ -54,11 +54,9 @@ export async function runDoctor(ctx: CommandContext, options: DoctorOptions): Pr
   return result.exitCode;
 }
 
-/** Checks the `--format` value. Pure. */
-export function reportFormat(value: string): "md" | "json" {
-  const format = value.toLowerCase();
-  if (format === "md" || format === "markdown") return "md";
-  if (format === "json") return "json";
+/** The `--format` value, narrowed (the parser lets only its choices, md and json, through). Pure. */
+function reportFormat(value: string): "md" | "json" {
+  if (value === "md" || value === "json") return value;
   throw new UsageError(`Cannot write a report as "${value}": the formats are md and json`);
 }
 
