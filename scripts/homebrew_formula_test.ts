@@ -2,10 +2,12 @@
  * @module
  * Tests of `homebrew_formula.ts` against the sample release sums in
  * `tests/fixtures/release_sha256sums.txt`: the formula's content, `ruby -c` on it when Ruby is
- * installed, and the script run as a real child process.
+ * installed (always on CI, where .ci/run installs it and a missing Ruby fails the test), and the script run as a
+ * real child process.
  */
 
 import assert from "node:assert/strict";
+import { requireTool, skipMissing } from "../tests/support/ci_tools.ts";
 import { renderFormula, rubyString } from "./homebrew_formula.ts";
 import { parseSums } from "./sha256_sums.ts";
 
@@ -95,8 +97,9 @@ Deno.test("rubyString() escapes backslashes, quotes and interpolation", () => {
 
 Deno.test({
   name: "renderFormula() output is valid Ruby (ruby -c)",
-  ignore: !hasRuby,
+  ignore: skipMissing(!hasRuby),
   async fn() {
+    requireTool("ruby", hasRuby ? "ruby" : null);
     const path = await Deno.makeTempFile({ suffix: ".rb" });
     try {
       await Deno.writeTextFile(path, FORMULA);
