@@ -231,6 +231,11 @@ export function picksSession(invocation: CodexInvocation): boolean {
   return (names === "resume" || names === "fork") && referencedSessionId(invocation) === null;
 }
 
+/** The user's `-c`, `--enable` and `--disable` options before the subcommand (for other codex commands). Pure. */
+export function configOptions(invocation: CodexInvocation): string[] {
+  return keep(invocation.rootOptions, (name) => ["-c", "--config", "--enable", "--disable"].includes(name));
+}
+
 /** The session id named by `resume <id>`, `fork <id>` or `exec resume|fork <id>`, or null. Pure. */
 export function referencedSessionId(invocation: CodexInvocation): string | null {
   const names = invocation.kind === "exec" ? invocation.subcommand : invocation.command;

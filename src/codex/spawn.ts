@@ -39,6 +39,8 @@ export interface SpawnedProcess {
   stdout: ReadableStream<Uint8Array> | null;
   /** The child's stderr when piped. */
   stderr: ReadableStream<Uint8Array> | null;
+  /** The child's stdin when piped. */
+  stdin?: WritableStream<Uint8Array> | null;
   /** Sends a signal to the child. */
   kill(signal?: Deno.Signal): void;
 }
@@ -61,6 +63,7 @@ export const spawnProcess: SpawnFn = (command: string, options: SpawnOptions): S
     status: child.status.then((s) => ({ code: s.code, signal: s.signal })),
     stdout: options.stdout === "piped" ? child.stdout : null,
     stderr: options.stderr === "piped" ? child.stderr : null,
+    stdin: options.stdin === "piped" ? child.stdin : null,
     kill: (signal) => child.kill(signal),
   };
 };

@@ -16,6 +16,7 @@ import { tryRunLock } from "../accounts/run_lock.ts";
 import { recordAttempt } from "../accounts/status_events.ts";
 import {
   type CodexInvocation,
+  configOptions,
   parseCodexArgs,
   picksSession,
   referencedSessionId,
@@ -24,6 +25,7 @@ import {
 import { refreshAccountHome } from "../codex/provision.ts";
 import { isAccountBoundRefusal, usageLimitResetsAt } from "../codex/rollout.ts";
 import { execResumeOptions } from "../codex/codex_help.ts";
+import { setThreadName, threadTitle } from "../codex/thread_name.ts";
 import { stripRolloutAccountBoundContent } from "../codex/session_copies.ts";
 import type { ObservedTurnEnd } from "../codex/rollout_watch.ts";
 import { signalExitCode } from "../shared/exit_codes.ts";
@@ -221,7 +223,23 @@ export async function runWithFallback(
     };
     let args = codexArgs;
     if (session !== null) {
-      await transferSession(io.home.paths.accountDir(session.account), session.rolloutPath, accountDir);
+      const from = io.home.paths.accountDir(session.account);
+      await transferSession(from, session.rolloutPath, accountDir);
+      if (invocation.kind === "interactive") {
+        // Codex 0.171's TUI would take cao's resume prompt as the title of a copy that carries none.
+        const title = await threadTitle(from, session.id, session.rolloutPath);
+        if (title !== null) {
+          await setThreadName(
+            deps.spawn,
+            io.codex,
+            accountDir,
+            session.id,
+            title,
+            io.codexEnv,
+            configOptions(invocation),
+          );
+        }
+      }
       args = await resumeHere(session.id);
     } else if (state.runs === 0) {
       // Whichever account runs a conversation continues its newest copy (`resume --last` and the picker too).

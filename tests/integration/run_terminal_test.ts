@@ -172,3 +172,52 @@ Deno.test({
     }
   },
 });
+
+/** The native Codex 0.171 binary (`CAO_TEST_CODEX_171`, else the CI cache), or null. */
+async function codex171(): Promise<string | null> {
+  const cached =
+    `${Deno.env.get("HOME")}/.cache/cao-ci/codex-0.171.0/node_modules/@openai/codex-linux-x64/vendor/` +
+    "x86_64-unknown-linux-musl/bin/codex";
+  for (const path of [Deno.env.get("CAO_TEST_CODEX_171"), cached]) {
+    if (path && await exists(path)) return path;
+  }
+  return null;
+}
+
+const CODEX_171 = await codex171();
+
+Deno.test({
+  name: "cao run: Codex 0.171's TUI continued on the next account keeps the conversation's title",
+  ignore: skipWithout(TMUX) || CODEX_171 === null,
+  async fn() {
+    const tmuxPath = requireTool("tmux", TMUX);
+    await using mock = await startMockUpstream({
+      responses: { acct_a: { kind: "usage_limit" }, acct_b: "ok" },
+    });
+    await using home = await makeRunHome(
+      [{ name: "a", accountId: "acct_a" }, { name: "b", accountId: "acct_b" }],
+      mock.url,
+    );
+    home.env.CAO_CODEX_BIN = CODEX_171!;
+    const script = await caoScript(home, ["run", "--", ...mockArgs(mock.url), "the original title"], true);
+    const socket = `cao-test-${crypto.randomUUID().slice(0, 8)}`;
+    const tmux = (...args: string[]) => output(tmuxPath, ["-L", socket, "-f", "/dev/null", ...args]);
+    const pane = () => tmux("capture-pane", "-p", "-J", "-S", "-300");
+    try {
+      await tmux("new-session", "-d", "-x", "160", "-y", "40", script);
+      await waitFor(async () => (await pane()).includes("hello from acct_b"), {
+        what: "b's answer in the TUI",
+        timeoutMs: 90_000,
+        intervalMs: 200,
+      }).catch(async (error) => {
+        throw new Error(`${error.message}; the terminal shows:\n${await pane()}`);
+      });
+      const screen = await pane();
+      const footer = screen.split("\n").findLast((line) => /gpt-|GPT-/.test(line)) ?? "";
+      assert.match(footer, /the original title/, `the footer keeps the title:\n${screen}`);
+      assert.doesNotMatch(footer, /Please continue/, "cao's resume prompt is not the title");
+    } finally {
+      await tmux("kill-server");
+    }
+  },
+});
