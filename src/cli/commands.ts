@@ -122,7 +122,7 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
 }
 
 /** Prints an error the STYLE.md way and returns its exit code. */
-export function reportError(error: unknown, deps: CliDeps): number {
+function reportError(error: unknown, deps: CliDeps): number {
   if (error instanceof CommanderError) {
     if (
       error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.exitCode === 0

@@ -44,7 +44,7 @@ export interface CliDeps {
  * after one line, and the rest of the output has nowhere to go. That is not a failure of the command, so its
  * exit code stays the one it would have had (Deno ignores SIGPIPE and reports EPIPE instead).
  */
-export function pipeWriter(target: { writeSync(p: Uint8Array): number }): (text: string) => void {
+function pipeWriter(target: { writeSync(p: Uint8Array): number }): (text: string) => void {
   let closed = false;
   return (text) => {
     if (closed) return;
@@ -60,7 +60,7 @@ export function pipeWriter(target: { writeSync(p: Uint8Array): number }): (text:
 }
 
 /** Adds a process signal listener; a signal the platform cannot listen for is ignored. */
-export function listenForSignal(signal: Deno.Signal, handler: () => void): () => void {
+function listenForSignal(signal: Deno.Signal, handler: () => void): () => void {
   try {
     Deno.addSignalListener(signal, handler);
   } catch {
@@ -80,7 +80,7 @@ export function userHomeFrom(env: (name: string) => string | undefined, os: stri
 }
 
 /** The crash hook for `CAO_TEST_CRASH_AT=<step>`: SIGKILL at that step, nothing elsewhere. */
-export function crashPointFor(step: string | undefined): ((at: string) => void) | undefined {
+function crashPointFor(step: string | undefined): ((at: string) => void) | undefined {
   if (step === undefined || step === "") return undefined;
   return (at) => {
     if (at === step) Deno.kill(Deno.pid, "SIGKILL");

@@ -86,7 +86,7 @@ function renderTo(ctx: CommandContext): (event: RunEvent) => void {
 }
 
 /** `cao run`. */
-export async function runCodexWithFallback(
+async function runCodexWithFallback(
   ctx: CommandContext,
   codexArgs: string[],
   options: RunCommandOptions,

@@ -45,7 +45,7 @@ export function loginFacts(path: string, auth: CodexAuthDoc): LoginFacts {
 }
 
 /** Reads the facts of `path`, or null when it is missing or unreadable. */
-export async function readLoginFacts(path: string): Promise<LoginFacts | null> {
+async function readLoginFacts(path: string): Promise<LoginFacts | null> {
   const read = await readAuthFile(path);
   return read.kind === "ok" ? loginFacts(path, read.auth) : null;
 }
@@ -64,7 +64,7 @@ export function sharedRefreshTokens(facts: LoginFacts[]): string[][] {
  * Writes `source`'s tokens into each of `copies` that still holds `oldRefreshToken` (others changed hands and
  * are left alone). Returns the paths updated.
  */
-export async function syncLoginCopies(
+async function syncLoginCopies(
   source: CodexAuthDoc,
   oldRefreshToken: string,
   copies: string[],
@@ -95,7 +95,7 @@ export async function syncLoginCopies(
  * When `own` (whose refresh token was refused) has a same-login copy rotated later by someone else, writes
  * that copy's tokens into `own` and returns true.
  */
-export async function adoptNewerCopy(ownPath: string, candidates: string[]): Promise<boolean> {
+async function adoptNewerCopy(ownPath: string, candidates: string[]): Promise<boolean> {
   const own = await readLoginFacts(ownPath);
   if (!own || own.identity === null) return false;
   for (const path of candidates) {

@@ -103,7 +103,7 @@ async function fetchUsage(tokens: FreshTokens, options: UsageRefreshOptions): Pr
 }
 
 /** Refreshes one account's usage (without recording it); `copies` as `refreshWithCopies` takes them. */
-export async function refreshAccountUsage(
+async function refreshAccountUsage(
   home: CaoHome,
   summary: AccountSummary,
   options: UsageRefreshOptions,
@@ -188,7 +188,7 @@ export function applyUsageResults(file: StatusFile, results: UsageRefreshResult[
 }
 
 /** Refreshes every account concurrently and records the answers under the status lock. */
-export async function refreshAllUsage(
+async function refreshAllUsage(
   home: CaoHome,
   summaries: AccountSummary[],
   options: UsageRefreshOptions,
