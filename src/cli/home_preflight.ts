@@ -15,7 +15,6 @@ import { pathExists } from "../fs/file_probe.ts";
 import { journalPath } from "../accounts/pending_change.ts";
 import { CaoError } from "../shared/errors.ts";
 import type { CommandContext } from "./context.ts";
-import { hasSeedFiles, migrateSeedHome } from "./seed_migration.ts";
 
 /** Checks (and readies) the cao home for a command. */
 export async function prepareHome(ctx: CommandContext): Promise<void> {
@@ -32,6 +31,7 @@ export async function prepareHome(ctx: CommandContext): Promise<void> {
   await settleInterruptedWork(ctx);
   if (await hasSeedFiles(ctx.home)) {
     try {
+      const { migrateSeedHome } = await import("./seed_migration.ts"); // loaded only for a 1.4.2 home
       const line = await withProgress(
         ctx.deps,
         "moving the CAO 1.4.2 files to this version's format",
@@ -67,6 +67,16 @@ async function settleInterruptedWork(ctx: CommandContext): Promise<void> {
       await removeStaleTemps(home.paths.accountDir(account.name), home.now());
     }
   }
+}
+
+/** Whether any file of the home looks like CAO 1.4.2's (cheap: a text search, no parse). */
+async function hasSeedFiles(home: CommandContext["home"]): Promise<boolean> {
+  const { registry, status, gatewaySettings } = home.paths;
+  for (const path of [registry, status, gatewaySettings]) {
+    const text = await Deno.readTextFile(path).catch(() => null);
+    if (text !== null && !text.includes('"schemaVersion"') && text.trim().startsWith("{")) return true;
+  }
+  return false;
 }
 
 function notADirectory(root: string): CaoError {

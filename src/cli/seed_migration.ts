@@ -43,16 +43,6 @@ async function readDoc(path: string): Promise<Doc | null> {
   }
 }
 
-/** Whether any file of the home looks like the seed's (cheap: a text search before any parse). */
-export async function hasSeedFiles(home: CaoHome): Promise<boolean> {
-  const { registry, status, gatewaySettings } = home.paths;
-  for (const path of [registry, status, gatewaySettings]) {
-    const text = await Deno.readTextFile(path).catch(() => null);
-    if (text !== null && !text.includes('"schemaVersion"') && text.trim().startsWith("{")) return true;
-  }
-  return false;
-}
-
 /** Rewrites one file when it is the seed's: backup first, then the new document under the file's lock. */
 async function migrateFile(
   home: CaoHome,
