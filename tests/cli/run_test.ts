@@ -11,7 +11,7 @@ const ID = "01a1fe7c-ef3e-7e72-acbd-76a3bb91d9e4";
 const ignore = Deno.build.os === "windows";
 
 /**
- * A fake codex: logs `<account> <args>` to calls.log, exits with `exit.txt` when present (a pass-through
+ * A fake codex: answers `exec resume --help` with nothing, logs `<account> <args>` to calls.log, exits with `exit.txt` when present (a pass-through
  * run), else writes a limited turn (exit 1) for the accounts listed in limited.txt and a good one (exit 0)
  * for the others.
  */
@@ -35,6 +35,8 @@ async function fakeCodex(home: TempHome): Promise<string> {
   await Deno.writeTextFile(
     path,
     `#!/bin/sh
+# cao asks "exec resume --help" for the options to keep; an empty help leaves it its built-in table.
+[ "$*" = "exec resume --help" ] && exit 0
 acct=$(basename "$CODEX_HOME")
 echo "$acct $*" >> "${home.dir}/calls.log"
 [ -f "${home.dir}/exit.txt" ] && exit "$(cat "${home.dir}/exit.txt")"
