@@ -10,8 +10,8 @@
 
 import { activeCooldown, applyUsageReading, clearCooldown } from "../accounts/status_events.ts";
 import type { NotifySink } from "../accounts/notify_sink.ts";
-import { parseUsageAnswer, type UsageAnswer } from "../codex/usage_response.ts";
-import { redactSecrets } from "../shared/redact.ts";
+import { fetchUsageAnswer } from "../codex/usage_fetch.ts";
+import type { UsageAnswer } from "../codex/usage_response.ts";
 import type { AccountPool } from "./account_pool.ts";
 import type { Credentials, TokenResult } from "./credentials.ts";
 
@@ -159,37 +159,29 @@ export class CooldownHealer {
     for (let attempt = 0; attempt < 2; attempt++) {
       if (token.kind !== "ok") return `no usable login (${token.reason})`;
       this.probes++;
-      const controller = new AbortController();
-      const timer = setTimeout(() => controller.abort(), o.timeoutMs ?? 10_000);
-      try {
-        const response = await o.fetch(o.usageUrl, {
-          headers: {
-            "authorization": `Bearer ${token.accessToken}`,
-            ...(token.accountId ? { "chatgpt-account-id": token.accountId } : {}),
-            "user-agent": o.userAgent,
-            "accept": "application/json",
-          },
-          signal: controller.signal,
-        });
-        const text = await response.text();
-        if (response.status === 401 && attempt === 0) {
-          token = await o.credentials.recoverUnauthorized(name, token.accessToken);
-          continue;
-        }
-        if (!response.ok) return `the usage endpoint answered ${response.status}`;
-        let body: unknown;
-        try {
-          body = JSON.parse(text);
-        } catch {
-          return "the usage endpoint answered with something other than JSON";
-        }
-        return parseUsageAnswer(body, o.now()) ?? "the usage answer had no rate_limit";
-      } catch (error) {
-        return controller.signal.aborted
-          ? "the usage endpoint did not answer in time"
-          : redactSecrets(`cannot reach the usage endpoint (${(error as Error).message})`);
-      } finally {
-        clearTimeout(timer);
+      const fetched = await fetchUsageAnswer({
+        fetch: o.fetch,
+        url: o.usageUrl,
+        accessToken: token.accessToken,
+        accountId: token.accountId,
+        userAgent: o.userAgent,
+        accept: "application/json",
+        timeoutMs: o.timeoutMs ?? 10_000,
+        now: o.now,
+      });
+      if (fetched.kind === "unauthorized" && attempt === 0) {
+        token = await o.credentials.recoverUnauthorized(name, token.accessToken);
+        continue;
+      }
+      switch (fetched.kind) {
+        case "ok":
+          return fetched.answer;
+        case "unauthorized":
+          return "the usage endpoint answered 401";
+        case "timeout":
+          return "the usage endpoint did not answer in time";
+        case "failed":
+          return fetched.reason;
       }
     }
     return "the usage endpoint refused the renewed login (401)";

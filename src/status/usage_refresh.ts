@@ -21,14 +21,9 @@ import { decodeJwtPayload, readTokenClaims } from "../codex/jwt.ts";
 import { type FreshTokens, isAccessTokenFresh, refreshTokenUrl } from "../codex/token_refresh.ts";
 import { loginCopiesOf, refreshWithCopies } from "../codex/login_copies.ts";
 import { codexHomePaths } from "../codex/codex_home_paths.ts";
-import { redactSecrets } from "../shared/redact.ts";
 import { VERSION } from "../version.ts";
-import {
-  chatgptBaseUrl,
-  parseUsageAnswer,
-  type UsageAnswer,
-  usageEndpointUrl,
-} from "../codex/usage_response.ts";
+import { fetchUsageAnswer, type UsageFetch } from "../codex/usage_fetch.ts";
+import { chatgptBaseUrl, type UsageAnswer, usageEndpointUrl } from "../codex/usage_response.ts";
 
 /** How to reach the endpoints. */
 export interface UsageRefreshOptions {
@@ -55,51 +50,23 @@ export type UsageRefreshResult =
   | { kind: "skipped"; name: string; reason: string }
   | { kind: "failed"; name: string; reason: string };
 
-type Fetched =
-  | { kind: "ok"; answer: UsageAnswer }
-  | { kind: "unauthorized" }
-  | { kind: "failed"; reason: string };
-
-async function fetchUsage(tokens: FreshTokens, options: UsageRefreshOptions): Promise<Fetched> {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), options.timeoutMs);
-  try {
-    const response = await options.fetch(usageEndpointUrl(options.baseUrl), {
-      headers: {
-        "authorization": `Bearer ${tokens.accessToken}`,
-        ...(tokens.accountId ? { "chatgpt-account-id": tokens.accountId } : {}),
-        "user-agent": options.userAgent,
-        "accept": "*/*",
-      },
-      signal: controller.signal,
-    });
-    const text = await response.text();
-    if (response.status === 401) return { kind: "unauthorized" };
-    if (!response.ok) return { kind: "failed", reason: `the usage endpoint answered ${response.status}` };
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      return { kind: "failed", reason: "the usage endpoint answered with something other than JSON" };
-    }
-    const answer = parseUsageAnswer(body, options.now());
-    return answer ? { kind: "ok", answer } : { kind: "failed", reason: "the usage answer had no rate_limit" };
-  } catch (error) {
-    if (controller.signal.aborted) {
-      return {
-        kind: "failed",
-        reason: `the usage endpoint did not answer within ${options.timeoutMs / 1000}s`,
-      };
-    }
-    return {
-      kind: "failed",
-      reason: redactSecrets(
-        `cannot reach the usage endpoint (${error instanceof Error ? error.message : error})`,
-      ),
-    };
-  } finally {
-    clearTimeout(timer);
-  }
+/** One look at the usage endpoint with `tokens`; a timeout is said with its length. */
+async function fetchUsage(
+  tokens: FreshTokens,
+  options: UsageRefreshOptions,
+): Promise<Exclude<UsageFetch, { kind: "timeout" }>> {
+  const fetched = await fetchUsageAnswer({
+    fetch: options.fetch,
+    url: usageEndpointUrl(options.baseUrl),
+    accessToken: tokens.accessToken,
+    accountId: tokens.accountId,
+    userAgent: options.userAgent,
+    accept: "*/*",
+    timeoutMs: options.timeoutMs,
+    now: options.now,
+  });
+  if (fetched.kind !== "timeout") return fetched;
+  return { kind: "failed", reason: `the usage endpoint did not answer within ${options.timeoutMs / 1000}s` };
 }
 
 /** Refreshes one account's usage (without recording it); `copies` as `refreshWithCopies` takes them. */
