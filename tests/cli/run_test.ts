@@ -70,9 +70,10 @@ async function setup(names: string[], limited: string[]) {
   return { home, codex: await fakeCodex(home) };
 }
 
+/** The codex runs the fake saw, without cao asking it for its options (`exec resume --help`). */
 async function calls(home: TempHome): Promise<string[]> {
   return (await Deno.readTextFile(`${home.dir}/calls.log`).catch(() => "")).trim().split("\n").filter((l) =>
-    l
+    l && !l.endsWith(" --help")
   );
 }
 
