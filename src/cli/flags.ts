@@ -56,6 +56,15 @@ export function parseNumberFlag(flag: string, raw: string, rule: NumberRule = {}
   return value;
 }
 
+/** {@link parseNumberFlag} for a flag that may be absent: undefined when it is. Pure. */
+export function parseOptionalNumberFlag(
+  flag: string,
+  raw: string | undefined,
+  rule: NumberRule = {},
+): number | undefined {
+  return raw === undefined ? undefined : parseNumberFlag(flag, raw, rule);
+}
+
 /** Default `--timeout` of each usage request, seconds. */
 export const DEFAULT_REFRESH_TIMEOUT_SECONDS = 10;
 

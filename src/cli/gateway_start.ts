@@ -23,7 +23,7 @@ import {
 import { startGateway, startProblem } from "../gateway/start_gateway.ts";
 import { proxySettingsFromEnv } from "../gateway/upstream_proxy.ts";
 import { CaoError, ExitCode, UsageError } from "../shared/errors.ts";
-import { parseNumberFlag } from "./flags.ts";
+import { parseOptionalNumberFlag } from "./flags.ts";
 import type { CommandContext } from "./context.ts";
 import {
   cooldownProbeFrom,
@@ -48,22 +48,18 @@ export interface GatewayStartOptions {
   logFile?: string;
 }
 
-function numberFlag(name: string, raw: string | undefined, integer: boolean): number | undefined {
-  return raw === undefined ? undefined : parseNumberFlag(name, raw, { integer });
-}
-
 /** The settings the flags name (only those given). */
 export function settingsFromFlags(options: GatewayStartOptions): Partial<GatewaySettings> {
   return {
-    port: numberFlag("--port", options.port, true),
+    port: parseOptionalNumberFlag("--port", options.port, { integer: true }),
     bind: options.bind,
     upstream: options.upstream,
-    switchAt: options.switchAt === "off" ? null : numberFlag("--switch-at", options.switchAt, false),
-    idleTimeoutSeconds: numberFlag("--idle-timeout", options.idleTimeout, false),
-    retries: numberFlag("--retries", options.retries, true),
-    defaultCooldownMinutes: options.defaultCooldown === undefined
-      ? undefined
-      : parseNumberFlag("--default-cooldown", options.defaultCooldown, { min: 0 }),
+    switchAt: options.switchAt === "off" ? null : parseOptionalNumberFlag("--switch-at", options.switchAt),
+    idleTimeoutSeconds: parseOptionalNumberFlag("--idle-timeout", options.idleTimeout),
+    retries: parseOptionalNumberFlag("--retries", options.retries, { integer: true }),
+    defaultCooldownMinutes: parseOptionalNumberFlag("--default-cooldown", options.defaultCooldown, {
+      min: 0,
+    }),
     allowRemote: options.allowRemote,
   };
 }

@@ -4,7 +4,13 @@
  */
 
 import assert from "node:assert/strict";
-import { describeNumberRule, parseNumberFlag, parseSeconds, parseThresholds } from "../../src/cli/flags.ts";
+import {
+  describeNumberRule,
+  parseNumberFlag,
+  parseOptionalNumberFlag,
+  parseSeconds,
+  parseThresholds,
+} from "../../src/cli/flags.ts";
 import { parseReserve } from "../../src/cli/reserve.ts";
 import { UsageError } from "../../src/shared/errors.ts";
 
@@ -23,6 +29,15 @@ Deno.test("parseNumberFlag() takes numbers within the rule", () => {
   assert.equal(parseNumberFlag("--retry-delay", "0.5", { min: 0 }), 0.5);
   assert.equal(parseNumberFlag("--switch-at", " 90 "), 90);
   assert.equal(parseNumberFlag("reserve", "80%", { above: 0, max: 100, suffix: "%" }), 80);
+});
+
+Deno.test("parseOptionalNumberFlag() is undefined for an absent flag and parseNumberFlag() otherwise", () => {
+  assert.equal(parseOptionalNumberFlag("--port", undefined, { integer: true }), undefined);
+  assert.equal(parseOptionalNumberFlag("--port", "4319", { integer: true }), 4319);
+  assert.equal(
+    refusal(() => parseOptionalNumberFlag("--port", "43.5", { integer: true })),
+    'Cannot use --port "43.5": expected a whole number',
+  );
 });
 
 Deno.test('parseNumberFlag() refuses with one wording: Cannot use <flag> "<value>": expected …', () => {
