@@ -27,6 +27,8 @@ export interface CaoPaths {
   notifySettings: string;
   /** `notifications.json`: the notifications sent (one per event across processes) and each channel's health. */
   notifyLog: string;
+  /** `dashboard.json`: the dashboard's read key (0600, see `gateway/dashboard_key.ts`). */
+  dashboardKey: string;
   /** The CODEX_HOME of one account. */
   accountDir(name: string): string;
   /** The Codex login of one account. */
@@ -65,6 +67,7 @@ export function caoPaths(root: string): CaoPaths {
     usageHistory: joinPath(root, "usage_history.json"),
     notifySettings: joinPath(root, "notify.json"),
     notifyLog: joinPath(root, "notifications.json"),
+    dashboardKey: joinPath(root, "dashboard.json"),
     accountDir: (name) => joinPath(root, name),
     authFile: (name) => joinPath(root, name, "auth.json"),
     configFile: (name) => joinPath(root, name, "config.toml"),

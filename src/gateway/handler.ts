@@ -1,8 +1,9 @@
 /**
  * @module
  * The gateway's request handler, separate from the `Deno.serve` call (`server.ts`). `GET /health` is for
- * anyone. Two keys (`settings.ts`): the **control key**, accepted only in the `x-cao-gateway-key` header
- * (never in a URL, where Codex would print and store it), is needed for `GET /status`, `POST /shutdown` and
+ * anyone; `/d/…` goes to the dashboard when one is wired in (`dashboard_routes.ts`: its own read key and
+ * sessions, loaded on the first such request). Two keys (`settings.ts`): the **control key**, accepted only
+ * in the `x-cao-gateway-key` header (never in a URL, where Codex would print and store it), is needed for `GET /status`, `POST /shutdown` and
  * `POST /run-key` (403 without it); the **proxy key** — the path prefix `/k/<key>` of `openai_base_url`, or
  * the header — and a live per-run key (`run_keys.ts`) only proxy: WebSocket upgrades get 426 (Codex then
  * uses HTTPS at once), `POST /oauth/token` serves Codex's own refreshes (`token_route.ts`), every other path
@@ -35,6 +36,8 @@ export interface HandlerDeps {
   status(): Record<string, unknown>;
   /** Asked by `POST /shutdown`. */
   requestShutdown(): void;
+  /** Answers `/d/…`, the dashboard (loaded on its first request; absent: `/d/` is proxied like any path). */
+  dashboard?: (request: Request) => Promise<Response>;
 }
 
 export { sameKey };
@@ -87,6 +90,12 @@ export function createGatewayHandler(deps: HandlerDeps): (request: Request) => P
       return answer;
     };
     if (url.pathname === "/health" && request.method === "GET") return logged(jsonAnswer(200, deps.health()));
+    if (
+      deps.dashboard && url.pathname.startsWith("/d") &&
+      (url.pathname.length === 2 || url.pathname[2] === "/")
+    ) {
+      return logged(await deps.dashboard(request));
+    }
     const access = accessOf(
       key,
       request.headers.get(GATEWAY_KEY_HEADER),

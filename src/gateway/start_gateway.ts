@@ -26,6 +26,8 @@ import type { UpstreamProxySettings } from "./upstream_proxy.ts";
 import { CooldownHealer } from "./cooldown_healer.ts";
 import type { NotifySink } from "../accounts/notify_sink.ts";
 import { UsageHistoryBuffer } from "../accounts/usage_history_buffer.ts";
+import type { DashboardRoutes } from "./dashboard_routes.ts";
+import { lazyDashboard } from "./dashboard_hook.ts";
 
 /** Inputs of {@link startGateway}. */
 export interface StartGatewayOptions {
@@ -49,6 +51,8 @@ export interface StartGatewayOptions {
   logFile?: string | null;
   /** Record `running` in gateway.json (default true). */
   record?: boolean;
+  /** Builds the dashboard's routes (`/d/…`) on its first request (`dashboard_hook.ts`); absent: no dashboard. */
+  dashboard?: () => Promise<DashboardRoutes>;
   flushDelayMs?: number;
   reloadIntervalMs?: number;
   /** After a `refresh_token_reused`, how long to wait for the other holder's write (default 5000 ms). */
@@ -218,6 +222,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     sharedLogins: credentials.sharedLogins,
   });
   const runKeys = new RunKeys();
+  const dashboard = options.dashboard && lazyDashboard(options.dashboard);
   const handler = createGatewayHandler({
     keys: options.keys,
     runKeys,
@@ -231,6 +236,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     health: () => ({ ok: true, service: "cao-gateway", version: options.version, pid: Deno.pid }),
     status: () => gatewayStatusJson(pool, identity(), home.now()),
     requestShutdown: () => signalStop(),
+    dashboard: dashboard?.handle,
   });
   let server: ServerHandle;
   try {
@@ -255,6 +261,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       for (const controller of active) controller.abort(new DOMException("gateway stopping", "AbortError"));
       idle.close();
       runKeys.closeAll();
+      await dashboard?.close();
       await server.shutdown();
       await healer?.close();
       http1?.close();

@@ -46,6 +46,8 @@ export interface HarnessOptions {
   cooldownProbe?: { intervalMs: number; tickMs?: number; usageUrl?: string };
   notify?: StartGatewayOptions["notify"];
   historyFlushMs?: number;
+  /** Serve the dashboard at `/d/` (its routes built on the first request), checking for changes this often. */
+  dashboardPollMs?: number;
 }
 
 /** A running harness. */
@@ -119,6 +121,15 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       : undefined,
     notify: options.notify,
     historyFlushMs: options.historyFlushMs,
+    dashboard: options.dashboardPollMs === undefined
+      ? undefined
+      : async () =>
+        (await import("../../src/status/dashboard_app.ts")).dashboardRoutes(home, {
+          userCodexHome: `${dir}/home/.codex`,
+          servedBy: "gateway",
+          pollMs: options.dashboardPollMs,
+          onError: (line) => logs.push(line),
+        }),
   });
   const base = `${gateway.url}/k/${TEST_KEY}`;
   return {
