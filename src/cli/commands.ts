@@ -44,6 +44,7 @@ const COMMANDS: CommandEntry[] = [
   { names: ["status"], load: async () => (await import("./status.ts")).registerStatus },
   { names: ["doctor"], load: async () => (await import("./doctor.ts")).registerDoctor },
   { names: ["report"], load: async () => (await import("./report.ts")).registerReport },
+  { names: ["dashboard"], load: async () => (await import("./dashboard.ts")).registerDashboard },
 ];
 
 /** Global options that take a value (their value is not a command name). */

@@ -9,6 +9,7 @@
 import { withProgress } from "./progress.ts";
 import { codexHomePaths } from "../codex/codex_home_paths.ts";
 import { refreshTokenUrl } from "../codex/token_refresh.ts";
+import { isLoopbackHost } from "../gateway/address.ts";
 import { localGatewayUrl, probeGateway } from "../gateway/client.ts";
 import { batchedLines, openLogFile, startFailureLine } from "../gateway/log_file.ts";
 import { waitForStop } from "../gateway/server.ts";
@@ -78,6 +79,12 @@ function forwardedFlags(options: GatewayStartOptions): string[] {
   for (const [flag, value] of pairs) if (value !== undefined) args.push(flag, value);
   if (options.allowRemote) args.push("--allow-remote");
   return args;
+}
+
+/** The dashboard's routes for this gateway (`/d/`; loopback binds only), loaded on its first request. */
+async function loadDashboard(ctx: CommandContext, log: (line: string) => void) {
+  const { dashboardRoutes } = await import("../status/dashboard_app.ts");
+  return dashboardRoutes(ctx.home, { userCodexHome: ctx.userCodexHome, servedBy: "gateway", onError: log });
 }
 
 /** `cao gateway start`. With `--log-file` (a detached gateway), a failure to start is also logged there. */
@@ -156,6 +163,7 @@ async function startOrServe(ctx: CommandContext, options: GatewayStartOptions): 
       notify: processNotifier(ctx, `gateway (pid ${Deno.pid})`, (message) => write(`error: ${message}`)),
       cooldownProbe: cooldownProbeFrom(ctx.deps.env),
       historyFlushMs: historyFlushMsFrom(ctx.deps.env),
+      dashboard: isLoopbackHost(settings.bind) ? () => loadDashboard(ctx, write) : undefined,
     });
   } catch (error) {
     await log.close();
