@@ -22,9 +22,7 @@ export function recordSuccess(status: AccountStatus, now: Date): void {
   status.successes += 1;
   status.consecutiveFailures = 0;
   status.lastSuccessAt = now.toISOString();
-  if (status.cooldownUntil !== null && Date.parse(status.cooldownUntil) <= now.getTime()) {
-    status.cooldownUntil = null;
-  }
+  if (passedCooldown(status, now) !== null) status.cooldownUntil = null;
 }
 
 /** A run or request failed for a reason other than a usage limit. */
@@ -143,4 +141,21 @@ export function activeCooldown(status: AccountStatus, now: Date): Date | null {
   if (status.cooldownUntil === null) return null;
   const until = new Date(status.cooldownUntil);
   return until.getTime() > now.getTime() ? until : null;
+}
+
+/** The end of a recorded cooldown that is over at `now` (no longer in force, not yet cleared), or null. Pure. */
+export function passedCooldown(status: AccountStatus, now: Date): Date | null {
+  if (status.cooldownUntil === null) return null;
+  const until = new Date(status.cooldownUntil);
+  return until.getTime() <= now.getTime() ? until : null;
+}
+
+/**
+ * Clears a cooldown that is over at `now`, recorded as `reset-passed` by `by`; returns the end it had, or null
+ * when no such cooldown was recorded. Pure mutation.
+ */
+export function clearPassedCooldown(status: AccountStatus, now: Date, by: string): Date | null {
+  const until = passedCooldown(status, now);
+  if (until !== null) clearCooldown(status, { now, why: "reset-passed", by });
+  return until;
 }

@@ -8,7 +8,7 @@
  * pace ({@link CooldownHealer.poke} only asks for an early look, which the pace still governs).
  */
 
-import { activeCooldown, applyUsageReading, clearCooldown } from "../accounts/status_events.ts";
+import { activeCooldown, applyUsageReading, clearPassedCooldown } from "../accounts/status_events.ts";
 import type { NotifySink } from "../accounts/notify_sink.ts";
 import { fetchUsageAnswer } from "../codex/usage_fetch.ts";
 import type { UsageAnswer } from "../codex/usage_response.ts";
@@ -102,11 +102,7 @@ export class CooldownHealer {
       if (activeCooldown(status, nowDate) === null) {
         this.#state.delete(name);
         // Only a cooldown that is over by then: another process may have set a new one meanwhile.
-        pool.record(name, (s) => {
-          if (s.cooldownUntil !== null && activeCooldown(s, nowDate) === null) {
-            clearCooldown(s, { now: nowDate, why: "reset-passed", by: this.#options.by });
-          }
-        });
+        pool.record(name, (s) => void clearPassedCooldown(s, nowDate, this.#options.by));
         this.#options.notify?.emit({
           kind: "usable-again",
           account: name,

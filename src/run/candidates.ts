@@ -12,7 +12,7 @@ import { loadRegistry, type Registry } from "../accounts/registry.ts";
 import { type RunLock, tryRunLock } from "../accounts/run_lock.ts";
 import { type SelectionCandidate, selectionCandidates, type SelectionPolicy } from "../accounts/selection.ts";
 import {
-  clearCooldown,
+  clearPassedCooldown,
   recordFailure,
   recordQuotaHit,
   recordSuccess,
@@ -67,10 +67,8 @@ export async function loadCandidates(ctx: RunContext): Promise<Candidates> {
   const reset: { account: string; until: number }[] = [];
   const statuses = await updateStatusFile(ctx.home, (file) => {
     for (const [account, status] of Object.entries(file.accounts)) {
-      if (status.cooldownUntil !== null && Date.parse(status.cooldownUntil) <= now.getTime()) {
-        reset.push({ account, until: Math.floor(Date.parse(status.cooldownUntil) / 1000) });
-        clearCooldown(status, { now, why: "reset-passed", by: `cao run (pid ${Deno.pid})` });
-      }
+      const until = clearPassedCooldown(status, now, `cao run (pid ${Deno.pid})`);
+      if (until !== null) reset.push({ account, until: Math.floor(until.getTime() / 1000) });
     }
     return structuredClone(file.accounts);
   });

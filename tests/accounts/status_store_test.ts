@@ -11,8 +11,10 @@ import {
   activeCooldown,
   applyUsageReading,
   clearCooldown,
+  clearPassedCooldown,
   DEFAULT_COOLDOWN_MS,
   markNeedsRelogin,
+  passedCooldown,
   recordAttempt,
   recordFailure,
   recordQuotaHit,
@@ -75,6 +77,33 @@ Deno.test("recordSuccess() clears a cooldown that has expired", () => {
   status.cooldownUntil = "2026-11-21T11:00:00.000Z";
   recordSuccess(status, NOW);
   assert.equal(status.cooldownUntil, null);
+});
+
+Deno.test("passedCooldown() and clearPassedCooldown() act only on a recorded cooldown that is over", () => {
+  const cooling = emptyAccountStatus();
+  cooling.cooldownUntil = "2026-11-21T13:00:00.000Z";
+  assert.equal(passedCooldown(cooling, NOW), null);
+  assert.equal(clearPassedCooldown(cooling, NOW, "cao run (pid 1)"), null);
+  assert.equal(cooling.cooldownUntil, "2026-11-21T13:00:00.000Z", "a cooldown in force stays");
+  assert.equal(passedCooldown(emptyAccountStatus(), NOW), null);
+
+  const over = emptyAccountStatus();
+  over.cooldownUntil = "2026-11-21T12:00:00.000Z";
+  over.cooldownReason = "usage limit";
+  assert.equal(
+    passedCooldown(over, NOW)?.toISOString(),
+    "2026-11-21T12:00:00.000Z",
+    "its end counts as over",
+  );
+  assert.equal(clearPassedCooldown(over, NOW, "cao run (pid 1)")?.toISOString(), "2026-11-21T12:00:00.000Z");
+  assert.equal(over.cooldownUntil, null);
+  assert.equal(over.cooldownReason, null);
+  assert.deepEqual(over.cooldownCleared, {
+    at: NOW.toISOString(),
+    why: "reset-passed",
+    by: "cao run (pid 1)",
+    until: "2026-11-21T12:00:00.000Z",
+  });
 });
 
 Deno.test("a corrupt account_status.json is moved aside and the status starts afresh", async () => {
