@@ -3,7 +3,8 @@
  * own server first (the page lists the accounts, the bars are as wide as the recorded percentages, each chart
  * has one series per window, a request without the session is refused), then a real `cao gateway start`
  * records a cooldown when the real Codex CLI hits a usage limit through it, and the open page shows it by
- * itself; a second `cao dashboard` is served by the gateway. Screenshots (wide and light, narrow and dark)
+ * itself, then the switch to the next account (read from the gateway's usage history); a second
+ * `cao dashboard` is served by the gateway. Screenshots (wide and light, narrow and dark)
  * are kept under `$CAO_TEST_ARTIFACTS` (default `tests/artifacts/`). Without Chromium the test is skipped
  * loudly, and fails on CI.
  */
@@ -157,8 +158,20 @@ Deno.test({
   async fn() {
     await using home = await makeTempHome();
     await writeHome(home);
+    const weekly = (used: number) => ({
+      "x-codex-secondary-used-percent": String(used),
+      "x-codex-secondary-window-minutes": "10080",
+      "x-codex-secondary-reset-at": String(t(4 * 86400)),
+    });
     await using mock = await startMockUpstream({
-      responses: { acct_work: { kind: "usage_limit", resetsAt: t(2 * 3600) } },
+      responses: {
+        acct_work: { kind: "usage_limit", resetsAt: t(2 * 3600), headers: weekly(RECORDED.work.weekly) },
+        acct_spare: {
+          kind: "ok",
+          rateLimits: { primary: { usedPercent: 66, windowMinutes: 300, resetAt: t(2 * 3600) } },
+          headers: weekly(RECORDED.spare.weekly),
+        },
+      },
     });
     await using user = await makeCodexHome({ auth: null });
     const own = caoChild(home, ["dashboard", "--no-open", "--json", "--port", "0"]);
@@ -223,7 +236,7 @@ Deno.test({
         "--upstream",
         mock.url,
         "--detach",
-      ]);
+      ], { env: { CAO_HISTORY_FLUSH_SECONDS: "1" } });
       assert.equal(started.code, 0, started.stderr);
       gatewayStarted = true;
       const gatewayUrl = /running at (http:\/\/127\.0\.0\.1:\d+)/.exec(started.stdout)![1];
@@ -249,6 +262,19 @@ Deno.test({
         /cooling down[\s\S]*cao cooldown clear work/,
       );
       assert.equal(await page.evaluate("location.pathname"), "/d/", "updated in place, not reloaded");
+      await waitFor(
+        async () =>
+          await page.evaluate<boolean>(
+            `[...document.querySelectorAll("li.event-switch")].some((li) => /switched from work to spare/.test(li.textContent))`,
+          ),
+        { what: "the switch the gateway made (from its usage readings) in the timeline", timeoutMs: 20_000 },
+      );
+      assert.ok(
+        await page.evaluate(
+          `document.querySelector('figure[data-account="spare"] line.mark-switch') !== null`,
+        ),
+        "the switch is marked on spare's chart",
+      );
 
       const viaGateway = await runCaoProcess(home, ["dashboard", "--no-open", "--json"]);
       assert.equal(viaGateway.code, 0, viaGateway.stderr);
