@@ -105,10 +105,12 @@ Deno.test({
       await waitFor(async () => titles(await fake.calls()).some(usable), {
         what: "the usable-again notification",
       });
+      const hookKinds = () => receiver.received.map((r) => (r.body as { kind: string }).kind);
+      await waitFor(() => hookKinds().includes("usable-again"), { what: "the usable-again webhook" });
       const shown = titles(await fake.calls());
       assert.equal(shown.filter(moved).length, 1, shown.join("\n"));
       assert.equal(shown.filter(usable).length, 1, shown.join("\n"));
-      const hooks = receiver.received.map((r) => (r.body as { kind: string }).kind);
+      const hooks = hookKinds();
       assert.equal(hooks.filter((k) => k === "moved").length, 1);
       assert.equal(hooks.filter((k) => k === "usable-again").length, 1);
 
