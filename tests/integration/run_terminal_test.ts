@@ -173,7 +173,7 @@ Deno.test({
   },
 });
 
-/** The native Codex 0.171 binary (`CAO_TEST_CODEX_171`, else the CI cache), or null. */
+/** The native Codex 0.171 binary (`CAO_TEST_CODEX_171`, which .ci/run sets, else the CI cache), or null. */
 async function codex171(): Promise<string | null> {
   const cached =
     `${Deno.env.get("HOME")}/.cache/cao-ci/codex-0.171.0/node_modules/@openai/codex-linux-x64/vendor/` +
@@ -188,9 +188,10 @@ const CODEX_171 = await codex171();
 
 Deno.test({
   name: "cao run: Codex 0.171's TUI continued on the next account keeps the conversation's title",
-  ignore: skipWithout(TMUX) || CODEX_171 === null,
+  ignore: skipWithout(TMUX) || skipMissing(CODEX_171 === null),
   async fn() {
     const tmuxPath = requireTool("tmux", TMUX);
+    const codex171Path = requireTool("codex 0.171.0 (CAO_TEST_CODEX_171)", CODEX_171);
     await using mock = await startMockUpstream({
       responses: { acct_a: { kind: "usage_limit" }, acct_b: "ok" },
     });
@@ -198,7 +199,7 @@ Deno.test({
       [{ name: "a", accountId: "acct_a" }, { name: "b", accountId: "acct_b" }],
       mock.url,
     );
-    home.env.CAO_CODEX_BIN = CODEX_171!;
+    home.env.CAO_CODEX_BIN = codex171Path;
     const script = await caoScript(home, ["run", "--", ...mockArgs(mock.url), "the original title"], true);
     const socket = `cao-test-${crypto.randomUUID().slice(0, 8)}`;
     const tmux = (...args: string[]) => output(tmuxPath, ["-L", socket, "-f", "/dev/null", ...args]);
