@@ -7,7 +7,7 @@
  * and there is no network I/O without `--refresh` or the doctor.
  */
 
-import { type Command, Option } from "../deps/commander.ts";
+import type { Command } from "../deps/commander.ts";
 import { ExitCode, UsageError } from "../shared/errors.ts";
 import { signalExitCode } from "../shared/exit_codes.ts";
 import { sleep } from "../shared/wait.ts";
@@ -147,7 +147,9 @@ export async function showStatus(ctx: CommandContext, options: StatusOptions): P
 
 /** Registers `cao status`. */
 export function registerStatus(program: Command, run: Runner): void {
-  program.command("status")
+  // createOption() rather than `new Option`: a value import of commander would load it on the fast path.
+  const status = program.command("status");
+  status
     .description("every account at a glance: login, usage windows, cooldowns, failures")
     .option("--pretty", "the dashboard, even when stdout is not a terminal")
     .option("--compact", "one line per account (the default when stdout is not a terminal)")
@@ -167,7 +169,7 @@ export function registerStatus(program: Command, run: Runner): void {
       "check every account and the setup (as cao doctor); exit 0 healthy, 1 warnings, 2 errors",
     )
     .addOption(
-      new Option("--report [format]", "a shareable report, md or json (as cao report)").choices([
+      status.createOption("--report [format]", "a shareable report, md or json (as cao report)").choices([
         "md",
         "json",
       ]),
