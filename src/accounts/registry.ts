@@ -153,7 +153,7 @@ async function writeRebuilt(home: CaoHome, registry: Registry): Promise<void> {
   const path = home.paths.registry;
   const json = { ...registry, schemaVersion: REGISTRY_SCHEMA_VERSION };
   // Holding the lock (shared or exclusive) means no other writer is at work: write at once.
-  if (exclusiveDepth > 0 || sharedDepth > 0) return await writeJsonAtomic(path, json);
+  if (exclusiveDepth > 0 || sharedHolds.has(`${path}.lock`)) return await writeJsonAtomic(path, json);
   await withFileLock(`${path}.lock`, async () => {
     if (!(await pathExists(path))) await writeJsonAtomic(path, json);
   });
@@ -196,7 +196,29 @@ export async function loadRegistry(home: CaoHome): Promise<Registry> {
 
 /** How this process holds the registry lock: readers nest inside writers, never the other way round. */
 let exclusiveDepth = 0;
-let sharedDepth = 0;
+
+/**
+ * The shared registry locks this process holds, by lock path. Concurrent readers of one process (the gateway,
+ * a `Promise.all`) join one hold, and it is let go when the last of them is done, so no reader ever goes on
+ * unlocked after another one released the lock. `file` is null where the lock file cannot be opened.
+ */
+const sharedHolds = new Map<string, { readers: number; file: Promise<Deno.FsFile | null> }>();
+
+async function openSharedLock(path: string): Promise<Deno.FsFile | null> {
+  let file: Deno.FsFile;
+  try {
+    file = await Deno.open(path, { read: true });
+  } catch {
+    return null;
+  }
+  try {
+    await file.lock(false);
+    return file;
+  } catch (error) {
+    file.close();
+    throw error;
+  }
+}
 
 /**
  * Runs `read` under a shared registry lock, so that it never sees a multi-step change half done (every
@@ -204,24 +226,26 @@ let sharedDepth = 0;
  * where it cannot be opened (a home this user cannot write), `read` runs unlocked.
  */
 export async function withRegistryReadLock<T>(home: CaoHome, read: () => Promise<T>): Promise<T> {
-  if (exclusiveDepth > 0 || sharedDepth > 0) return await read();
-  let file: Deno.FsFile;
-  try {
-    file = await Deno.open(`${home.paths.registry}.lock`, { read: true });
-  } catch {
-    return await read();
+  if (exclusiveDepth > 0) return await read();
+  const path = `${home.paths.registry}.lock`;
+  let hold = sharedHolds.get(path);
+  if (hold === undefined) {
+    hold = { readers: 0, file: openSharedLock(path) };
+    sharedHolds.set(path, hold);
   }
+  hold.readers++;
   try {
-    await file.lock(false);
-    sharedDepth++;
-    try {
-      return await read();
-    } finally {
-      sharedDepth--;
-      await file.unlock().catch(() => {});
-    }
+    await hold.file;
+    return await read();
   } finally {
-    file.close();
+    if (--hold.readers === 0) {
+      if (sharedHolds.get(path) === hold) sharedHolds.delete(path);
+      const file = await hold.file.catch(() => null);
+      if (file !== null) {
+        await file.unlock().catch(() => {});
+        file.close();
+      }
+    }
   }
 }
 

@@ -7,9 +7,11 @@ import {
   removeAccountEntry,
   renameAccountEntry,
   updateRegistry,
+  withRegistryReadLock,
 } from "../../src/accounts/registry.ts";
 import { DataFileError } from "../../src/shared/errors.ts";
 import { tempCaoHome } from "../support/temp_cao_home.ts";
+import { sleep } from "../../src/shared/wait.ts";
 
 const NOW = new Date("2026-11-21T12:00:00Z");
 
@@ -105,4 +107,43 @@ Deno.test("a registry with a newer schema version is refused, not rewritten", as
   await Deno.writeTextFile(home.paths.registry, text);
   await assert.rejects(() => updateRegistry(home, () => {}), DataFileError);
   assert.equal(await Deno.readTextFile(home.paths.registry), text);
+});
+
+Deno.test({
+  name: "withRegistryReadLock() keeps the lock until the last of a process's concurrent readers is done",
+  ignore: Deno.build.os === "windows",
+  async fn() {
+    await using home = await tempCaoHome();
+    await updateRegistry(home, (r) => addAccountEntry(r, "work", home.now()));
+    const order: string[] = [];
+    let endFirst!: () => void;
+    let endSecond!: () => void;
+    let firstStarted!: () => void;
+    const firstIn = new Promise<void>((done) => firstStarted = done);
+    const first = withRegistryReadLock(home, () => {
+      firstStarted();
+      return new Promise<void>((done) => endFirst = done);
+    });
+    await firstIn; // the second reader comes while the first one holds the lock
+    let secondStarted!: () => void;
+    const started = new Promise<void>((done) => secondStarted = done);
+    const second = withRegistryReadLock(home, () => {
+      secondStarted();
+      return new Promise<void>((done) => endSecond = done);
+    });
+    await started;
+    endFirst();
+    await first;
+    // A writer (another open file description, as another process has) asks for the exclusive lock now.
+    const writer = await Deno.open(`${home.paths.registry}.lock`, { read: true, write: true });
+    const locked = writer.lock(true).then(() => order.push("writer"));
+    await sleep(300); // room for the writer to get in, were the lock already let go
+    order.push("second reader done");
+    endSecond();
+    await second;
+    await locked;
+    await writer.unlock();
+    writer.close();
+    assert.deepEqual(order, ["second reader done", "writer"]);
+  },
 });
