@@ -26,12 +26,7 @@ import { proxySettingsFromEnv } from "../gateway/upstream_proxy.ts";
 import { CaoError, ExitCode, UsageError } from "../shared/errors.ts";
 import { parseOptionalNumberFlag } from "./flags.ts";
 import type { CommandContext } from "./context.ts";
-import {
-  cooldownProbeFrom,
-  detachedGatewayExtras,
-  historyFlushMsFrom,
-  processNotifier,
-} from "./notify_wiring.ts";
+import { cooldownProbeFrom, historyFlushMsFrom, lazyNotifier } from "./gateway_wiring.ts";
 import { VERSION } from "../version.ts";
 
 /** Options of `cao gateway start` as commander hands them over (unset flags are undefined). */
@@ -133,6 +128,7 @@ async function startOrServe(ctx: CommandContext, options: GatewayStartOptions): 
   }
   if (options.detach) {
     const { startDetachedGateway } = await import("../gateway/detached.ts");
+    const { detachedGatewayExtras } = await import("./notify_wiring.ts");
     const extras = await detachedGatewayExtras(ctx);
     const started = await withProgress(
       ctx.deps,
@@ -160,7 +156,10 @@ async function startOrServe(ctx: CommandContext, options: GatewayStartOptions): 
       log: write,
       userAuthPath: codexHomePaths(ctx.userCodexHome).authFile,
       logFile: options.logFile ?? null,
-      notify: processNotifier(ctx, `gateway (pid ${Deno.pid})`, (message) => write(`error: ${message}`)),
+      notify: lazyNotifier(async () => {
+        const { processNotifier } = await import("./notify_wiring.ts");
+        return processNotifier(ctx, `gateway (pid ${Deno.pid})`, (message) => write(`error: ${message}`));
+      }, (message) => write(`error: ${message}`)),
       cooldownProbe: cooldownProbeFrom(ctx.deps.env),
       historyFlushMs: historyFlushMsFrom(ctx.deps.env),
       dashboard: isLoopbackHost(settings.bind) ? () => loadDashboard(ctx, write) : undefined,
