@@ -6,16 +6,17 @@
  */
 
 import { osCaoError } from "../fs/os_error.ts";
-import type { CommandContext } from "./context.ts";
+import type { CommandContext, RunOptions } from "./context.ts";
 import { prepareHome } from "./home_preflight.ts";
 
-/** Runs `body` after the home preflight, mapping OS errors to user errors. */
+/** Runs `body` after the home preflight (unless `how.preflight` is false), mapping OS errors to user errors. */
 export async function runCommandBody(
   ctx: CommandContext,
   body: (ctx: CommandContext) => Promise<number>,
+  how: RunOptions = {},
 ): Promise<number> {
   try {
-    await prepareHome(ctx);
+    if (how.preflight !== false) await prepareHome(ctx);
     return await body(ctx);
   } catch (error) {
     throw osCaoError(error, ctx.home.paths.root) ?? error;

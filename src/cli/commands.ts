@@ -109,9 +109,9 @@ function markErrorPlaces(command: Command, path: string[]): void {
 export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
   let exitCode: number = ExitCode.ok;
   const holder: { program?: Command } = {};
-  const run: Runner = async (body) => {
+  const run: Runner = async (body, how) => {
     const globals = (holder.program?.opts() ?? {}) as GlobalOptions;
-    exitCode = await runCommandBody(createContext(deps, globals), body);
+    exitCode = await runCommandBody(createContext(deps, globals), body, how);
   };
   const program = holder.program = buildProgram(deps, run, await loadRegisters(argv));
   try {

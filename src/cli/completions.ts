@@ -3,7 +3,8 @@
  * `cao completions <shell>` (print the script for bash, zsh, fish or PowerShell) and the hidden
  * `cao complete [--new-word] -- <words>` those scripts call on every Tab. Both read the finished program, so
  * register them after every other command. Account names come from the cao home the words name
- * (`--data-dir`), else the global option, `CAO_HOME` or the default home.
+ * (`--data-dir`), else the global option, `CAO_HOME` or the default home. Neither runs the home preflight: a
+ * Tab never migrates a CAO 1.4.2 home or settles an interrupted change, whose report would be lost.
  */
 
 import { readAccountNamesSync } from "../accounts/registry.ts";
@@ -24,7 +25,7 @@ export function registerCompletions(program: Command, run: Runner): void {
       run((ctx) => {
         ctx.deps.stdout(completionScript(shell as Shell));
         return Promise.resolve(ExitCode.ok);
-      })
+      }, { preflight: false })
     );
   program.command("complete", { hidden: true })
     .description("complete a command line (what the completion scripts call)")
@@ -43,6 +44,6 @@ export function registerCompletions(program: Command, run: Runner): void {
         };
         ctx.deps.stdout(formatCompletion(resolveCompletion(completionTree(program), words, accounts)));
         return Promise.resolve(ExitCode.ok);
-      })
+      }, { preflight: false }) // a Tab only reads: it never migrates or settles the home (its stderr is hidden)
     );
 }

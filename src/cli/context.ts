@@ -37,7 +37,16 @@ export interface CommandContext {
 }
 
 /** Runs one command body with a context and records its exit code. */
-export type Runner = (body: (ctx: CommandContext) => Promise<number>) => Promise<void>;
+export type Runner = (
+  body: (ctx: CommandContext) => Promise<number>,
+  how?: RunOptions,
+) => Promise<void>;
+
+/** How a command body runs. */
+export interface RunOptions {
+  /** false: the body never touches the cao home, so no preflight (no migration, no settling, no clean-up). */
+  preflight?: boolean;
+}
 
 /** A module in the command table: adds its command(s) to the program. */
 export type Register = (program: Command, run: Runner) => void;
