@@ -16,6 +16,8 @@ import { DEFAULT_GATEWAY_SETTINGS, type GatewaySettings } from "../../src/gatewa
 import { fakeAuthJson, type FakeAuthOptions } from "../support/fake_auth.ts";
 import { type MockUpstream, type MockUpstreamOptions, startMockUpstream } from "../support/mock_upstream.ts";
 import type { CaoHome } from "../../src/accounts/cao_home.ts";
+import { gatewayCodexArgs } from "../../src/gateway/client.ts";
+import { type CodexRun, runCodex } from "../support/codex_bin.ts";
 
 /** The proxy key every harness gateway uses (it goes in URLs). */
 export const TEST_KEY = "sk-cao-gw-test-key-0123456789";
@@ -171,4 +173,30 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 export function sseText(body: string): string {
   return body.split("\n").filter((l) => l.startsWith("data: ")).map((l) => JSON.parse(l.slice(6)))
     .filter((e) => e.type === "response.output_text.delta").map((e) => e.delta).join("");
+}
+
+/**
+ * Runs the real `codex exec --skip-git-repo-check <args>` through the harness gateway (proxy key in the base
+ * URL, ChatGPT calls to the mock, no endless connection retries) in the Codex home `home`.
+ */
+export async function codexExecThroughGateway(
+  h: Harness,
+  home: { home: string; workdir: string },
+  args: string[],
+  options: { env?: Record<string, string>; timeoutMs: number },
+): Promise<CodexRun> {
+  return await runCodex([
+    ...gatewayCodexArgs(h.gateway.url, TEST_KEY),
+    "-c",
+    `chatgpt_base_url="${h.mock.url}/backend-api/"`,
+    "--disable",
+    "unbounded_connection_retries",
+    "exec",
+    "--skip-git-repo-check",
+    ...args,
+  ], {
+    cwd: home.workdir,
+    env: { CODEX_HOME: home.home, NO_COLOR: "1", ...options.env },
+    timeoutMs: options.timeoutMs,
+  });
 }

@@ -6,25 +6,14 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { gatewayCodexArgs } from "../../src/gateway/client.ts";
-import { codexAvailable, runCodex } from "../support/codex_bin.ts";
+import { codexAvailable } from "../support/codex_bin.ts";
 import { makeCodexHome } from "../support/codex_home.ts";
-import { type Harness, startHarness, TEST_KEY } from "../gateway/gateway_harness.ts";
+import { codexExecThroughGateway, type Harness, startHarness, TEST_KEY } from "../gateway/gateway_harness.ts";
 
 const ignore = !(await codexAvailable());
 
-async function codexExec(h: Harness, home: { home: string; workdir: string }) {
-  return await runCodex([
-    ...gatewayCodexArgs(h.gateway.url, TEST_KEY),
-    "-c",
-    `chatgpt_base_url="${h.mock.url}/backend-api/"`,
-    "--disable",
-    "unbounded_connection_retries",
-    "exec",
-    "--skip-git-repo-check",
-    "hello",
-  ], { cwd: home.workdir, env: { CODEX_HOME: home.home, NO_COLOR: "1" }, timeoutMs: 90_000 });
-}
+const codexExec = (h: Harness, home: { home: string; workdir: string }) =>
+  codexExecThroughGateway(h, home, ["hello"], { timeoutMs: 90_000 });
 
 /** Every file below `dir` that holds `needle` (bytes, so SQLite files count). */
 async function filesHolding(dir: string, needle: string): Promise<string[]> {

@@ -5,30 +5,19 @@
 
 import assert from "node:assert/strict";
 import { decodeJwtPayload, readTokenClaims } from "../../src/codex/jwt.ts";
-import { gatewayCodexArgs, gatewayCodexEnv } from "../../src/gateway/client.ts";
-import { codexAvailable, runCodex } from "../support/codex_bin.ts";
+import { gatewayCodexEnv } from "../../src/gateway/client.ts";
+import { codexAvailable } from "../support/codex_bin.ts";
 import { makeCodexHome } from "../support/codex_home.ts";
 import type { RecordedRequest } from "../support/mock_upstream.ts";
-import { type Harness, startHarness, TEST_KEY } from "../gateway/gateway_harness.ts";
+import { codexExecThroughGateway, type Harness, startHarness, TEST_KEY } from "../gateway/gateway_harness.ts";
 
 const ignore = !(await codexAvailable());
 
-async function codexExec(h: Harness, home: { home: string; workdir: string }, args: string[]) {
-  return await runCodex([
-    ...gatewayCodexArgs(h.gateway.url, TEST_KEY),
-    "-c",
-    `chatgpt_base_url="${h.mock.url}/backend-api/"`,
-    "--disable",
-    "unbounded_connection_retries",
-    "exec",
-    "--skip-git-repo-check",
-    ...args,
-  ], {
-    cwd: home.workdir,
-    env: { CODEX_HOME: home.home, NO_COLOR: "1", ...gatewayCodexEnv(h.gateway.url, TEST_KEY) },
+const codexExec = (h: Harness, home: { home: string; workdir: string }, args: string[]) =>
+  codexExecThroughGateway(h, home, args, {
+    env: gatewayCodexEnv(h.gateway.url, TEST_KEY),
     timeoutMs: 60_000,
   });
-}
 
 function identityOf(request: RecordedRequest): string | null {
   const token = request.headers.authorization?.replace(/^Bearer /, "") ?? "";
