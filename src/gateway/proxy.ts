@@ -9,19 +9,13 @@
  * 429 shape with the earliest reset. Every other answer is passed through, streams untouched.
  */
 
-import {
-  markNeedsRelogin,
-  recordAttempt,
-  recordFailure,
-  recordSuccess,
-  recordUsage,
-} from "../accounts/status_events.ts";
 import { clientResponseHeaders, upstreamRequestHeaders, upstreamUrl } from "./forward_headers.ts";
 import { allLimitedAnswer, noAccountAnswer, upstreamUnreachableAnswer } from "./gateway_answers.ts";
 import { exhaustedResetAt, sameWindows, usageFromHeaders } from "./rate_limit_headers.ts";
 import { rewriteForAccountMove, type RewrittenBody } from "./request_body.ts";
 import { type RelayHooks, relayStream, sniffFirstEvents } from "./sse_relay.ts";
 import { commit, type GatewayContext, isEventStream, limitHit, type ProxyRequest } from "./proxy_context.ts";
+import { attempted, failed, needsRelogin, succeeded, usageSeen } from "./status_changes.ts";
 import { sendUpstream } from "./upstream_client.ts";
 import { classifyErrorAnswer, type UsageLimitInfo } from "./upstream_verdict.ts";
 
@@ -51,10 +45,10 @@ function relayHooks(
     onChunk: sent.ticket.hold,
     onEnd: (how, error) => {
       sent.release();
-      if (how === "completed") ctx.pool.record(name, (s) => recordSuccess(s, ctx.now()));
+      if (how === "completed") ctx.pool.record(name, succeeded(ctx.now()));
       if (how === "upstream-failed") {
         const message = `the stream broke (${(error as Error)?.message ?? "unknown"})`;
-        ctx.pool.record(name, (s) => recordFailure(s, ctx.now(), message));
+        ctx.pool.record(name, failed(ctx.now(), message));
       }
       log(status, name, how === "completed" ? undefined : how);
     },
@@ -125,8 +119,8 @@ export async function proxyRequest(ctx: GatewayContext, req: ProxyRequest): Prom
     const token = await ctx.credentials.tokenFor(name);
     if (token.kind !== "ok") {
       const reason = token.reason;
-      if (token.kind === "needs-relogin") ctx.pool.record(name, (s) => markNeedsRelogin(s, reason), true);
-      else ctx.pool.record(name, (s) => recordFailure(s, ctx.now(), `token refresh failed: ${reason}`));
+      if (token.kind === "needs-relogin") ctx.pool.record(name, needsRelogin(reason), true);
+      else ctx.pool.record(name, failed(ctx.now(), `token refresh failed: ${reason}`));
       state.tried.add(name);
       continue;
     }
@@ -147,8 +141,7 @@ export async function proxyRequest(ctx: GatewayContext, req: ProxyRequest): Prom
       dropTurnState,
       bodyRewritten: rewritten,
     });
-    const now = ctx.now();
-    ctx.pool.record(name, (s) => recordAttempt(s, now));
+    ctx.pool.record(name, attempted(ctx.now()));
     ctx.pool.countRequest(name);
     const sent = await sendUpstream(
       {
@@ -174,7 +167,7 @@ export async function proxyRequest(ctx: GatewayContext, req: ProxyRequest): Prom
       return new Response(null, { status: 499 });
     }
     if (sent.kind === "network-error") {
-      ctx.pool.record(name, (s) => recordFailure(s, ctx.now(), sent.message));
+      ctx.pool.record(name, failed(ctx.now(), sent.message));
       log(502, name, sent.message);
       return upstreamUnreachableAnswer(sent.message);
     }
@@ -182,7 +175,7 @@ export async function proxyRequest(ctx: GatewayContext, req: ProxyRequest): Prom
     const response = sent.response;
     const usage = usageFromHeaders(response.headers, ctx.now());
     if (usage && !sameWindows(ctx.pool.statuses[name]?.usage ?? null, usage)) {
-      ctx.pool.record(name, (s) => recordUsage(s, usage));
+      ctx.pool.record(name, usageSeen(usage));
     }
 
     if (!response.ok) {
@@ -202,10 +195,10 @@ export async function proxyRequest(ctx: GatewayContext, req: ProxyRequest): Prom
           if (renewed.kind === "ok") continue;
           const reason = renewed.reason;
           if (renewed.kind === "needs-relogin") {
-            ctx.pool.record(name, (s) => markNeedsRelogin(s, reason), true);
+            ctx.pool.record(name, needsRelogin(reason), true);
           }
         } else {
-          ctx.pool.record(name, (s) => recordFailure(s, ctx.now(), "the upstream refused the login (401)"));
+          ctx.pool.record(name, failed(ctx.now(), "the upstream refused the login (401)"));
         }
         state.tried.add(name);
         continue;
@@ -215,7 +208,7 @@ export async function proxyRequest(ctx: GatewayContext, req: ProxyRequest): Prom
         continue;
       }
       if (verdict.kind === "retryable") {
-        ctx.pool.record(name, (s) => recordFailure(s, ctx.now(), `upstream answered ${response.status}`));
+        ctx.pool.record(name, failed(ctx.now(), `upstream answered ${response.status}`));
       }
       commit(ctx, sessionId, name, response, switchedFrom(name));
       log(response.status, name);
@@ -230,7 +223,7 @@ export async function proxyRequest(ctx: GatewayContext, req: ProxyRequest): Prom
       commit(ctx, sessionId, name, response, switchedFrom(name));
       const body = response.reader();
       if (body === null) {
-        ctx.pool.record(name, (s) => recordSuccess(s, ctx.now()));
+        ctx.pool.record(name, succeeded(ctx.now()));
         sent.release();
         log(response.status, name);
         return new Response(null, {
@@ -257,7 +250,7 @@ export async function proxyRequest(ctx: GatewayContext, req: ProxyRequest): Prom
         return new Response(null, { status: 499 });
       }
       const message = `the stream broke before its first event (${(error as Error).message})`;
-      ctx.pool.record(name, (s) => recordFailure(s, ctx.now(), message));
+      ctx.pool.record(name, failed(ctx.now(), message));
       log(502, name, message);
       return upstreamUnreachableAnswer(message);
     }

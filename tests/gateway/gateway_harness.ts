@@ -40,6 +40,8 @@ export interface HarnessOptions {
   /** Write the user's own ~/.codex/auth.json with this login. */
   userAuth?: FakeAuthOptions;
   reloadIntervalMs?: number;
+  /** How long status changes wait before they are written (default 10 ms here). */
+  flushDelayMs?: number;
   /** How long a `refresh_token_reused` waits for another holder's write (default 300 ms here). */
   adoptWaitMs?: number;
   /** Streamed answers through `fetch` instead of the HTTP/1.1 client. */
@@ -113,7 +115,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     version: "test",
     log: (line) => logs.push(line),
     userAuthPath,
-    flushDelayMs: 10,
+    flushDelayMs: options.flushDelayMs ?? 10,
     reloadIntervalMs: options.reloadIntervalMs ?? 0,
     adoptWaitMs: options.adoptWaitMs ?? 300,
     backoffBaseMs: 5,

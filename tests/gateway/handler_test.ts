@@ -24,6 +24,22 @@ Deno.test("gateway forwards a request with the chosen account's identity and str
   assert.equal(seen.headers["x-cao-gateway-key"], undefined);
 });
 
+Deno.test("gateway writes each status change with the time it happened, not the time of the write", async () => {
+  await using h = await startHarness({ flushDelayMs: 400 });
+  const before = new Date().toISOString();
+  const res = await h.respond({ session: "s1" });
+  assert.equal(sseText(await res.text()), "hello from acct_a");
+  await waitFor(() => h.gateway.pool.statuses.a?.successes === 1, { what: "the answer to be recorded" });
+  const after = new Date().toISOString();
+  await waitFor(async () => (await loadStatusFile(h.home)).accounts.a?.successes === 1, {
+    what: "the status file to be written",
+  });
+  const written = (await loadStatusFile(h.home)).accounts.a;
+  for (const at of [written.lastAttemptAt, written.lastSuccessAt]) {
+    assert.ok(at !== null && at >= before && at <= after, `${at} is not within ${before} … ${after}`);
+  }
+});
+
 Deno.test("gateway refuses a request without the key (400 Codex shows at once, 403 on control paths), forwards nothing", async () => {
   await using h = await startHarness();
   for (
