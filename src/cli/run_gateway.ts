@@ -9,6 +9,7 @@
  * answers; `--gateway-url` names one and never starts anything.
  */
 
+import { parseCodexArgs } from "../codex/codex_args.ts";
 import { codexHomePaths } from "../codex/codex_home_paths.ts";
 import { ensureGatewayRunning, gatewayCodexArgs, gatewayCodexEnv, leaseRunKey } from "../gateway/client.ts";
 import { startDetachedGateway } from "../gateway/detached.ts";
@@ -73,8 +74,10 @@ export async function runCodexThroughGateway(
     },
   });
   await ensureUserCodexHome(ctx);
-  const exec = codexArgs.includes("exec") || codexArgs.includes("e");
-  if (!exec && !(await exists(codexHomePaths(ctx.userCodexHome).authFile))) {
+  if (
+    parseCodexArgs(codexArgs).kind === "interactive" &&
+    !(await exists(codexHomePaths(ctx.userCodexHome).authFile))
+  ) {
     ctx.out.error(
       `cao: ${ctx.userCodexHome} holds no Codex login; "codex exec" works through the gateway without one, but ` +
         "the interactive Codex asks you to sign in first (any ChatGPT login will do: the gateway replaces it on " +
