@@ -17,12 +17,17 @@ export function recordAttempt(status: AccountStatus, now: Date): void {
   status.lastAttemptAt = now.toISOString();
 }
 
-/** A run or request completed normally: failures reset, a stale cooldown clears. */
-export function recordSuccess(status: AccountStatus, now: Date): void {
+/**
+ * A run or request completed normally: failures reset, and a cooldown whose reset has passed ends the way
+ * every cooldown ends (its reason and source cleared, `cooldownCleared` recorded, `why: "answered"`, by `by`:
+ * `gateway (pid 4242)`, `cao run (pid 42)`; by default this process, `cao (pid 42)`). A cooldown still in
+ * force stays. Pure mutation.
+ */
+export function recordSuccess(status: AccountStatus, now: Date, by = `cao (pid ${Deno.pid})`): void {
   status.successes += 1;
   status.consecutiveFailures = 0;
   status.lastSuccessAt = now.toISOString();
-  if (passedCooldown(status, now) !== null) status.cooldownUntil = null;
+  if (passedCooldown(status, now) !== null) clearCooldown(status, { now, why: "answered", by });
 }
 
 /** A run or request failed for a reason other than a usage limit. */

@@ -43,8 +43,11 @@ export interface UsageSnapshot {
   source: string;
 }
 
-/** Why a cooldown ended: the usage endpoint showed room, someone cleared it, or its reset passed. */
-export type CooldownClearReason = "usage-room" | "by-hand" | "reset-passed";
+/**
+ * Why a cooldown ended: the usage endpoint showed room (`usage-room`), someone cleared it (`by-hand`), its
+ * reset passed (`reset-passed`), or the account answered a request normally after its reset (`answered`).
+ */
+export type CooldownClearReason = "usage-room" | "by-hand" | "reset-passed" | "answered";
 
 /** The record of a cooldown that ended. */
 export interface CooldownClear {
@@ -135,7 +138,7 @@ function isoOrNull(value: unknown): string | null {
   return typeof value === "string" && !Number.isNaN(Date.parse(value)) ? value : null;
 }
 
-const CLEAR_REASONS: ReadonlySet<string> = new Set(["usage-room", "by-hand", "reset-passed"]);
+const CLEAR_REASONS: ReadonlySet<string> = new Set(["usage-room", "by-hand", "reset-passed", "answered"]);
 
 function parseCleared(value: unknown): CooldownClear | null {
   const c = jsonObject(value);

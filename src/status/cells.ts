@@ -38,11 +38,13 @@ const HEALED_NOTE_MS = 6 * 3600_000;
 
 /**
  * `cooldown cleared 5m ago: the usage endpoint showed room`, for a cooldown that ended early (healed or
- * cleared by hand) within the last hours; null otherwise. Pure.
+ * cleared by hand) within the last hours; null otherwise (one that ran its course, `reset-passed` or
+ * `answered`, is nothing to say). Pure.
  */
 export function healedText(status: AccountStatus, now: Date): string | null {
   const cleared = status.cooldownCleared;
-  if (cleared === null || cleared.why === "reset-passed" || status.cooldownUntil !== null) return null;
+  if (cleared === null || status.cooldownUntil !== null) return null;
+  if (cleared.why !== "usage-room" && cleared.why !== "by-hand") return null;
   const at = Date.parse(cleared.at);
   if (!(now.getTime() - at < HEALED_NOTE_MS)) return null;
   const why = cleared.why === "usage-room" ? "the usage endpoint showed room" : "by hand";

@@ -34,6 +34,7 @@ export const CLEAR_WORDS: Record<CooldownClear["why"], string> = {
   "usage-room": "the usage endpoint showed room again",
   "by-hand": "cleared by hand",
   "reset-passed": "its reset passed",
+  "answered": "it answered again after its reset passed",
 };
 
 /** The cooldown record of each account, in the given order. Pure. */

@@ -78,7 +78,10 @@ export interface StatusAccountJson {
   cooldownReason: string | null;
   /** Which process set it from which answer, null when not cooling or unknown. */
   cooldownSource: string | null;
-  /** How the last cooldown ended (`why`: `usage-room`, `by-hand`, `reset-passed`), null when none was recorded. */
+  /**
+   * How the last cooldown ended (`why`: `usage-room`, `by-hand`, `reset-passed`, `answered`), null when none
+   * was recorded.
+   */
   cooldownCleared: { at: string; atEpoch: number; why: string; by: string; until: string } | null;
   usage: UsageJson | null;
   /** The recent usage history (samples of the last 6 hours / day, and the pace), null when not read. */

@@ -72,11 +72,47 @@ Deno.test("status events: attempt, failure, success, quota hit, relogin", () => 
   assert.ok(!status.needsReloginReason!.includes("rt_secretsecretsecret"));
 });
 
-Deno.test("recordSuccess() clears a cooldown that has expired", () => {
+Deno.test("recordSuccess() ends a cooldown whose reset passed completely, recorded as answered", () => {
   const status = emptyAccountStatus();
   status.cooldownUntil = "2026-11-21T11:00:00.000Z";
-  recordSuccess(status, NOW);
+  status.cooldownReason = "usage limit (usage_limit_reached)";
+  status.cooldownSource = "gateway (pid 7): usage_limit_reached from the upstream";
+  status.cooldownCleared = {
+    at: "2026-11-19T08:00:00.000Z",
+    why: "by-hand",
+    by: "cao cooldown clear",
+    until: "2026-11-19T09:00:00.000Z",
+  };
+  recordSuccess(status, NOW, "gateway (pid 9)");
   assert.equal(status.cooldownUntil, null);
+  assert.equal(status.cooldownReason, null, "no reason is left behind for a cooldown that is over");
+  assert.equal(status.cooldownSource, null);
+  assert.deepEqual(status.cooldownCleared, {
+    at: NOW.toISOString(),
+    why: "answered",
+    by: "gateway (pid 9)",
+    until: "2026-11-21T11:00:00.000Z",
+  });
+  assert.equal(status.successes, 1);
+});
+
+Deno.test("recordSuccess() leaves a cooldown in force, and names this process when no one is given", () => {
+  const cooling = emptyAccountStatus();
+  cooling.cooldownUntil = "2026-11-21T13:00:00.000Z";
+  cooling.cooldownReason = "usage limit";
+  recordSuccess(cooling, NOW, "gateway (pid 9)");
+  assert.equal(cooling.cooldownUntil, "2026-11-21T13:00:00.000Z");
+  assert.equal(cooling.cooldownReason, "usage limit");
+  assert.equal(cooling.cooldownCleared, null);
+
+  const none = emptyAccountStatus();
+  recordSuccess(none, NOW);
+  assert.equal(none.cooldownCleared, null, "no cooldown, nothing to record");
+
+  const over = emptyAccountStatus();
+  over.cooldownUntil = "2026-11-21T11:00:00.000Z";
+  recordSuccess(over, NOW);
+  assert.equal(over.cooldownCleared?.by, `cao (pid ${Deno.pid})`);
 });
 
 Deno.test("passedCooldown() and clearPassedCooldown() act only on a recorded cooldown that is over", () => {

@@ -2,7 +2,9 @@
 import assert from "node:assert/strict";
 import { makeTempHome, runCaoInProcess, type TempHome } from "../support/run_cao.ts";
 import { cooldownEntries, renderCooldowns } from "../../src/status/cooldown_view.ts";
-import { emptyAccountStatus } from "../../src/accounts/status_store.ts";
+import { emptyAccountStatus, parseStatusFile } from "../../src/accounts/status_store.ts";
+import { recordSuccess } from "../../src/accounts/status_events.ts";
+import { CLEAR_BY } from "../../src/cli/cooldown.ts";
 
 const NOW = new Date("2026-11-21T12:00:00Z");
 const UNTIL = "2026-11-21T15:00:00.000Z";
@@ -83,4 +85,54 @@ Deno.test("renderCooldowns() ignores an expired cooldown", () => {
   }, NOW);
   assert.equal(entries[0].cooling, false);
   assert.deepEqual(renderCooldowns(entries, NOW), ["x  not cooling down"]);
+});
+
+Deno.test("a success after the reset ends the cooldown: cooldown list and status --json say how", async () => {
+  await using home = await homeWithCooldown();
+  const path = `${home.caoHome}/account_status.json`;
+  const file = parseStatusFile(JSON.parse(await Deno.readTextFile(path)));
+  const a = file.accounts.a;
+  a.cooldownCleared = {
+    at: "2026-11-19T08:00:00.000Z",
+    why: "by-hand",
+    by: CLEAR_BY,
+    until: "2026-11-19T09:00:00Z",
+  };
+  const later = new Date("2026-11-21T15:00:05Z");
+  recordSuccess(a, later, "gateway (pid 9)");
+  await Deno.writeTextFile(path, JSON.stringify(file));
+
+  const answered = { at: later.toISOString(), why: "answered", by: "gateway (pid 9)", until: UNTIL };
+  const list = JSON.parse(
+    (await runCaoInProcess(home, ["cooldown", "list", "--json"], { now: later })).stdout,
+  );
+  assert.deepEqual(
+    { ...list.accounts[0], lastCleared: { ...list.accounts[0].lastCleared, atEpoch: undefined } },
+    {
+      name: "a",
+      cooling: false,
+      until: null,
+      untilEpoch: null,
+      remainingSeconds: null,
+      reason: null,
+      source: null,
+      lastCleared: { ...answered, atEpoch: undefined },
+    },
+  );
+  const text = await runCaoInProcess(home, ["cooldown"], { now: new Date(later.getTime() + 60_000) });
+  assert.match(
+    text.stdout,
+    /^a\s+not cooling down; last one cleared 2026-11-21T15:00:05\.000Z \(1m ago\) by gateway \(pid 9\): it answered again after its reset passed$/m,
+  );
+
+  const status = await runCaoInProcess(home, ["status", "--json"], { now: later });
+  assert.equal(status.code, 0, status.stderr);
+  const account = JSON.parse(status.stdout).accounts.find((x: { name: string }) => x.name === "a");
+  assert.deepEqual(
+    [account.cooldownUntil, account.cooldownReason, account.cooldownSource],
+    [null, null, null],
+  );
+  assert.deepEqual(account.cooldownCleared, { ...answered, atEpoch: Math.floor(later.getTime() / 1000) });
+  const onDisk = JSON.parse(await Deno.readTextFile(path)).accounts.a;
+  assert.deepEqual([onDisk.cooldownReason, onDisk.cooldownSource], [null, null]);
 });

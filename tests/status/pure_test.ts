@@ -4,7 +4,11 @@
  */
 
 import assert from "node:assert/strict";
-import { emptyAccountStatus, parseStatusFile } from "../../src/accounts/status_store.ts";
+import {
+  type CooldownClearReason,
+  emptyAccountStatus,
+  parseStatusFile,
+} from "../../src/accounts/status_store.ts";
 import { accountState, windowAt } from "../../src/status/account_state.ts";
 import { cooldownText, failuresText, percentText, windowCell } from "../../src/status/cells.ts";
 import { buildStatusSnapshot } from "../../src/status/collect.ts";
@@ -231,7 +235,7 @@ Deno.test("sparkline(), trendText() and paceText() draw a window's recent histor
 
 Deno.test("healedText() mentions a cooldown that ended early, for a few hours", async () => {
   const { healedText } = await import("../../src/status/cells.ts");
-  const cleared = (why: "usage-room" | "by-hand" | "reset-passed", secondsAgo: number) => ({
+  const cleared = (why: CooldownClearReason, secondsAgo: number) => ({
     ...emptyAccountStatus(),
     cooldownCleared: { at: iso(-secondsAgo), why, by: "gateway (pid 1)", until: iso(3600) },
   });
@@ -241,6 +245,7 @@ Deno.test("healedText() mentions a cooldown that ended early, for a few hours", 
   );
   assert.equal(healedText(cleared("by-hand", 60), NOW), "cooldown cleared 1m ago: by hand");
   assert.equal(healedText(cleared("reset-passed", 60), NOW), null, "a reset that passed is nothing to say");
+  assert.equal(healedText(cleared("answered", 60), NOW), null, "nor an answer after the reset");
   assert.equal(healedText(cleared("usage-room", 7 * 3600), NOW), null, "only for a few hours");
   assert.equal(healedText(emptyAccountStatus(), NOW), null);
 });

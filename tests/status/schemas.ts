@@ -82,7 +82,7 @@ export const STATUS_ACCOUNT_SCHEMA: JsonSchema = closedObject({
     ...closedObject({
       at: str,
       atEpoch: int,
-      why: { type: "string", enum: ["usage-room", "by-hand", "reset-passed"] },
+      why: { type: "string", enum: ["usage-room", "by-hand", "reset-passed", "answered"] },
       by: str,
       until: str,
     }),
