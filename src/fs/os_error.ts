@@ -60,6 +60,14 @@ function isInside(path: string, root: string): boolean {
   return path === r || path.startsWith(`${r}/`);
 }
 
+/** The errno of an OS error and its state in words, or null when `error` is not one cao words. Pure. */
+export function osErrorState(error: unknown): { errno: number; state: string } | null {
+  if (!(error instanceof Error)) return null;
+  const errno = Number(/\(os error (\d+)\)/.exec(error.message)?.[1]);
+  const state = STATES[errno];
+  return state === undefined ? null : { errno, state };
+}
+
 /** The words for an OS error, or null when `error` is not one (or carries no errno). Pure. */
 export function describeOsError(error: unknown, homeRoot: string): OsErrorText | null {
   if (!(error instanceof Error)) return null;
