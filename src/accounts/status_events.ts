@@ -6,7 +6,7 @@
  */
 
 import { redactSecrets } from "../shared/redact.ts";
-import type { AccountStatus, CooldownClearReason, UsageSnapshot } from "./status_store.ts";
+import type { AccountStatus, CooldownClearReason, UsageSnapshot, UsageWindow } from "./status_store.ts";
 
 /** Default cooldown after a usage limit whose reset time is unknown: one hour. */
 export const DEFAULT_COOLDOWN_MS = 60 * 60 * 1000;
@@ -62,13 +62,44 @@ export function recordQuotaHit(status: AccountStatus, now: Date, hit: QuotaHit):
   status.lastError = redactSecrets(hit.message ?? "usage limit reached").split("\n")[0].slice(0, 500);
   status.cooldownReason = status.lastError;
   status.cooldownSource = hit.source ? redactSecrets(hit.source).slice(0, 300) : null;
-  if (hit.usage) status.usage = hit.usage;
+  if (hit.usage) recordUsage(status, hit.usage);
   return until;
 }
 
-/** Usage windows were observed (response headers, rollout, usage endpoint). */
+/** Usage windows were observed (response headers, rollout, usage endpoint): merged by {@link mergeUsage}. */
 export function recordUsage(status: AccountStatus, usage: UsageSnapshot): void {
-  status.usage = usage;
+  status.usage = mergeUsage(status.usage, usage);
+}
+
+/**
+ * Whether a window recorded in `earlier` has provably ended by `atMs`: its reset time has passed, or, with no
+ * reset time, a whole window length has gone by since `earlier` was observed (it was seen then or before).
+ * A window with neither is kept. Pure.
+ */
+function endedBy(window: UsageWindow, earlier: UsageSnapshot, atMs: number): boolean {
+  if (window.resetsAt !== null) return window.resetsAt * 1000 <= atMs;
+  if (window.windowMinutes === null) return false;
+  return Date.parse(earlier.observedAt) + window.windowMinutes * 60_000 <= atMs;
+}
+
+/**
+ * What the usage record is after `reading`: a reading replaces only the windows it carries (a 429 with only
+ * the 5-hour headers leaves the weekly window alone). A window it does not carry stays from the earlier
+ * record unless that window has provably ended by the reading's time (then it is dropped: its percent no
+ * longer holds). `observedAt` and `source` become the reading's; a reading that carries no window changes
+ * nothing. Pure.
+ */
+export function mergeUsage(earlier: UsageSnapshot | null, reading: UsageSnapshot): UsageSnapshot {
+  if (earlier === null) return reading;
+  if (reading.primary === null && reading.secondary === null) return earlier;
+  const atMs = Date.parse(reading.observedAt);
+  const keep = (window: UsageWindow | null) =>
+    window !== null && !endedBy(window, earlier, atMs) ? window : null;
+  return {
+    ...reading,
+    primary: reading.primary ?? keep(earlier.primary),
+    secondary: reading.secondary ?? keep(earlier.secondary),
+  };
 }
 
 /** A refresh was refused for good: the account needs a new login. */

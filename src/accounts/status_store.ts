@@ -31,15 +31,21 @@ export interface UsageWindow {
   resetsAt: number | null;
 }
 
-/** The usage windows last seen for an account. */
+/**
+ * The usage windows last seen for an account (one reading; as recorded, the windows of the readings so far:
+ * a window the latest reading lacked is kept from an earlier one, see `mergeUsage` in status_events.ts).
+ */
 export interface UsageSnapshot {
   /** The short (5-hour) window. */
   primary: UsageWindow | null;
   /** The long (weekly) window. */
   secondary: UsageWindow | null;
-  /** When this snapshot was observed, ISO 8601. */
+  /** When this reading (as recorded: the latest one) was observed, ISO 8601. */
   observedAt: string;
-  /** Where it came from: "rollout" (cao run), "headers" (gateway), "usage-endpoint" (status --refresh). */
+  /**
+   * Where it (as recorded: the latest) came from: "rollout" (cao run), "headers" (gateway), "usage-endpoint"
+   * (status --refresh).
+   */
   source: string;
 }
 

@@ -6,6 +6,8 @@ import {
   parseStatusFile,
   statusOf,
   updateStatusFile,
+  type UsageSnapshot,
+  type UsageWindow,
 } from "../../src/accounts/status_store.ts";
 import {
   activeCooldown,
@@ -14,11 +16,13 @@ import {
   clearPassedCooldown,
   DEFAULT_COOLDOWN_MS,
   markNeedsRelogin,
+  mergeUsage,
   passedCooldown,
   recordAttempt,
   recordFailure,
   recordQuotaHit,
   recordSuccess,
+  recordUsage,
 } from "../../src/accounts/status_events.ts";
 import { tempCaoHome } from "../support/temp_cao_home.ts";
 
@@ -238,4 +242,92 @@ Deno.test("applyUsageReading() heals a cooldown when the windows show room, sets
   assert.equal(applyUsageReading(status, reading(100, 600), NOW, "cao status --refresh"), "set");
   assert.equal(status.cooldownUntil, new Date(at(600) * 1000).toISOString());
   assert.equal(status.cooldownSource, "cao status --refresh");
+});
+
+/** Epoch seconds `seconds` after NOW. */
+const at = (seconds: number) => Math.floor(NOW.getTime() / 1000) + seconds;
+const FIVE_HOUR_FULL = { usedPercent: 100, windowMinutes: 300, resetsAt: at(3600) };
+const WEEKLY = { usedPercent: 70, windowMinutes: 10080, resetsAt: at(3 * 86_400) };
+
+function withWeekly(): ReturnType<typeof emptyAccountStatus> {
+  const status = emptyAccountStatus();
+  status.usage = {
+    primary: { usedPercent: 30, windowMinutes: 300, resetsAt: at(3600) },
+    secondary: WEEKLY,
+    observedAt: "2026-11-21T11:00:00.000Z",
+    source: "headers",
+  };
+  return status;
+}
+
+Deno.test("recordQuotaHit() with only the 5-hour window keeps the weekly one an earlier reading gave", () => {
+  const status = withWeekly();
+  recordQuotaHit(status, NOW, {
+    resetsAt: new Date(FIVE_HOUR_FULL.resetsAt * 1000),
+    usage: { primary: FIVE_HOUR_FULL, secondary: null, observedAt: NOW.toISOString(), source: "headers" },
+  });
+  assert.deepEqual(status.usage, {
+    primary: FIVE_HOUR_FULL,
+    secondary: WEEKLY,
+    observedAt: NOW.toISOString(),
+    source: "headers",
+  });
+});
+
+Deno.test("recordUsage() replaces only the windows a reading carries", () => {
+  const status = withWeekly();
+  recordUsage(status, { primary: null, secondary: null, observedAt: NOW.toISOString(), source: "rollout" });
+  assert.equal(
+    status.usage?.observedAt,
+    "2026-11-21T11:00:00.000Z",
+    "a reading without windows says nothing",
+  );
+  const weekly = { usedPercent: 71, windowMinutes: 10080, resetsAt: at(3 * 86_400) };
+  recordUsage(status, { primary: null, secondary: weekly, observedAt: NOW.toISOString(), source: "rollout" });
+  assert.deepEqual(status.usage?.primary, { usedPercent: 30, windowMinutes: 300, resetsAt: at(3600) });
+  assert.deepEqual(status.usage?.secondary, weekly);
+  assert.equal(status.usage?.source, "rollout");
+});
+
+Deno.test("mergeUsage() drops a window the reading lacks only when it has provably ended", () => {
+  const reading = (primary: UsageWindow | null, secondary: UsageWindow | null): UsageSnapshot => ({
+    primary,
+    secondary,
+    observedAt: NOW.toISOString(),
+    source: "headers",
+  });
+  const earlier = (secondary: UsageWindow): UsageSnapshot => ({
+    primary: null,
+    secondary,
+    observedAt: "2026-11-14T12:00:00.000Z",
+    source: "usage-endpoint",
+  });
+  const fresh = reading(FIVE_HOUR_FULL, null);
+  assert.deepEqual(mergeUsage(null, fresh), fresh);
+  assert.deepEqual(mergeUsage(earlier(WEEKLY), fresh).secondary, WEEKLY, "its reset is ahead: kept");
+  const reset = { ...WEEKLY, resetsAt: at(0) };
+  assert.equal(mergeUsage(earlier(reset), fresh).secondary, null, "its reset time has come: dropped");
+  const noReset = { usedPercent: 70, windowMinutes: 10080, resetsAt: null };
+  assert.equal(
+    mergeUsage(earlier(noReset), fresh).secondary,
+    null,
+    "no reset time, but a whole week since it was seen: dropped",
+  );
+  assert.deepEqual(
+    mergeUsage({ ...earlier(noReset), observedAt: "2026-11-15T12:00:00.000Z" }, fresh).secondary,
+    noReset,
+    "less than a week: kept",
+  );
+  const unknown = { usedPercent: 70, windowMinutes: null, resetsAt: null };
+  assert.deepEqual(mergeUsage(earlier(unknown), fresh).secondary, unknown, "nothing proves it ended: kept");
+  const newer = { ...WEEKLY, usedPercent: 90 };
+  assert.deepEqual(mergeUsage(earlier(reset), reading(null, newer)), {
+    ...reading(null, newer),
+    primary: null,
+  });
+  assert.deepEqual(
+    mergeUsage(earlier(WEEKLY), reading(null, null)),
+    earlier(WEEKLY),
+    "a reading without windows",
+  );
 });

@@ -252,3 +252,31 @@ Deno.test("a usage limit whose reset has passed cools for --default-cooldown; 0 
     else assert.ok(until <= Date.now());
   }
 });
+
+Deno.test("a 429 that carries only 5-hour headers keeps the weekly window an earlier answer reported", async () => {
+  const now = Math.floor(Date.now() / 1000);
+  const weekly = { usedPercent: 70, windowMinutes: 10080, resetAt: now + 3 * 86_400 };
+  await using h = await startHarness({
+    mock: {
+      responses: {
+        acct_a: [
+          {
+            kind: "ok",
+            rateLimits: {
+              primary: { usedPercent: 30, windowMinutes: 300, resetAt: now + HOUR },
+              secondary: weekly,
+            },
+          },
+          { kind: "usage_limit", resetsAt: now + HOUR },
+        ],
+      },
+    },
+  });
+  for (let i = 0; i < 2; i++) await (await h.respond({ session: "s1" })).text();
+  assert.equal(h.mock.responsesRequests("acct_a").length, 2);
+  const expected = { usedPercent: 70, windowMinutes: 10080, resetsAt: weekly.resetAt };
+  assert.deepEqual(h.gateway.pool.statuses.a.usage?.primary?.usedPercent, 100);
+  assert.deepEqual(h.gateway.pool.statuses.a.usage?.secondary, expected);
+  await h.gateway.sync.flush();
+  assert.deepEqual((await loadStatusFile(h.home)).accounts.a.usage?.secondary, expected);
+});
