@@ -8,7 +8,7 @@ import { type Command, Option } from "../deps/commander.ts";
 import type { Runner } from "./context.ts";
 import { gatewayStatus, gatewayStop } from "./gateway_control.ts";
 import { gatewayDisable, gatewayEnable } from "./gateway_enable.ts";
-import { gatewayStart } from "./gateway_start.ts";
+import { DEFAULT_COOLDOWN_MEANING, gatewayStart } from "./gateway_start.ts";
 
 /** Registers `cao gateway …`. */
 export function registerGateway(program: Command, run: Runner): void {
@@ -22,10 +22,7 @@ export function registerGateway(program: Command, run: Runner): void {
     .option("--switch-at <percent>", "new conversations avoid accounts at or above this usage (or off)")
     .option("--idle-timeout <seconds>", "give up on an upstream silent this long (default 300)")
     .option("--retries <n>", "retries on the same account after a 5xx or network error (default 2)")
-    .option(
-      "--default-cooldown <minutes>",
-      "cooldown after a usage limit with no reset time ahead (default 60)",
-    )
+    .option("--default-cooldown <minutes>", `${DEFAULT_COOLDOWN_MEANING} (default 60; 0: none)`)
     .option("--allow-remote", "allow a non-loopback --bind (requests still need the gateway key)")
     .option("--detach", "run in the background, logging to <cao home>/gateway.log")
     .option("--save", "save the given flags to gateway.json")

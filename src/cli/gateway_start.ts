@@ -24,7 +24,7 @@ import {
 import { startGateway, startProblem } from "../gateway/start_gateway.ts";
 import { proxySettingsFromEnv } from "../gateway/upstream_proxy.ts";
 import { CaoError, ExitCode, UsageError } from "../shared/errors.ts";
-import { parseOptionalNumberFlag } from "./flags.ts";
+import { type NumberRule, parseOptionalNumberFlag } from "./flags.ts";
 import type { CommandContext } from "./context.ts";
 import { cooldownProbeFrom, historyFlushMsFrom, lazyNotifier } from "./gateway_wiring.ts";
 import { VERSION } from "../version.ts";
@@ -44,6 +44,13 @@ export interface GatewayStartOptions {
   logFile?: string;
 }
 
+/** What `--default-cooldown` does, in the words of its help and the README's gateway table. */
+export const DEFAULT_COOLDOWN_MEANING =
+  "cooldown after a usage limit whose reset time is unknown or already past";
+
+/** What `--default-cooldown` takes (refused as `expected a number of minutes, at least 0`, as `cao run` says). */
+export const DEFAULT_COOLDOWN_RULE: NumberRule = { min: 0, unit: "minutes" };
+
 /** The settings the flags name (only those given). */
 export function settingsFromFlags(options: GatewayStartOptions): Partial<GatewaySettings> {
   return {
@@ -53,9 +60,11 @@ export function settingsFromFlags(options: GatewayStartOptions): Partial<Gateway
     switchAt: options.switchAt === "off" ? null : parseOptionalNumberFlag("--switch-at", options.switchAt),
     idleTimeoutSeconds: parseOptionalNumberFlag("--idle-timeout", options.idleTimeout),
     retries: parseOptionalNumberFlag("--retries", options.retries, { integer: true }),
-    defaultCooldownMinutes: parseOptionalNumberFlag("--default-cooldown", options.defaultCooldown, {
-      min: 0,
-    }),
+    defaultCooldownMinutes: parseOptionalNumberFlag(
+      "--default-cooldown",
+      options.defaultCooldown,
+      DEFAULT_COOLDOWN_RULE,
+    ),
     allowRemote: options.allowRemote,
   };
 }

@@ -122,7 +122,9 @@ export function settingsProblem(s: GatewaySettings): string | null {
     return `retries ${s.retries} is not 0-10`;
   }
   if (!(s.defaultCooldownMinutes >= 0 && Number.isFinite(s.defaultCooldownMinutes))) {
-    return `--default-cooldown ${s.defaultCooldownMinutes} is not a number of minutes (0 or more)`;
+    // The words of the flag's own refusal (cli/gateway_start.ts): only a value from gateway.json gets here.
+    const minutes = s.defaultCooldownMinutes;
+    return `--default-cooldown ${minutes} in gateway.json: expected a number of minutes, at least 0`;
   }
   try {
     const url = new URL(s.upstream);

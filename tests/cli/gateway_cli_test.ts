@@ -242,6 +242,29 @@ Deno.test("cao gateway start refuses a non-loopback bind without --allow-remote,
   assert.match(stop.stdout, /No cao gateway is running/);
 });
 
+Deno.test("cao gateway start words --default-cooldown one way: help, README, a bad flag, a bad gateway.json", async () => {
+  await using home = await makeTempHome();
+  const meaning = "cooldown after a usage limit whose reset time is unknown or already past";
+  const takes = "a number of minutes, at least 0";
+  const help = await runCaoProcess(home, ["gateway", "start", "--help"]);
+  assert.match(help.stdout.replace(/\s+/g, " "), new RegExp(`--default-cooldown <minutes> ${meaning} \\(`));
+  const readme = await Deno.readTextFile(new URL("../../README.md", import.meta.url));
+  const row = readme.split("\n").find((line) => line.startsWith("| `--default-cooldown <minutes>` | 60 "));
+  assert.match(row ?? "", new RegExp(`\\| ${meaning} \\(`), "the gateway's table in the README");
+  const flag = await runCaoInProcess(home, ["gateway", "start", "--default-cooldown", "-1"]);
+  assert.equal(flag.code, 2);
+  assert.equal(flag.stderr.split("\n")[0], `error: Cannot use --default-cooldown "-1": expected ${takes}`);
+  await Deno.mkdir(home.caoHome, { recursive: true, mode: 0o700 });
+  await Deno.writeTextFile(
+    `${home.caoHome}/gateway.json`,
+    JSON.stringify({ schemaVersion: 1, defaultCooldownMinutes: -5 }),
+    { mode: 0o600 },
+  );
+  const saved = await runCaoInProcess(home, ["gateway", "start", "--port", "0"]);
+  assert.equal(saved.code, 2);
+  assert.match(saved.stderr, new RegExp(`--default-cooldown -5 in gateway.json: expected ${takes}$`, "m"));
+});
+
 Deno.test("cao gateway enable writes the address cao gateway status probes, for a saved remote bind too", async (t) => {
   for (const bind of ["127.0.0.1", "0.0.0.0", "192.168.7.7"]) {
     await t.step(bind, async () => {
