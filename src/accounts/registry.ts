@@ -19,6 +19,7 @@ import { updateLocked } from "./locked_update.ts";
 import { finishPendingChange, journalPath } from "./pending_change.ts";
 import { writeJsonAtomic } from "../fs/atomic_write.ts";
 import { withFileLock } from "../fs/file_lock.ts";
+import { asRegistryWriter, holdsExclusive, holdsShared, withSharedLock } from "./registry_lock.ts";
 import { pathExists } from "../fs/file_probe.ts";
 import { readJsonFile } from "../fs/json_file.ts";
 import { DataFileError } from "../shared/errors.ts";
@@ -153,7 +154,7 @@ async function writeRebuilt(home: CaoHome, registry: Registry): Promise<void> {
   const path = home.paths.registry;
   const json = { ...registry, schemaVersion: REGISTRY_SCHEMA_VERSION };
   // Holding the lock (shared or exclusive) means no other writer is at work: write at once.
-  if (exclusiveDepth > 0 || sharedHolds.has(`${path}.lock`)) return await writeJsonAtomic(path, json);
+  if (holdsRegistry(home) || holdsShared(`${path}.lock`)) return await writeJsonAtomic(path, json);
   await withFileLock(`${path}.lock`, async () => {
     if (!(await pathExists(path))) await writeJsonAtomic(path, json);
   });
@@ -194,59 +195,13 @@ export async function loadRegistry(home: CaoHome): Promise<Registry> {
   return await readRegistryFile(home);
 }
 
-/** How this process holds the registry lock: readers nest inside writers, never the other way round. */
-let exclusiveDepth = 0;
-
 /**
- * The shared registry locks this process holds, by lock path. Concurrent readers of one process (the gateway,
- * a `Promise.all`) join one hold, and it is let go when the last of them is done, so no reader ever goes on
- * unlocked after another one released the lock. `file` is null where the lock file cannot be opened.
- */
-const sharedHolds = new Map<string, { readers: number; file: Promise<Deno.FsFile | null> }>();
-
-async function openSharedLock(path: string): Promise<Deno.FsFile | null> {
-  let file: Deno.FsFile;
-  try {
-    file = await Deno.open(path, { read: true });
-  } catch {
-    return null;
-  }
-  try {
-    await file.lock(false);
-    return file;
-  } catch (error) {
-    file.close();
-    throw error;
-  }
-}
-
-/**
- * Runs `read` under a shared registry lock, so that it never sees a multi-step change half done (every
- * change holds the exclusive lock from its first step to its last). Without a lock file (a new home) or
- * where it cannot be opened (a home this user cannot write), `read` runs unlocked.
+ * Runs `read` under a shared registry lock (`registry_lock.ts`), so that it never sees a multi-step change half
+ * done (every change holds the exclusive lock from its first step to its last). A read inside a change runs at
+ * once; one in another flow of the process waits for the change, as one in another process does.
  */
 export async function withRegistryReadLock<T>(home: CaoHome, read: () => Promise<T>): Promise<T> {
-  if (exclusiveDepth > 0) return await read();
-  const path = `${home.paths.registry}.lock`;
-  let hold = sharedHolds.get(path);
-  if (hold === undefined) {
-    hold = { readers: 0, file: openSharedLock(path) };
-    sharedHolds.set(path, hold);
-  }
-  hold.readers++;
-  try {
-    await hold.file;
-    return await read();
-  } finally {
-    if (--hold.readers === 0) {
-      if (sharedHolds.get(path) === hold) sharedHolds.delete(path);
-      const file = await hold.file.catch(() => null);
-      if (file !== null) {
-        await file.unlock().catch(() => {});
-        file.close();
-      }
-    }
-  }
+  return await withSharedLock(`${home.paths.registry}.lock`, read);
 }
 
 const document = (home: CaoHome, afterWrite?: () => Promise<void>) => ({
@@ -256,13 +211,12 @@ const document = (home: CaoHome, afterWrite?: () => Promise<void>) => ({
   afterWrite,
 });
 
-async function underExclusiveLock<T>(action: () => Promise<T>): Promise<T> {
-  exclusiveDepth++;
-  try {
-    return await action();
-  } finally {
-    exclusiveDepth--;
-  }
+async function underExclusiveLock<T>(home: CaoHome, action: () => Promise<T>): Promise<T> {
+  return await asRegistryWriter(`${home.paths.registry}.lock`, action);
+}
+
+function holdsRegistry(home: CaoHome): boolean {
+  return holdsExclusive(`${home.paths.registry}.lock`);
 }
 
 /**
@@ -272,14 +226,16 @@ async function underExclusiveLock<T>(action: () => Promise<T>): Promise<T> {
 export async function settlePendingChange(home: CaoHome): Promise<void> {
   if (!(await pathExists(journalPath(home)))) return;
   let after: (() => Promise<void>) | undefined;
-  await underExclusiveLock(() =>
-    updateLocked(home, document(home, () => after?.() ?? Promise.resolve()), async (registry) => {
-      const done = await finishPendingChange(home, registry);
-      if (done !== null) {
-        home.warn(done.text);
-        after = done.afterWrite;
-      }
-    })
+  await underExclusiveLock(
+    home,
+    () =>
+      updateLocked(home, document(home, () => after?.() ?? Promise.resolve()), async (registry) => {
+        const done = await finishPendingChange(home, registry);
+        if (done !== null) {
+          home.warn(done.text);
+          after = done.afterWrite;
+        }
+      }),
   );
 }
 
@@ -293,6 +249,6 @@ export async function updateRegistry<T>(
   edit: (registry: Registry) => T | Promise<T>,
   afterCommit?: () => Promise<void>,
 ): Promise<T> {
-  if (exclusiveDepth === 0) await settlePendingChange(home);
-  return await underExclusiveLock(() => updateLocked(home, document(home, afterCommit), edit));
+  if (!holdsRegistry(home)) await settlePendingChange(home);
+  return await underExclusiveLock(home, () => updateLocked(home, document(home, afterCommit), edit));
 }

@@ -147,3 +147,35 @@ Deno.test({
     assert.deepEqual(order, ["second reader done", "writer"]);
   },
 });
+
+Deno.test({
+  name: "a registry change holds off the readers of the process's other flows, not its own",
+  ignore: Deno.build.os === "windows",
+  async fn() {
+    await using home = await tempCaoHome();
+    await updateRegistry(home, (r) => addAccountEntry(r, "work", home.now()));
+    const order: string[] = [];
+    const names = async () => (await loadRegistry(home)).accounts.map((a) => a.name).join(",");
+    let entered!: () => void;
+    const inside = new Promise<void>((done) => entered = done);
+    let release!: () => void;
+    const gate = new Promise<void>((done) => release = done);
+    const change = updateRegistry(home, async (registry) => {
+      entered();
+      order.push(`own read: ${await withRegistryReadLock(home, names)}`); // would wait for itself if it locked
+      await gate;
+      addAccountEntry(registry, "home", home.now());
+      order.push("change done");
+    });
+    await inside; // another flow of this process (a gateway request, a Promise.all) reads while the change runs
+    const other = withRegistryReadLock(home, async () => void order.push(`other read: ${await names()}`));
+    const otherWriter = updateRegistry(home, (registry) => {
+      order.push(`other change sees: ${registry.accounts.map((a) => a.name).join(",")}`);
+    });
+    await sleep(300); // room for the other flows to get in, were they let through
+    release();
+    await Promise.all([change, other, otherWriter]);
+    assert.deepEqual(order.slice(0, 2), ["own read: work", "change done"]);
+    assert.deepEqual(order.slice(2).sort(), ["other change sees: work,home", "other read: work,home"]);
+  },
+});
