@@ -18,6 +18,7 @@ import {
   type WindowAt,
 } from "./account_state.ts";
 import type { StatusSnapshot } from "./collect.ts";
+import { cooldownFacts } from "./cooldown_view.ts";
 import {
   buildTimeline,
   type ChartMark,
@@ -144,6 +145,7 @@ export function dashboardView(facts: DashboardFacts, range: DashboardRange): Das
     else if (state.kind === "cooling") counts.cooling++;
     else counts.needLogin++;
     const windows = usageWindows(view, snapshot.now);
+    const cooldown = cooldownFacts(view.status, snapshot.now);
     const samples = history.accounts[view.name] ?? { primary: [], secondary: [] };
     return {
       name: view.name,
@@ -154,17 +156,9 @@ export function dashboardView(facts: DashboardFacts, range: DashboardRange): Das
       plan: view.login.plan,
       state: state.kind,
       stateLabel: STATE_LABELS[state.kind],
-      stateReason: "reason" in state
-        ? state.reason
-        : state.kind === "cooling"
-        ? view.status.cooldownReason
-        : null,
-      cooldown: state.kind === "cooling"
-        ? {
-          until: Math.floor(state.until.getTime() / 1000),
-          reason: view.status.cooldownReason,
-          source: view.status.cooldownSource,
-        }
+      stateReason: "reason" in state ? state.reason : state.kind === "cooling" ? cooldown.reason : null,
+      cooldown: state.kind === "cooling" && cooldown.untilEpoch !== null
+        ? { until: cooldown.untilEpoch, reason: cooldown.reason, source: cooldown.source }
         : null,
       fix: fixFor(view.name, state),
       windows: { primary: windowView(windows.fiveHour), secondary: windowView(windows.weekly) },

@@ -10,8 +10,7 @@ import { accountState, STATE_LABELS, usageWindows, type WindowAt } from "./accou
 import { agoText, cooldownText } from "./cells.ts";
 import type { AccountView, StatusSnapshot } from "./collect.ts";
 import { PLAIN, type Styles } from "./styles.ts";
-import { activeCooldown } from "../accounts/status_events.ts";
-import { clearedText } from "./cooldown_view.ts";
+import { cooldownFacts, describeCooldown } from "./cooldown_view.ts";
 import { historyRows } from "./usage_trend_view.ts";
 import { formatRelative } from "../shared/format.ts";
 
@@ -28,19 +27,6 @@ function windowText(window: WindowAt | null, now: Date): string {
       formatRelative(window.resetsAt, now)
     })`;
   return `${window.usedPercent}% used${length}${reset}${window.stale ? " — stale, no newer data" : ""}`;
-}
-
-function cooldownRow(view: AccountView, now: Date): string {
-  const { status } = view;
-  const until = activeCooldown(status, now);
-  if (until === null) {
-    return status.cooldownCleared === null
-      ? "none"
-      : `none; the last one ${clearedText(status.cooldownCleared, now)}`;
-  }
-  const why = status.cooldownReason ?? "reason unknown";
-  const by = status.cooldownSource ? `; set by ${status.cooldownSource}` : "";
-  return `until ${when(until.toISOString(), now)}: ${why}${by}`;
 }
 
 function accountRows(view: AccountView, now: Date): string[][] {
@@ -77,7 +63,7 @@ function accountRows(view: AccountView, now: Date): string[][] {
       "usage seen",
       status.usage ? `${when(status.usage.observedAt, now)} from ${status.usage.source}` : "never",
     ],
-    ["cooldown", cooldownRow(view, now)],
+    ["cooldown", describeCooldown(cooldownFacts(status, now), now)],
     ["attempts", String(status.attempts)],
     ["successes", String(status.successes)],
     ["failures", `${status.failures} (${status.consecutiveFailures} since the last success)`],

@@ -9,6 +9,7 @@
 import { redactSecrets } from "../shared/redact.ts";
 import { type AccountState, accountState, usageWindows, type WindowAt } from "./account_state.ts";
 import type { AccountView, StatusSnapshot } from "./collect.ts";
+import { type CooldownClearJson, cooldownFacts } from "./cooldown_view.ts";
 import { historyJson, type WindowHistoryJson } from "./usage_trend_view.ts";
 
 /** The schema version of the status JSON. */
@@ -70,7 +71,7 @@ export interface StatusAccountJson {
   lastRefreshEpoch: number | null;
   needsRelogin: boolean;
   needsReloginReason: string | null;
-  /** Set while a cooldown is active (an expired one reads null). */
+  /** Set while a cooldown is active, whatever the login (an expired one reads null); as `cao cooldown --json`. */
   cooldownUntil: string | null;
   cooldownUntilEpoch: number | null;
   cooldownRemainingSeconds: number | null;
@@ -82,7 +83,7 @@ export interface StatusAccountJson {
    * How the last cooldown ended (`why`: `usage-room`, `by-hand`, `reset-passed`, `answered`), null when none
    * was recorded.
    */
-  cooldownCleared: { at: string; atEpoch: number; why: string; by: string; until: string } | null;
+  cooldownCleared: CooldownClearJson | null;
   usage: UsageJson | null;
   /** The recent usage history (samples of the last 6 hours / day, and the pace), null when not read. */
   history: { fiveHour: WindowHistoryJson; weekly: WindowHistoryJson } | null;
@@ -145,7 +146,7 @@ export function statusAccountJson(view: AccountView, now: Date): StatusAccountJs
   const { login, status } = view;
   const state = accountState(view, now);
   const windows = usageWindows(view, now);
-  const cooling = state.kind === "cooling" ? state.until : null;
+  const cooldown = cooldownFacts(status, now);
   const stamp = (iso: string | null) => ({ iso, epoch: isoToEpoch(iso) });
   const attempt = stamp(status.lastAttemptAt);
   const success = stamp(status.lastSuccessAt);
@@ -175,14 +176,12 @@ export function statusAccountJson(view: AccountView, now: Date): StatusAccountJs
     lastRefreshEpoch: isoToEpoch(login.lastRefresh),
     needsRelogin: status.needsRelogin,
     needsReloginReason: status.needsReloginReason,
-    cooldownUntil: cooling?.toISOString() ?? null,
-    cooldownUntilEpoch: cooling ? seconds(cooling) : null,
-    cooldownRemainingSeconds: cooling ? Math.round((cooling.getTime() - now.getTime()) / 1000) : null,
-    cooldownReason: cooling ? status.cooldownReason : null,
-    cooldownSource: cooling ? status.cooldownSource : null,
-    cooldownCleared: status.cooldownCleared === null
-      ? null
-      : { ...status.cooldownCleared, atEpoch: isoToEpoch(status.cooldownCleared.at) ?? 0 },
+    cooldownUntil: cooldown.until,
+    cooldownUntilEpoch: cooldown.untilEpoch,
+    cooldownRemainingSeconds: cooldown.remainingSeconds,
+    cooldownReason: cooldown.reason,
+    cooldownSource: cooldown.source,
+    cooldownCleared: cooldown.lastCleared,
     usage: status.usage === null ? null : {
       observedAt: status.usage.observedAt,
       observedAtEpoch: isoToEpoch(status.usage.observedAt) ?? 0,

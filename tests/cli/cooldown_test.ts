@@ -1,7 +1,12 @@
 /** `cao cooldown`: list cooldowns with their reason and source, clear them by hand. */
 import assert from "node:assert/strict";
 import { makeTempHome, runCaoInProcess, type TempHome } from "../support/run_cao.ts";
-import { cooldownEntries, renderCooldowns } from "../../src/status/cooldown_view.ts";
+import {
+  cooldownEntries,
+  cooldownFacts,
+  describeCooldown,
+  renderCooldowns,
+} from "../../src/status/cooldown_view.ts";
 import { emptyAccountStatus, parseStatusFile } from "../../src/accounts/status_store.ts";
 import { recordSuccess } from "../../src/accounts/status_events.ts";
 import { CLEAR_BY } from "../../src/cli/cooldown.ts";
@@ -9,26 +14,31 @@ import { CLEAR_BY } from "../../src/cli/cooldown.ts";
 const NOW = new Date("2026-11-21T12:00:00Z");
 const UNTIL = "2026-11-21T15:00:00.000Z";
 
-async function homeWithCooldown(): Promise<TempHome> {
+/** A home with accounts `names` (not logged in) and these statuses in account_status.json. */
+async function homeWith(
+  names: string[],
+  accounts: Record<string, Record<string, unknown>>,
+): Promise<TempHome> {
   const home = await makeTempHome();
-  for (const name of ["a", "b"]) {
+  for (const name of names) {
     const added = await runCaoInProcess(home, ["add", name, "--no-login"], { now: NOW });
     assert.equal(added.code, 0, added.stderr);
   }
   await Deno.writeTextFile(
     `${home.caoHome}/account_status.json`,
-    JSON.stringify({
-      schemaVersion: 1,
-      accounts: {
-        a: {
-          cooldownUntil: UNTIL,
-          cooldownReason: "usage limit (usage_limit_reached)",
-          cooldownSource: "gateway (pid 7): usage_limit_reached from the upstream",
-        },
-      },
-    }),
+    JSON.stringify({ schemaVersion: 1, accounts }),
   );
   return home;
+}
+
+function homeWithCooldown(): Promise<TempHome> {
+  return homeWith(["a", "b"], {
+    a: {
+      cooldownUntil: UNTIL,
+      cooldownReason: "usage limit (usage_limit_reached)",
+      cooldownSource: "gateway (pid 7): usage_limit_reached from the upstream",
+    },
+  });
 }
 
 Deno.test("cao cooldown lists every account's cooldown with its reason and source", async () => {
@@ -135,4 +145,112 @@ Deno.test("a success after the reset ends the cooldown: cooldown list and status
   assert.deepEqual(account.cooldownCleared, { ...answered, atEpoch: Math.floor(later.getTime() / 1000) });
   const onDisk = JSON.parse(await Deno.readTextFile(path)).accounts.a;
   assert.deepEqual([onDisk.cooldownReason, onDisk.cooldownSource], [null, null]);
+});
+
+Deno.test("cao cooldown and cao status say the same of every cooldown, as text and as JSON", async () => {
+  await using home = await homeWith(["a", "b", "c"], {
+    a: {
+      cooldownUntil: UNTIL,
+      cooldownReason: "usage limit (usage_limit_reached)",
+      cooldownSource: "cao run",
+    },
+    b: { cooldownUntil: UNTIL, needsRelogin: true, needsReloginReason: "refresh_token_reused" },
+    c: { cooldownCleared: { at: "2026-11-21T11:00:00.000Z", why: "by-hand", by: CLEAR_BY, until: UNTIL } },
+  });
+  const list = JSON.parse((await runCaoInProcess(home, ["cooldown", "--json"], { now: NOW })).stdout);
+  const status = JSON.parse((await runCaoInProcess(home, ["status", "--json"], { now: NOW })).stdout);
+  for (const [i, entry] of list.accounts.entries()) {
+    const s = status.accounts[i];
+    assert.deepEqual(
+      {
+        until: s.cooldownUntil,
+        untilEpoch: s.cooldownUntilEpoch,
+        remainingSeconds: s.cooldownRemainingSeconds,
+        reason: s.cooldownReason,
+        source: s.cooldownSource,
+        lastCleared: s.cooldownCleared,
+      },
+      {
+        until: entry.until,
+        untilEpoch: entry.untilEpoch,
+        remainingSeconds: entry.remainingSeconds,
+        reason: entry.reason,
+        source: entry.source,
+        lastCleared: entry.lastCleared,
+      },
+      entry.name,
+    );
+  }
+  assert.equal(list.accounts[1].cooling, true, "a cooldown is shown whatever the login");
+  assert.equal(list.accounts[2].lastCleared.atEpoch, Date.parse("2026-11-21T11:00:00.000Z") / 1000);
+
+  const text = (await runCaoInProcess(home, ["cooldown"], { now: NOW })).stdout.trimEnd().split("\n");
+  const full = (await runCaoInProcess(home, ["status", "--full"], { now: NOW })).stdout.split("\n")
+    .filter((line) => /^\s+cooldown\s/.test(line));
+  assert.equal(full.length, 3);
+  for (const [i, line] of text.entries()) {
+    assert.equal(full[i].replace(/^\s+cooldown\s+/, ""), line.replace(/^\S+\s+/, ""));
+  }
+  assert.match(
+    text[0],
+    /cooling down until 2026-11-21T15:00:00\.000Z \(in 3h\); usage limit .*; set by cao run$/,
+  );
+});
+
+Deno.test("cooldownFacts() and describeCooldown() say a cooldown once, from literal statuses", () => {
+  const cooling = {
+    ...emptyAccountStatus(),
+    cooldownUntil: UNTIL,
+    cooldownReason: "usage limit (usage_limit_reached)",
+    cooldownSource: "gateway (pid 7): usage_limit_reached from the upstream",
+  };
+  const facts = cooldownFacts(cooling, NOW);
+  assert.deepEqual(facts, {
+    cooling: true,
+    until: UNTIL,
+    untilEpoch: Date.parse(UNTIL) / 1000,
+    remainingSeconds: 3 * 3600,
+    reason: "usage limit (usage_limit_reached)",
+    source: "gateway (pid 7): usage_limit_reached from the upstream",
+    lastCleared: null,
+  });
+  assert.equal(
+    describeCooldown(facts, NOW),
+    "cooling down until 2026-11-21T15:00:00.000Z (in 3h); usage limit (usage_limit_reached); " +
+      "set by gateway (pid 7): usage_limit_reached from the upstream",
+  );
+  assert.equal(
+    describeCooldown(cooldownFacts({ ...emptyAccountStatus(), cooldownUntil: UNTIL }, NOW), NOW),
+    "cooling down until 2026-11-21T15:00:00.000Z (in 3h); reason unknown",
+  );
+
+  const ended = cooldownFacts(cooling, new Date("2026-11-21T15:00:00Z"));
+  assert.deepEqual(
+    [ended.cooling, ended.until, ended.untilEpoch, ended.remainingSeconds, ended.reason, ended.source],
+    [false, null, null, null, null, null],
+    "a cooldown whose end has come reads as none",
+  );
+  assert.equal(describeCooldown(ended, NOW), "not cooling down");
+
+  const cleared = cooldownFacts({
+    ...emptyAccountStatus(),
+    cooldownCleared: {
+      at: "2026-11-21T11:55:00.000Z",
+      why: "usage-room",
+      by: "gateway (pid 7)",
+      until: UNTIL,
+    },
+  }, NOW);
+  assert.deepEqual(cleared.lastCleared, {
+    at: "2026-11-21T11:55:00.000Z",
+    atEpoch: Date.parse("2026-11-21T11:55:00.000Z") / 1000,
+    why: "usage-room",
+    by: "gateway (pid 7)",
+    until: UNTIL,
+  });
+  assert.equal(
+    describeCooldown(cleared, NOW),
+    "not cooling down; last one cleared 2026-11-21T11:55:00.000Z (5m ago) by gateway (pid 7): " +
+      "the usage endpoint showed room again",
+  );
 });
