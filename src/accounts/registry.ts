@@ -1,8 +1,9 @@
 /**
  * @module
  * `registry.json`: which accounts exist, in which order, and which is the default. Parsing and the edits are
- * pure; {@link loadRegistry} and {@link updateRegistry} are the only I/O, the latter under an exclusive lock
- * so that concurrent cao processes (and the gateway) never lose each other's updates.
+ * pure; {@link loadRegistry} (which never changes the file), {@link updateRegistry} (under an exclusive lock,
+ * so that concurrent cao processes and the gateway never lose each other's updates) and `cao doctor`'s
+ * {@link repairRegistry} are the only I/O.
  *
  * On-disk format (schemaVersion 1):
  * ```json
@@ -18,10 +19,10 @@ import type { CaoHome } from "./cao_home.ts";
 import { updateLocked } from "./locked_update.ts";
 import { finishPendingChange, journalPath } from "./pending_change.ts";
 import { writeJsonAtomic } from "../fs/atomic_write.ts";
-import { withFileLock } from "../fs/file_lock.ts";
-import { asRegistryWriter, holdsExclusive, holdsShared, withSharedLock } from "./registry_lock.ts";
+import { asRegistryWriter, holdsExclusive, withSharedLock } from "./registry_lock.ts";
 import { pathExists } from "../fs/file_probe.ts";
-import { readJsonFile } from "../fs/json_file.ts";
+import { moveAside, peekJsonFile, readJsonFile, reportDamagedOnce } from "../fs/json_file.ts";
+import { withFileLock } from "../fs/file_lock.ts";
 import { DataFileError } from "../shared/errors.ts";
 
 /** The registry schema version this build reads and writes. */
@@ -119,13 +120,26 @@ export function renameAccountEntry(registry: Registry, from: string, to: string)
   return true;
 }
 
-async function readRegistryFile(home: CaoHome): Promise<Registry> {
+/**
+ * Reads registry.json. A writer (`forWrite`, under the lock) moves an unparsable file aside and writes back a
+ * registry rebuilt from the account directories; a reader rebuilds it only in memory and leaves the file.
+ */
+async function readRegistryFile(home: CaoHome, forWrite: boolean): Promise<Registry> {
   const path = home.paths.registry;
-  const read = await readJsonFile(path, home.now());
+  const read = forWrite ? await readJsonFile(path, home.now()) : await peekJsonFile(path);
   if (read.kind === "missing") return emptyRegistry();
   if (read.kind === "corrupt") {
     const rebuilt = await recoverRegistry(home);
-    await writeRebuilt(home, rebuilt);
+    if (!("movedTo" in read)) {
+      reportDamagedOnce(
+        home.warn,
+        path,
+        `could not be parsed (${read.reason})`,
+        `read from the account directories instead (${rebuilt.accounts.length} found)`,
+      );
+      return rebuilt;
+    }
+    await writeJsonAtomic(path, { ...rebuilt, schemaVersion: REGISTRY_SCHEMA_VERSION }); // under the lock
     home.warn(
       `registry.json could not be parsed (${read.reason}); it was moved to "${read.movedTo}" and the registry ` +
         `was rebuilt from the account directories (${rebuilt.accounts.length} found) and written back`,
@@ -136,7 +150,7 @@ async function readRegistryFile(home: CaoHome): Promise<Registry> {
   if (parsed.kind === "invalid") {
     throw new DataFileError(path, `Cannot read registry "${path}": ${parsed.reason}`, {
       hint:
-        'fix the file by hand, or move it aside and run "cao list" to rebuild it from the account directories',
+        'fix the file by hand, or run "cao doctor" to move it aside and rebuild it from the account directories',
     });
   }
   if (parsed.registry.schemaVersion > REGISTRY_SCHEMA_VERSION) {
@@ -149,15 +163,30 @@ async function readRegistryFile(home: CaoHome): Promise<Registry> {
   return parsed.registry;
 }
 
-/** Writes a rebuilt registry where the damaged one was (unless another process wrote one meanwhile). */
-async function writeRebuilt(home: CaoHome, registry: Registry): Promise<void> {
+/**
+ * `cao doctor`'s repair: a registry.json that cannot be used (unparsable, or not a registry) is moved aside and
+ * one rebuilt from the account directories is written in its place, under the lock. Returns what was done, or
+ * null when the file is fine (or missing). A registry from a newer cao is left alone.
+ */
+export async function repairRegistry(home: CaoHome): Promise<string | null> {
   const path = home.paths.registry;
-  const json = { ...registry, schemaVersion: REGISTRY_SCHEMA_VERSION };
-  // Holding the lock (shared or exclusive) means no other writer is at work: write at once.
-  if (holdsRegistry(home) || holdsShared(`${path}.lock`)) return await writeJsonAtomic(path, json);
-  await withFileLock(`${path}.lock`, async () => {
-    if (!(await pathExists(path))) await writeJsonAtomic(path, json);
-  });
+  const problem = async () => {
+    const read = await peekJsonFile(path);
+    if (read.kind === "corrupt") return `could not be parsed (${read.reason})`;
+    const parsed = read.kind === "ok" ? parseRegistry(read.value) : null;
+    return parsed?.kind === "invalid" ? `is unusable (${parsed.reason})` : null;
+  };
+  if ((await problem()) === null) return null;
+  return await underExclusiveLock(home, () =>
+    withFileLock(`${path}.lock`, async () => {
+      const why = await problem();
+      if (why === null) return null;
+      const movedTo = await moveAside(path, home.now());
+      const rebuilt = await recoverRegistry(home);
+      await writeJsonAtomic(path, { ...rebuilt, schemaVersion: REGISTRY_SCHEMA_VERSION });
+      return `registry.json ${why}; it was moved to "${movedTo}" and rebuilt from the account directories ` +
+        `(${rebuilt.accounts.length} found)`;
+    }));
 }
 
 /** Rebuilds a registry from the account directories present in the home (those holding a config or a login). */
@@ -190,9 +219,12 @@ export function readAccountNamesSync(registryPath: string): string[] {
   }
 }
 
-/** Reads the registry (an empty one when the file does not exist yet). Read-only callers need no lock. */
+/**
+ * Reads the registry (an empty one when the file does not exist yet), changing nothing: an unparsable file is
+ * reported and read from the account directories. Read-only callers need no lock.
+ */
 export async function loadRegistry(home: CaoHome): Promise<Registry> {
-  return await readRegistryFile(home);
+  return await readRegistryFile(home, false);
 }
 
 /**
@@ -206,7 +238,7 @@ export async function withRegistryReadLock<T>(home: CaoHome, read: () => Promise
 
 const document = (home: CaoHome, afterWrite?: () => Promise<void>) => ({
   path: home.paths.registry,
-  read: () => readRegistryFile(home),
+  read: () => readRegistryFile(home, true),
   toJson: (registry: Registry) => ({ ...registry, schemaVersion: REGISTRY_SCHEMA_VERSION }),
   afterWrite,
 });

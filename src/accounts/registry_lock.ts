@@ -44,11 +44,6 @@ export async function asRegistryWriter<T>(lockPath: string, change: () => Promis
  */
 const sharedHolds = new Map<string, { readers: number; file: Promise<Deno.FsFile | null> }>();
 
-/** Whether some flow of this process holds `lockPath` shared. */
-export function holdsShared(lockPath: string): boolean {
-  return sharedHolds.has(lockPath);
-}
-
 async function openSharedLock(path: string): Promise<Deno.FsFile | null> {
   let file: Deno.FsFile;
   try {

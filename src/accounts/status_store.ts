@@ -14,7 +14,7 @@ import { jsonObject } from "../shared/json_value.ts";
 import type { CaoHome } from "./cao_home.ts";
 import { isSeedStatusFile, statusDocFromSeed } from "./seed_format.ts";
 import { updateLocked } from "./locked_update.ts";
-import { moveAside, readJsonFile } from "../fs/json_file.ts";
+import { moveAside, peekJsonFile, readJsonFile, reportDamagedOnce } from "../fs/json_file.ts";
 import { DataFileError } from "../shared/errors.ts";
 import { redactSecrets } from "../shared/redact.ts";
 
@@ -237,10 +237,19 @@ export function statusOf(file: StatusFile, name: string): AccountStatus {
   return file.accounts[name];
 }
 
-async function readStatusFile(home: CaoHome): Promise<StatusFile> {
-  const read = await readJsonFile(home.paths.status, home.now());
+/**
+ * Reads account_status.json. A writer (`forWrite`, under the lock) moves a damaged file aside and starts
+ * afresh; a reader starts afresh in memory only and leaves the file (and says so once).
+ */
+async function readStatusFile(home: CaoHome, forWrite: boolean): Promise<StatusFile> {
+  const path = home.paths.status;
+  const read = forWrite ? await readJsonFile(path, home.now()) : await peekJsonFile(path);
   if (read.kind === "missing") return parseStatusFile({});
   if (read.kind === "corrupt") {
+    if (!("movedTo" in read)) {
+      reportDamagedOnce(home.warn, path, `could not be parsed (${read.reason})`, "read as empty");
+      return parseStatusFile({});
+    }
     home.warn(
       `account_status.json could not be parsed (${read.reason}); it was moved to "${read.movedTo}" and the ` +
         `status starts afresh`,
@@ -251,13 +260,17 @@ async function readStatusFile(home: CaoHome): Promise<StatusFile> {
   const version = (read.value as Record<string, unknown> | null)?.schemaVersion;
   if (problem === null && typeof version === "number" && version > STATUS_SCHEMA_VERSION) {
     throw new DataFileError(
-      home.paths.status,
-      `Cannot read "${home.paths.status}": schema version ${version} is newer than this cao understands`,
+      path,
+      `Cannot read "${path}": schema version ${version} is newer than this cao understands`,
       { hint: "upgrade cao" },
     );
   }
   if (problem !== null) {
-    const movedTo = await moveAside(home.paths.status, home.now());
+    if (!forWrite) {
+      reportDamagedOnce(home.warn, path, `is unusable (${problem})`, "read as empty");
+      return parseStatusFile({});
+    }
+    const movedTo = await moveAside(path, home.now());
     home.warn(
       `account_status.json is unusable (${problem}); it was moved to "${movedTo}" and the status starts afresh`,
     );
@@ -266,9 +279,9 @@ async function readStatusFile(home: CaoHome): Promise<StatusFile> {
   return parseStatusFile(read.value);
 }
 
-/** Reads the status file (empty when missing). */
+/** Reads the status file (empty when missing), changing nothing: a damaged file is reported and read as empty. */
 export async function loadStatusFile(home: CaoHome): Promise<StatusFile> {
-  return await readStatusFile(home);
+  return await readStatusFile(home, false);
 }
 
 /** Reads, edits and writes the status file under its lock; rewritten only when the content changed. */
@@ -278,7 +291,7 @@ export async function updateStatusFile<T>(
 ): Promise<T> {
   return await updateLocked(home, {
     path: home.paths.status,
-    read: () => readStatusFile(home),
+    read: () => readStatusFile(home, true),
     toJson: (f) => f,
   }, edit);
 }

@@ -2,8 +2,9 @@
  * @module
  * `usage_history.json`: the usage windows cao observed per account over time (see `usage_samples.ts` for the
  * samples and the rules that keep the file small). Written under its lock, atomically, pruned to the
- * retention on every write; a file that cannot be parsed is moved aside and the history starts afresh. Reading
- * never blocks a command: any problem gives an empty history and a warning.
+ * retention on every write; a file that cannot be parsed is moved aside by a writer and the history starts
+ * afresh. Reading never blocks a command and never changes the file: any problem gives an empty history and a
+ * warning.
  *
  * On-disk format (schemaVersion 1, compact JSON):
  * ```json
@@ -28,7 +29,7 @@ import {
 } from "./usage_samples.ts";
 import { writeFileAtomic } from "../fs/atomic_write.ts";
 import { withFileLock } from "../fs/file_lock.ts";
-import { moveAside, readJsonFile } from "../fs/json_file.ts";
+import { moveAside, peekJsonFile, readJsonFile, reportDamagedOnce } from "../fs/json_file.ts";
 
 /** One observation to record: the account and the windows seen. */
 export interface HistoryEntry {
@@ -38,7 +39,8 @@ export interface HistoryEntry {
 
 type Read = { kind: "ok"; history: UsageHistory } | { kind: "newer"; version: number };
 
-function problemOf(value: unknown): string | null {
+/** Why a parsed usage history cannot be used as is, or null. Pure. */
+export function usageHistoryProblem(value: unknown): string | null {
   const doc = jsonObject(value);
   if (doc === null) return "it is not a JSON object";
   if (doc.accounts !== undefined && jsonObject(doc.accounts) === null) {
@@ -47,19 +49,28 @@ function problemOf(value: unknown): string | null {
   return null;
 }
 
-async function readHistory(home: CaoHome): Promise<Read> {
+/** Reads the history; a writer (`forWrite`) moves a damaged file aside, a reader only says so (once). */
+async function readHistory(home: CaoHome, forWrite: boolean): Promise<Read> {
   const path = home.paths.usageHistory;
-  const read = await readJsonFile(path, home.now());
+  const read = forWrite ? await readJsonFile(path, home.now()) : await peekJsonFile(path);
   if (read.kind === "missing") return { kind: "ok", history: emptyUsageHistory() };
   if (read.kind === "corrupt") {
+    if (!("movedTo" in read)) {
+      reportDamagedOnce(home.warn, path, `could not be parsed (${read.reason})`, "read as empty");
+      return { kind: "ok", history: emptyUsageHistory() };
+    }
     home.warn(
       `usage_history.json could not be parsed (${read.reason}); it was moved to "${read.movedTo}" and the ` +
         `history starts afresh`,
     );
     return { kind: "ok", history: emptyUsageHistory() };
   }
-  const problem = problemOf(read.value);
+  const problem = usageHistoryProblem(read.value);
   if (problem !== null) {
+    if (!forWrite) {
+      reportDamagedOnce(home.warn, path, `is unusable (${problem})`, "read as empty");
+      return { kind: "ok", history: emptyUsageHistory() };
+    }
     const movedTo = await moveAside(path, home.now());
     home.warn(
       `usage_history.json is unusable (${problem}); it was moved to "${movedTo}" and the history starts afresh`,
@@ -74,7 +85,7 @@ async function readHistory(home: CaoHome): Promise<Read> {
 /** Reads the usage history; empty (with a warning) when it is missing, damaged, newer or unreadable. */
 export async function loadUsageHistory(home: CaoHome): Promise<UsageHistory> {
   try {
-    const read = await readHistory(home);
+    const read = await readHistory(home, false);
     if (read.kind === "ok") return read.history;
     home.warn(
       `usage_history.json has schema version ${read.version}, newer than this cao understands; not shown`,
@@ -96,7 +107,7 @@ export async function updateUsageHistory(
   await ensureCaoHome(home);
   const path = home.paths.usageHistory;
   return await withFileLock(`${path}.lock`, async () => {
-    const read = await readHistory(home);
+    const read = await readHistory(home, true);
     if (read.kind === "newer") return false;
     const history = read.history;
     const before = JSON.stringify(history);

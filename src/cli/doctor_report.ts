@@ -45,9 +45,21 @@ export async function refreshUsageAndWarn(ctx: CommandContext, timeoutSeconds: n
   await notify.flush();
 }
 
-/** Runs the doctor and prints its findings; the exit code is the verdict. */
+/**
+ * Runs the doctor and prints its findings; the exit code is the verdict. It first moves aside the damaged data
+ * files the read-only views only reported (`doctor_repair.ts`), each repair a finding.
+ */
 export async function runDoctor(ctx: CommandContext, options: DoctorOptions): Promise<number> {
-  const result = await diagnose(ctx, parseThresholds(options));
+  const thresholds = parseThresholds(options);
+  const { repairDamagedFiles } = await import("./doctor_repair.ts");
+  const repaired = await repairDamagedFiles(ctx.home);
+  const diagnosed = await diagnose(ctx, thresholds);
+  const verdict = repaired.some((f) => f.severity === "error") ? 2 : repaired.length > 0 ? 1 : 0;
+  const result = {
+    ...diagnosed,
+    findings: [...repaired, ...diagnosed.findings],
+    exitCode: Math.max(diagnosed.exitCode, verdict),
+  };
   const { doctorJson, renderDoctor } = await import("../status/render_doctor.ts");
   if (options.json) ctx.out.json(doctorJson(result));
   else for (const line of renderDoctor(result, ctx.out.color)) ctx.out.line(line);

@@ -1,8 +1,12 @@
 /**
  * @module
  * Reading cao's JSON files without ever losing one: a missing file is reported as missing, and a file that
- * cannot be parsed is moved aside to `<name>.corrupt-<timestamp>` (never overwritten, never emptied).
+ * cannot be parsed is moved aside to `<name>.corrupt-<timestamp>` (never overwritten, never emptied) by a
+ * writer ({@link readJsonFile}), or only reported by a reader that must not change the home
+ * ({@link peekJsonFile}, {@link reportDamagedOnce}).
  */
+
+import { basenameOf } from "./path.ts";
 
 /** The outcome of reading a JSON file. */
 export type JsonReadResult =
@@ -36,8 +40,14 @@ export async function moveAside(path: string, now: Date, label = "corrupt"): Pro
   return target;
 }
 
-/** Reads and parses `path`; an unparsable file is moved aside and reported as corrupt. */
-export async function readJsonFile(path: string, now: Date): Promise<JsonReadResult> {
+/** The outcome of reading a JSON file without changing anything. */
+export type JsonPeekResult =
+  | { kind: "missing" }
+  | { kind: "ok"; value: unknown }
+  | { kind: "corrupt"; reason: string };
+
+/** Reads and parses `path`, changing nothing: an unparsable file is reported as corrupt and left where it is. */
+export async function peekJsonFile(path: string): Promise<JsonPeekResult> {
   let text: string;
   try {
     text = await Deno.readTextFile(path);
@@ -48,8 +58,33 @@ export async function readJsonFile(path: string, now: Date): Promise<JsonReadRes
   try {
     return { kind: "ok", value: JSON.parse(text) };
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    const movedTo = await moveAside(path, now);
-    return { kind: "corrupt", reason, movedTo };
+    return { kind: "corrupt", reason: error instanceof Error ? error.message : String(error) };
   }
+}
+
+/** Reads and parses `path` for a writer; an unparsable file is moved aside and reported as corrupt. */
+export async function readJsonFile(path: string, now: Date): Promise<JsonReadResult> {
+  const read = await peekJsonFile(path);
+  if (read.kind !== "corrupt") return read;
+  return { ...read, movedTo: await moveAside(path, now) };
+}
+
+const reported = new Set<string>();
+
+/**
+ * Says through `warn` that a reader found `path` damaged (`why`) and left it as it is, once per process and
+ * damage: a view that reads every second (`cao status --watch`, the dashboard, the gateway's reloads) does not
+ * repeat it. The line names `cao doctor`, which moves the file aside (and rebuilds what can be rebuilt).
+ */
+export function reportDamagedOnce(
+  warn: (message: string) => void,
+  path: string,
+  why: string,
+  then: string,
+): void {
+  const key = `${path}\0${why}`;
+  if (reported.has(key)) return;
+  reported.add(key);
+  const name = basenameOf(path);
+  warn(`${name} ${why}; ${then}, and the file is left as it is ("cao doctor" moves it aside)`);
 }

@@ -29,7 +29,7 @@ import { jsonObject } from "../shared/json_value.ts";
 import { writeJsonAtomic } from "../fs/atomic_write.ts";
 import { type CaoHome, ensureCaoHome } from "../accounts/cao_home.ts";
 import { withFileLock } from "../fs/file_lock.ts";
-import { readJsonFile } from "../fs/json_file.ts";
+import { peekJsonFile, readJsonFile, reportDamagedOnce } from "../fs/json_file.ts";
 import { gatewayDocFromSeed, isSeedGatewayDoc } from "./seed_settings.ts";
 
 /** The gateway.json schema version this build writes. */
@@ -178,12 +178,22 @@ export function newGatewayKey(): string {
     btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
-/** Reads gateway.json (an empty one when missing; an unparsable one is moved aside with a warning). */
+/**
+ * Reads gateway.json (an empty one when missing), changing nothing: an unparsable one is reported (once) and
+ * read as empty. Only {@link updateGatewayFile}, a writer, moves it aside.
+ */
 export async function loadGatewayFile(home: CaoHome): Promise<GatewayFile> {
-  const read = await readJsonFile(home.paths.gatewaySettings, home.now());
+  return await readGatewayFile(home, false);
+}
+
+async function readGatewayFile(home: CaoHome, forWrite: boolean): Promise<GatewayFile> {
+  const path = home.paths.gatewaySettings;
+  const read = forWrite ? await readJsonFile(path, home.now()) : await peekJsonFile(path);
   if (read.kind === "missing") return parseGatewayFile({});
   if (read.kind === "corrupt") {
-    home.warn(`gateway.json could not be parsed (${read.reason}); it was moved to "${read.movedTo}"`);
+    if ("movedTo" in read) {
+      home.warn(`gateway.json could not be parsed (${read.reason}); it was moved to "${read.movedTo}"`);
+    } else reportDamagedOnce(home.warn, path, `could not be parsed (${read.reason})`, "read as empty");
     return parseGatewayFile({});
   }
   return parseGatewayFile(read.value);
@@ -197,7 +207,7 @@ export async function updateGatewayFile<T>(
   await ensureCaoHome(home);
   const path = home.paths.gatewaySettings;
   return await withFileLock(`${path}.lock`, async () => {
-    const file = await loadGatewayFile(home);
+    const file = await readGatewayFile(home, true);
     const before = JSON.stringify(file);
     const result = await edit(file);
     if (JSON.stringify(file) !== before) await writeJsonAtomic(path, file, { mode: 0o600 });

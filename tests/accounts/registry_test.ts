@@ -6,6 +6,7 @@ import {
   parseRegistry,
   removeAccountEntry,
   renameAccountEntry,
+  repairRegistry,
   updateRegistry,
   withRegistryReadLock,
 } from "../../src/accounts/registry.ts";
@@ -178,4 +179,31 @@ Deno.test({
     assert.deepEqual(order.slice(0, 2), ["own read: work", "change done"]);
     assert.deepEqual(order.slice(2).sort(), ["other change sees: work,home", "other read: work,home"]);
   },
+});
+
+Deno.test("loadRegistry() reads around a damaged registry.json and leaves it; repairRegistry() moves it aside", async () => {
+  await using home = await tempCaoHome();
+  await Deno.mkdir(`${home.paths.root}/beta`, { recursive: true, mode: 0o700 });
+  await Deno.writeTextFile(`${home.paths.root}/beta/config.toml`, "");
+  const unparsable = '{"schemaVersion": 1, "accounts": [';
+  await Deno.writeTextFile(home.paths.registry, unparsable);
+  assert.deepEqual((await loadRegistry(home)).accounts.map((a) => a.name), ["beta"]);
+  assert.deepEqual((await loadRegistry(home)).accounts.map((a) => a.name), ["beta"]);
+  assert.equal(home.warnings.length, 1, "said once per process");
+  assert.match(home.warnings[0], /left as it is \("cao doctor" moves it aside\)$/);
+  assert.equal(await Deno.readTextFile(home.paths.registry), unparsable);
+
+  const invalid = JSON.stringify({ schemaVersion: 1, accounts: "beta" });
+  await Deno.writeTextFile(home.paths.registry, invalid);
+  const refused = await loadRegistry(home).then(() => null, (error) => error);
+  assert.ok(refused instanceof DataFileError);
+  assert.match(refused.hint ?? "", /run "cao doctor" to move it aside and rebuild it/);
+  const done = await repairRegistry(home);
+  assert.match(
+    done ?? "",
+    /registry\.json is unusable \(accounts is not a list\); it was moved to ".*corrupt-.*" and rebuilt/,
+  );
+  assert.equal(await Deno.readTextFile(`${home.paths.registry}.corrupt-20261121T120000Z`), invalid);
+  assert.deepEqual((await loadRegistry(home)).accounts.map((a) => a.name), ["beta"]);
+  assert.equal(await repairRegistry(home), null, "nothing more to repair");
 });

@@ -57,11 +57,19 @@ Deno.test("usage history: concurrent writers lose nothing", async () => {
   assert.equal(Object.keys(history.accounts).length, 8);
 });
 
-Deno.test("usage history: a corrupt file is moved aside and never blocks a read or a write", async () => {
+Deno.test("usage history: a corrupt file is moved aside by a writer, left by a reader, and never blocks either", async () => {
   await using home = await tempCaoHome();
   await Deno.mkdir(home.paths.root, { recursive: true });
   await Deno.writeTextFile(home.paths.usageHistory, "{ not json");
   assert.deepEqual((await loadUsageHistory(home)).accounts, {});
+  assert.deepEqual((await loadUsageHistory(home)).accounts, {});
+  assert.equal(home.warnings.length, 1, "said once");
+  assert.match(
+    home.warnings[0],
+    /usage_history\.json could not be parsed.*left as it is \("cao doctor" moves it aside\)/,
+  );
+  assert.equal(await Deno.readTextFile(home.paths.usageHistory), "{ not json");
+  await recordUsageHistory(home, [{ account: "work", usage: usage(home.now(), 1) }]);
   assert.match(home.warnings.join("\n"), /usage_history\.json could not be parsed.*moved to/);
   const aside = (await Array.fromAsync(Deno.readDir(home.paths.root))).filter((e) =>
     e.name.includes(".corrupt-")

@@ -1,5 +1,5 @@
 /**
- * `cao doctor` checks the home itself: gateway.json parses, folders without an entry and entries without a
+ * `cao doctor` checks the home itself: a gateway.json that does not parse is moved aside, folders without an entry and entries without a
  * folder (each with a fix), and the leftovers of CAO 1.4.2's `gateway enable` with the command that cleans each.
  */
 
@@ -33,7 +33,11 @@ Deno.test("doctor names broken gateway.json, orphan folders and entries, and 1.4
   assert.equal(r.code, 2);
   const findings = (JSON.parse(r.stdout) as DoctorJson).findings;
   const by = (check: string) => findings.filter((f) => f.check === check);
-  assert.match(by("gateway-json-unparsable")[0]?.fix ?? "", /^mv ".*gateway\.json" ".*gateway\.json\.bad"/);
+  assert.match(
+    by("damaged-file-moved-aside")[0]?.message ?? "",
+    /^gateway\.json could not be parsed .* moved to/,
+  );
+  assert.equal(by("gateway-json-unparsable").length, 0, "moved aside before the checks");
   assert.match(by("folder-not-registered")[0]?.fix ?? "", /cao add stray --no-login.*rm -r ".*stray"/);
   assert.equal(by("entry-without-home")[0]?.account, "b");
   assert.match(by("entry-without-home")[0]?.fix ?? "", /"cao remove b"/);
@@ -43,4 +47,20 @@ Deno.test("doctor names broken gateway.json, orphan folders and entries, and 1.4
   assert.ok(leftovers.some((fix) => fix.includes("delete that table and the model_provider")));
   assert.ok(leftovers.some((fix) => fix === `rm "${home.caoHome}/real_codex_path"`));
   assert.equal(by("home-not-writable").length, 0);
+});
+
+Deno.test("homeFindings() names a gateway.json the doctor could not move aside, with its fix", async () => {
+  const { homeFindings } = await import("../../src/status/doctor_home.ts");
+  const findings = homeFindings({
+    root: "/h",
+    writable: { ok: false, reason: "permission denied" },
+    gatewayFile: { kind: "unparsable", path: "/h/gateway.json", reason: "Unexpected end of JSON input" },
+    orphanFolders: [],
+    entriesWithoutHome: [],
+    pendingChange: false,
+    leftovers: [],
+  });
+  const broken = findings.find((f) => f.check === "gateway-json-unparsable");
+  assert.equal(broken?.severity, "error");
+  assert.match(broken?.fix ?? "", /^mv "\/h\/gateway\.json" "\/h\/gateway\.json\.bad"/);
 });

@@ -207,7 +207,7 @@ Deno.test("a missing codex gives a clear error with how to install it", async ()
   assert.match(r.stderr, /npm install -g @openai\/codex/);
 });
 
-Deno.test("corrupt files are moved aside, never lost; a read-only command reports a loose mode without changing it", async () => {
+Deno.test("a read-only command reports corrupt files and a loose mode without changing them; cao doctor moves them aside", async () => {
   await using home = await makeTempHome();
   assert.equal((await runCaoProcess(home, ["add", "a", "--no-login"])).code, 0);
   assert.equal((await runCaoProcess(home, ["add", "b", "--no-login"])).code, 0);
@@ -217,7 +217,11 @@ Deno.test("corrupt files are moved aside, never lost; a read-only command report
 
   const list = await runCaoProcess(home, ["list", "--json"]);
   assert.equal(list.code, 0, list.stderr);
-  assert.match(list.stderr, /registry\.json could not be parsed .* moved to/);
+  assert.match(
+    list.stderr,
+    /registry\.json could not be parsed .*; read from the account directories instead \(2 found\), and the file is left as it is \("cao doctor" moves it aside\)/,
+  );
+  assert.equal(await Deno.readTextFile(`${home.caoHome}/registry.json`), "{ truncated", "left as it is");
   assert.match(list.stderr, /a\/auth\.json" has mode 0644: others may read it; run "chmod 600 /);
   assert.equal((await Deno.stat(`${home.caoHome}/a/auth.json`)).mode! & 0o777, 0o644);
   const doc = JSON.parse(list.stdout);
@@ -225,10 +229,8 @@ Deno.test("corrupt files are moved aside, never lost; a read-only command report
     ["a", "unreadable"],
     ["b", "not-logged-in"],
   ]);
-  const names = (await Array.fromAsync(Deno.readDir(home.caoHome))).map((e) => e.name);
-  const corrupt = names.find((n) => n.startsWith("registry.json.corrupt-"));
-  assert.ok(corrupt, names.join(","));
-  assert.equal(await Deno.readTextFile(`${home.caoHome}/${corrupt}`), "{ truncated");
+  const before = (await Array.fromAsync(Deno.readDir(home.caoHome))).map((e) => e.name);
+  assert.equal(before.some((n) => n.includes(".corrupt-")), false, before.join(","));
   assert.equal(
     await Deno.readTextFile(`${home.caoHome}/a/auth.json`),
     "not json at all",
@@ -238,7 +240,28 @@ Deno.test("corrupt files are moved aside, never lost; a read-only command report
   await Deno.writeTextFile(`${home.caoHome}/account_status.json`, "\u0000garbage");
   const details = await runCaoProcess(home, ["list", "--details"]);
   assert.equal(details.code, 0, details.stderr);
-  assert.match(details.stderr, /account_status\.json could not be parsed/);
+  assert.match(
+    details.stderr,
+    /account_status\.json could not be parsed .*read as empty, and the file is left as it is/,
+  );
+  assert.equal(await Deno.readTextFile(`${home.caoHome}/account_status.json`), "\u0000garbage");
+
+  const doctor = await runCaoProcess(home, ["doctor", "--json"]);
+  const findings: { check: string; message: string }[] = JSON.parse(doctor.stdout).findings;
+  const moved = findings.filter((f) => f.check === "damaged-file-moved-aside").map((f) => f.message);
+  assert.equal(moved.length, 2, doctor.stdout);
+  assert.match(
+    moved.join("\n"),
+    /registry\.json could not be parsed .* rebuilt from the account directories \(2 found\)/,
+  );
+  assert.match(moved.join("\n"), /account_status\.json could not be parsed .* moved to/);
+  const names = (await Array.fromAsync(Deno.readDir(home.caoHome))).map((e) => e.name);
+  const corrupt = names.find((n) => n.startsWith("registry.json.corrupt-"));
+  assert.ok(corrupt, names.join(","));
+  assert.equal(await Deno.readTextFile(`${home.caoHome}/${corrupt}`), "{ truncated", "kept byte for byte");
+  const registry = JSON.parse(await Deno.readTextFile(`${home.caoHome}/registry.json`));
+  assert.deepEqual(registry.accounts.map((a: { name: string }) => a.name), ["a", "b"]);
+  assert.ok(names.some((n) => n.startsWith("account_status.json.corrupt-")), names.join(","));
 });
 
 Deno.test("eight concurrent cao add processes lose no account", async () => {
