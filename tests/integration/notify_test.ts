@@ -117,7 +117,7 @@ Deno.test({
       const full = await runCaoInProcess(home, ["status", "--full"]);
       assert.match(
         full.stdout,
-        /cooldown\s+none; the last one cleared .* by gateway \(pid \d+\): the usage endpoint/,
+        /cooldown\s+not cooling down; last one cleared .* by gateway \(pid \d+\): the usage endpoint/,
       );
       const compact = await runCaoInProcess(home, ["status", "--compact"]);
       assert.match(
