@@ -12,6 +12,7 @@ import { osCaoError } from "../fs/os_error.ts";
 import { loadRegistry, settlePendingChange } from "../accounts/registry.ts";
 import { removeStaleTemps } from "../fs/stale_temps.ts";
 import { pathExists } from "../fs/file_probe.ts";
+import { readAhead } from "../fs/read_ahead.ts";
 import { journalPath } from "../accounts/pending_change.ts";
 import { CaoError } from "../shared/errors.ts";
 import type { CommandContext } from "./context.ts";
@@ -39,10 +40,9 @@ export async function prepareHome(ctx: CommandContext): Promise<void> {
       );
       if (line !== null) ctx.out.error(`cao: ${line}`);
     } catch (error) {
-      const text = osCaoError(error, root)?.message ??
-        (error instanceof Error ? error.message : String(error));
       ctx.out.warn(
-        `the CAO 1.4.2 files could not be moved to this version's format yet (${text}); read as they are`,
+        `the CAO 1.4.2 files could not be moved to this version's format yet (${errorText(error, root)}); ` +
+          "read as they are",
       );
     }
   }
@@ -56,11 +56,9 @@ async function settleInterruptedWork(ctx: CommandContext): Promise<void> {
   const home = ctx.home;
   const interrupted = await pathExists(journalPath(home));
   try {
-    await settlePendingChange(home);
+    if (interrupted) await settlePendingChange(home);
   } catch (error) {
-    const text = osCaoError(error, home.paths.root)?.message ??
-      (error instanceof Error ? error.message : String(error));
-    ctx.out.warn(`an interrupted change could not be finished yet (${text})`);
+    ctx.out.warn(`an interrupted change could not be finished yet (${errorText(error, home.paths.root)})`);
   }
   if (await removeStaleTemps(home.paths.root, home.now()) > 0 || interrupted) {
     for (const account of (await loadRegistry(home).catch(() => null))?.accounts ?? []) {
@@ -69,14 +67,21 @@ async function settleInterruptedWork(ctx: CommandContext): Promise<void> {
   }
 }
 
-/** Whether any file of the home looks like CAO 1.4.2's (cheap: a text search, no parse). */
+/**
+ * Whether any file of the home looks like CAO 1.4.2's (cheap: a text search, no parse). The texts are read
+ * ahead: the command's own first read of each takes it instead of reading the file again (`read_ahead.ts`).
+ */
 async function hasSeedFiles(home: CommandContext["home"]): Promise<boolean> {
   const { registry, status, gatewaySettings } = home.paths;
-  for (const path of [registry, status, gatewaySettings]) {
-    const text = await Deno.readTextFile(path).catch(() => null);
-    if (text !== null && !text.includes('"schemaVersion"') && text.trim().startsWith("{")) return true;
-  }
-  return false;
+  const texts = await Promise.all([registry, status, gatewaySettings].map(readAhead));
+  return texts.some((text) =>
+    text !== null && !text.includes('"schemaVersion"') && text.trim().startsWith("{")
+  );
+}
+
+/** An error in words for a warning line: the OS error said as cao says it, else its message. */
+function errorText(error: unknown, root: string): string {
+  return osCaoError(error, root)?.message ?? (error instanceof Error ? error.message : String(error));
 }
 
 function notADirectory(root: string): CaoError {

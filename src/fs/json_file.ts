@@ -7,6 +7,7 @@
  */
 
 import { basenameOf } from "./path.ts";
+import { takeReadAhead } from "./read_ahead.ts";
 
 /** The outcome of reading a JSON file. */
 export type JsonReadResult =
@@ -50,7 +51,7 @@ export type JsonPeekResult =
 export async function peekJsonFile(path: string): Promise<JsonPeekResult> {
   let text: string;
   try {
-    text = await Deno.readTextFile(path);
+    text = await takeReadAhead(path) ?? await Deno.readTextFile(path);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return { kind: "missing" };
     throw error;

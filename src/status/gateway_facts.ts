@@ -11,6 +11,7 @@
 
 import { jsonObject } from "../shared/json_value.ts";
 import { codexHomePaths } from "../codex/codex_home_paths.ts";
+import { takeReadAhead } from "../fs/read_ahead.ts";
 import { isLoopbackUrl } from "../gateway/address.ts";
 import { gatewayAlive } from "../gateway/alive_lock.ts";
 import type { CaoHome } from "../accounts/cao_home.ts";
@@ -52,9 +53,10 @@ export function accountsInUseFrom(doc: unknown): string[] {
   return typeof d.activeAccount === "string" ? [d.activeAccount] : [];
 }
 
+/** The text of `path` (the home preflight's read of it, when still current: `fs/read_ahead.ts`), or null. */
 async function readTextOrNull(path: string): Promise<string | null> {
   try {
-    return await Deno.readTextFile(path);
+    return await takeReadAhead(path) ?? await Deno.readTextFile(path);
   } catch {
     return null;
   }
