@@ -1,10 +1,11 @@
 /**
  * @module
  * What `cao doctor` repairs before it checks: a damaged `registry.json`, `account_status.json`,
- * `usage_history.json` or `gateway.json`, which the read-only views only report (they must not change the
- * home), is moved aside here as `<name>.corrupt-<time>` (never deleted) by the stores' own writers: the registry
- * is rebuilt from the account directories and written back, the others start afresh. Each repair is a finding
- * (a warning); one that cannot be done (a home this user cannot write) is an error, and the file stays.
+ * `usage_history.json`, `gateway.json`, `notify.json` or `notifications.json`, which the read-only views only
+ * report (they must not change the home), is moved aside here as `<name>.corrupt-<time>` (never deleted) by the
+ * stores' own writers: the registry is rebuilt from the account directories and written back, the others start
+ * afresh. Each repair is a finding (a warning); one that cannot be done (a home this user cannot write) is an
+ * error, and the file stays.
  */
 
 import type { CaoHome } from "../accounts/cao_home.ts";
@@ -14,6 +15,8 @@ import { updateUsageHistory, usageHistoryProblem } from "../accounts/usage_histo
 import { peekJsonFile } from "../fs/json_file.ts";
 import { osCaoError } from "../fs/os_error.ts";
 import { updateGatewayFile } from "../gateway/settings.ts";
+import { claimEvents } from "../notify/notify_log.ts";
+import { updateNotifySettings } from "../notify/notify_settings.ts";
 import type { Finding } from "../status/doctor_checks.ts";
 
 /** Whether `path` is damaged the way its writer moves aside: not JSON, or (by `problem`) not of its shape. */
@@ -42,6 +45,14 @@ export async function repairDamagedFiles(home: CaoHome): Promise<Finding[]> {
     }],
     [home.paths.gatewaySettings, async () => {
       if (await damaged(home.paths.gatewaySettings, none)) await updateGatewayFile(quiet, () => {});
+      return null;
+    }],
+    [home.paths.notifySettings, async () => {
+      if (await damaged(home.paths.notifySettings, none)) await updateNotifySettings(quiet, () => {});
+      return null;
+    }],
+    [home.paths.notifyLog, async () => {
+      if (await damaged(home.paths.notifyLog, none)) await claimEvents(quiet, [], "cao doctor");
       return null;
     }],
   ];

@@ -18,7 +18,7 @@
 
 import type { CaoHome } from "../accounts/cao_home.ts";
 import { updateLocked } from "../accounts/locked_update.ts";
-import { readJsonFile } from "../fs/json_file.ts";
+import { peekJsonFile, readJsonFile, reportDamagedOnce } from "../fs/json_file.ts";
 import { redactSecrets } from "../shared/redact.ts";
 import type { NotifyMessage } from "./event_text.ts";
 import { EVENT_KINDS, eventIdentity, type EventKind, isNewEvent, type NotifyEvent } from "./notify_event.ts";
@@ -181,25 +181,28 @@ export function claimInLog(log: NotifyLog, claims: Claim[], by: string, now: Dat
   return claimed;
 }
 
-function readLog(home: CaoHome): Promise<NotifyLog> {
-  return readJsonFile(home.paths.notifyLog, home.now()).then((read) => {
-    if (read.kind === "corrupt") {
+/** Reads the log; a writer (`forWrite`, under the lock) moves a damaged file aside, a reader says so once. */
+async function readLog(home: CaoHome, forWrite: boolean): Promise<NotifyLog> {
+  const path = home.paths.notifyLog;
+  const read = forWrite ? await readJsonFile(path, home.now()) : await peekJsonFile(path);
+  if (read.kind === "corrupt") {
+    if ("movedTo" in read) {
       home.warn(`notifications.json could not be parsed (${read.reason}); it was moved to "${read.movedTo}"`);
-    }
-    return parseNotifyLog(read.kind === "ok" ? read.value : {});
-  });
+    } else reportDamagedOnce(home.warn, path, `could not be parsed (${read.reason})`, "read as empty");
+  }
+  return parseNotifyLog(read.kind === "ok" ? read.value : {});
 }
 
-/** Reads notifications.json (empty when missing; a damaged file is moved aside). */
+/** Reads notifications.json (empty when missing), changing nothing: a damaged file is reported, read as empty. */
 export async function loadNotifyLog(home: CaoHome): Promise<NotifyLog> {
-  return await readLog(home);
+  return await readLog(home, false);
 }
 
 /** Claims events across processes, under the file's lock; returns those this process must deliver. */
 export async function claimEvents(home: CaoHome, claims: Claim[], by: string): Promise<Claimed[]> {
   return await updateLocked(
     home,
-    { path: home.paths.notifyLog, read: () => readLog(home), toJson: (l) => l },
+    { path: home.paths.notifyLog, read: () => readLog(home, true), toJson: (l) => l },
     (log) => claimInLog(log, claims, by, home.now()),
   );
 }
@@ -246,7 +249,7 @@ export async function recordDelivery(
   if (results.length === 0) return;
   await updateLocked(
     home,
-    { path: home.paths.notifyLog, read: () => readLog(home), toJson: (l) => l },
+    { path: home.paths.notifyLog, read: () => readLog(home, true), toJson: (l) => l },
     (log) => noteDelivery(log, entry, results, home.now()),
   );
 }

@@ -16,7 +16,7 @@
 
 import type { CaoHome } from "../accounts/cao_home.ts";
 import { updateLocked } from "../accounts/locked_update.ts";
-import { readJsonFile } from "../fs/json_file.ts";
+import { peekJsonFile, readJsonFile, reportDamagedOnce } from "../fs/json_file.ts";
 import { EVENT_KINDS, type EventKind, type Thresholds } from "./notify_event.ts";
 
 /** The notify.json schema version this build writes. */
@@ -179,11 +179,15 @@ function toJson(settings: NotifySettings, doc: Record<string, unknown>): Record<
   return { ...doc, schemaVersion: NOTIFY_SCHEMA_VERSION, ...settings };
 }
 
-/** Reads notify.json (defaults when missing or damaged; a damaged file is moved aside). */
+/**
+ * Reads notify.json (defaults when missing or damaged), changing nothing: a damaged file is reported once and
+ * left; {@link updateNotifySettings}, a writer, moves it aside.
+ */
 export async function loadNotifySettings(home: CaoHome): Promise<NotifySettings> {
-  const read = await readJsonFile(home.paths.notifySettings, home.now());
+  const path = home.paths.notifySettings;
+  const read = await peekJsonFile(path);
   if (read.kind === "corrupt") {
-    home.warn(`notify.json could not be parsed (${read.reason}); it was moved to "${read.movedTo}"`);
+    reportDamagedOnce(home.warn, path, `could not be parsed (${read.reason})`, "the defaults apply");
   }
   return parseNotifySettings(read.kind === "ok" ? read.value : {});
 }
@@ -198,6 +202,9 @@ export async function updateNotifySettings<T>(
     path: home.paths.notifySettings,
     read: async () => {
       const read = await readJsonFile(home.paths.notifySettings, home.now());
+      if (read.kind === "corrupt") {
+        home.warn(`notify.json could not be parsed (${read.reason}); it was moved to "${read.movedTo}"`);
+      }
       state.doc =
         read.kind === "ok" && read.value && typeof read.value === "object" && !Array.isArray(read.value)
           ? read.value as Record<string, unknown>
