@@ -138,7 +138,9 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       }
     },
   });
-  let published = "";
+  // What gateway.json says of the accounts in use: none yet, as the start record below writes (so that
+  // the first reload does not write the file once more before the gateway listens).
+  let published = JSON.stringify([]);
   let shared = "";
   /** Re-reads the logins; a "needs re-login" mark on a login that got new working tokens is cleared. */
   const recheckLogins = async (): Promise<boolean> => {
