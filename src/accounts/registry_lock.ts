@@ -2,14 +2,14 @@
  * @module
  * The registry lock (`registry.json.lock`) as one process holds it. Every multi-step change holds it exclusive
  * from its first step to its last (`registry.ts` `updateRegistry`); readers hold it shared, so that they never
- * see a change half done. Which async flow holds it exclusive is kept in an `AsyncLocalStorage`: that flow's
+ * see a change half done. Which async flow holds it exclusive is kept in an `AsyncLocalStorage` (made by the first change): that flow's
  * own reads and nested changes go on without locking again (a second lock on the file would wait for itself),
  * while every other flow of the process (a concurrent gateway request, a `Promise.all`) waits as another process
  * would. Concurrent shared readers of one process join one hold of the lock, let go by the last of them.
  * Readers nest inside writers, never the other way round.
  */
 
-import { AsyncLocalStorage } from "node:async_hooks";
+import type { AsyncLocalStorage } from "node:async_hooks";
 
 /** One exclusive hold by a flow; `released` once the change is over (a late callback it started sees that). */
 interface ExclusiveHold {
@@ -17,11 +17,15 @@ interface ExclusiveHold {
   released: boolean;
 }
 
-const writers = new AsyncLocalStorage<readonly ExclusiveHold[]>();
+/**
+ * Made by the first change of the process (`node:async_hooks` is loaded then): a process that only reads
+ * the registry, such as a gateway, never loads Deno's Node compatibility layer for it (≈ 6 MiB of RSS).
+ */
+let writers: AsyncLocalStorage<readonly ExclusiveHold[]> | null = null;
 
 /** Whether the calling flow holds `lockPath` exclusive (inside {@link asRegistryWriter}). */
 export function holdsExclusive(lockPath: string): boolean {
-  return writers.getStore()?.some((hold) => hold.lockPath === lockPath && !hold.released) ?? false;
+  return writers?.getStore()?.some((hold) => hold.lockPath === lockPath && !hold.released) ?? false;
 }
 
 /**
@@ -29,9 +33,11 @@ export function holdsExclusive(lockPath: string): boolean {
  * it reads), and its own readers inside then skip the lock.
  */
 export async function asRegistryWriter<T>(lockPath: string, change: () => Promise<T>): Promise<T> {
+  writers ??= new (await import("node:async_hooks")).AsyncLocalStorage<readonly ExclusiveHold[]>();
+  const store = writers;
   const hold: ExclusiveHold = { lockPath, released: false };
   try {
-    return await writers.run([...(writers.getStore() ?? []), hold], change);
+    return await store.run([...(store.getStore() ?? []), hold], change);
   } finally {
     hold.released = true;
   }
