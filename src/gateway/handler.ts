@@ -89,7 +89,8 @@ export function createGatewayHandler(deps: HandlerDeps): (request: Request) => P
       });
       return answer;
     };
-    if (url.pathname === "/health" && request.method === "GET") return logged(jsonAnswer(200, deps.health()));
+    // Health checks are polled (`cao status`, `cao run --gateway`, the dashboard): no log line each.
+    if (url.pathname === "/health" && request.method === "GET") return jsonAnswer(200, deps.health());
     if (
       deps.dashboard && url.pathname.startsWith("/d") &&
       (url.pathname.length === 2 || url.pathname[2] === "/")

@@ -69,6 +69,19 @@ Deno.test("gateway refuses a request without the key (400 Codex shows at once, 4
   await header.body?.cancel();
 });
 
+Deno.test("gateway answers health checks without a log line each (cao status and cao run poll it)", async () => {
+  await using h = await startHarness();
+  for (let i = 0; i < 5; i++) {
+    const health = await fetch(`${h.gateway.url}/health`);
+    assert.equal(health.status, 200);
+    await health.body?.cancel();
+  }
+  const res = await h.respond({ session: "s1" });
+  await res.text();
+  await waitFor(() => h.logs.some((l) => l.includes("/responses")), { what: "the request's log line" });
+  assert.deepEqual(h.logs.filter((l) => l.includes("/health")), []);
+});
+
 Deno.test("gateway answers WebSocket upgrades with 426", async () => {
   await using h = await startHarness();
   const res = await fetch(`${h.base}/responses`, {
