@@ -19,7 +19,7 @@ interface ExclusiveHold {
 
 /**
  * Made by the first change of the process (`node:async_hooks` is loaded then): a process that only reads
- * the registry, such as a gateway, never loads Deno's Node compatibility layer for it (≈ 6 MiB of RSS).
+ * the registry, such as a gateway, never loads it.
  */
 let writers: AsyncLocalStorage<readonly ExclusiveHold[]> | null = null;
 

@@ -1,8 +1,7 @@
 /**
- * The gateway's start path imports no Node built-in (`node:*`): the first one loads Deno's Node compatibility
- * layer, which costs the gateway ≈ 6 MiB of RSS for its whole life (measured: 52.9 → 59.0 MiB at start when
- * `node:async_hooks` came onto it). Those modules load on demand (`node:zlib` for a zstd body to rewrite, the
- * registry's `AsyncLocalStorage` for a change). Checked on the module graph `deno info` reports.
+ * The gateway's start path imports no Node built-in (`node:*`): the gateway loads only its own modules, and
+ * Node built-ins load on demand (`node:zlib` for a zstd body to rewrite, the registry's `AsyncLocalStorage`
+ * for a change, which a gateway never makes). Checked on the module graph `deno info` reports.
  */
 
 import assert from "node:assert/strict";
