@@ -24,6 +24,15 @@ Deno.test("takeReadAhead() hands over what readAhead() read, once, while the fil
       await Deno.writeTextFile(path, '{"a":3, "b": 4}');
       assert.equal(await takeReadAhead(path), undefined);
     });
+    await t.step("large, multi-byte and empty files come back whole", async () => {
+      const big = JSON.stringify({ text: "ü€😀".repeat(40_000) });
+      await Deno.writeTextFile(path, big);
+      assert.equal(await readAhead(path), big);
+      assert.equal(await takeReadAhead(path), big);
+      await Deno.writeTextFile(path, "");
+      assert.equal(await readAhead(path), "");
+      await Deno.writeTextFile(path, '{"a":3, "b": 4}');
+    });
     await t.step("removed, or never there", async () => {
       assert.equal(await readAhead(path), '{"a":3, "b": 4}');
       await Deno.remove(path);
