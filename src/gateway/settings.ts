@@ -26,9 +26,8 @@
  */
 
 import { jsonObject } from "../shared/json_value.ts";
-import { writeJsonAtomic } from "../fs/atomic_write.ts";
-import { type CaoHome, ensureCaoHome } from "../accounts/cao_home.ts";
-import { withFileLock } from "../fs/file_lock.ts";
+import type { CaoHome } from "../accounts/cao_home.ts";
+import { updateLocked } from "../accounts/locked_update.ts";
 import { peekJsonFile, readJsonFile, reportDamagedOnce } from "../fs/json_file.ts";
 import { gatewayDocFromSeed, isSeedGatewayDoc } from "./seed_settings.ts";
 
@@ -199,20 +198,20 @@ async function readGatewayFile(home: CaoHome, forWrite: boolean): Promise<Gatewa
   return parseGatewayFile(read.value);
 }
 
-/** Reads, edits and writes gateway.json under its lock (0600); rewritten only when the content changed. */
+/**
+ * Reads, edits and writes gateway.json under its lock (0600); rewritten only when the content changed, so an
+ * edit that changes nothing creates no file either.
+ */
 export async function updateGatewayFile<T>(
   home: CaoHome,
   edit: (file: GatewayFile) => T | Promise<T>,
 ): Promise<T> {
-  await ensureCaoHome(home);
-  const path = home.paths.gatewaySettings;
-  return await withFileLock(`${path}.lock`, async () => {
-    const file = await readGatewayFile(home, true);
-    const before = JSON.stringify(file);
-    const result = await edit(file);
-    if (JSON.stringify(file) !== before) await writeJsonAtomic(path, file, { mode: 0o600 });
-    return result;
-  });
+  return await updateLocked(home, {
+    path: home.paths.gatewaySettings,
+    read: () => readGatewayFile(home, true),
+    toJson: (file) => file,
+    write: "changed",
+  }, edit);
 }
 
 /** A new random control key (`sk-` keeps it redacted; it never names a gateway URL). */
