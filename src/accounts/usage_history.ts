@@ -16,7 +16,7 @@
 
 import { jsonObject } from "../shared/json_value.ts";
 import type { CaoHome } from "./cao_home.ts";
-import { ensureCaoHome } from "./cao_home.ts";
+import { updateLocked } from "./locked_update.ts";
 import type { UsageSnapshot } from "./status_store.ts";
 import {
   addSnapshot,
@@ -27,8 +27,6 @@ import {
   pruneHistory,
   type UsageHistory,
 } from "./usage_samples.ts";
-import { writeFileAtomic } from "../fs/atomic_write.ts";
-import { withFileLock } from "../fs/file_lock.ts";
 import { moveAside, peekJsonFile, readJsonFile, reportDamagedOnce } from "../fs/json_file.ts";
 
 /** One observation to record: the account and the windows seen. */
@@ -104,17 +102,17 @@ export async function updateUsageHistory(
   home: CaoHome,
   edit: (history: UsageHistory) => void,
 ): Promise<boolean> {
-  await ensureCaoHome(home);
-  const path = home.paths.usageHistory;
-  return await withFileLock(`${path}.lock`, async () => {
-    const read = await readHistory(home, true);
+  return await updateLocked(home, {
+    path: home.paths.usageHistory,
+    read: () => readHistory(home, true),
+    // A newer file's stand-in never changes, so it is never written.
+    toJson: (read) => read.kind === "ok" ? read.history : read,
+    write: "changed",
+    layout: "compact",
+  }, (read) => {
     if (read.kind === "newer") return false;
-    const history = read.history;
-    const before = JSON.stringify(history);
-    edit(history);
-    pruneHistory(history, Math.floor(home.now().getTime() / 1000));
-    const after = JSON.stringify(history);
-    if (after !== before) await writeFileAtomic(path, after + "\n");
+    edit(read.history);
+    pruneHistory(read.history, Math.floor(home.now().getTime() / 1000));
     return true;
   });
 }

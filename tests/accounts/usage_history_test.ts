@@ -44,6 +44,22 @@ Deno.test("recordUsageHistory() writes a private, compact file that loadUsageHis
   assert.equal(JSON.parse(text).schemaVersion, 1);
 });
 
+Deno.test("updateUsageHistory(): an edit that changes nothing rewrites nothing (same inode and mtime)", async () => {
+  await using home = await tempCaoHome();
+  assert.equal(await updateUsageHistory(home, () => {}), true);
+  assert.equal(await Deno.stat(home.paths.usageHistory).catch(() => null), null, "no file for no change");
+  const entry = { account: "work", usage: usage(home.now(), 10) };
+  await recordUsageHistory(home, [entry]);
+  const before = await Deno.stat(home.paths.usageHistory);
+  await recordUsageHistory(home, [entry]);
+  await setHistoryRetention(home, (await loadUsageHistory(home)).retentionDays);
+  const after = await Deno.stat(home.paths.usageHistory);
+  assert.equal(after.ino, before.ino);
+  assert.equal(after.mtime?.getTime(), before.mtime?.getTime());
+  await setHistoryRetention(home, 7);
+  assert.notEqual((await Deno.stat(home.paths.usageHistory)).ino, before.ino, "a change is written");
+});
+
 Deno.test("usage history: concurrent writers lose nothing", async () => {
   await using home = await tempCaoHome();
   const now = home.now();
