@@ -1,0 +1,154 @@
+/**
+ * Pure parts of the codex layer with literal inputs: the version in `codex --version` output and how two
+ * versions compare, login identities and duplicate logins, which codex invocations pick a session and which
+ * of their options are configuration, profile file names, the account-bound refusal of a turn.
+ */
+
+import assert from "node:assert/strict";
+import { compareVersions, parseCodexVersion } from "../../src/codex/codex_command.ts";
+import { type AccountSummary, loginIdentity, markDuplicates } from "../../src/codex/account_summary.ts";
+import type { LoginSummary } from "../../src/codex/auth_file.ts";
+import { configOptions, parseCodexArgs, picksSession } from "../../src/codex/codex_args.ts";
+import { isProfileFile } from "../../src/codex/codex_setup.ts";
+import { isAccountBoundRefusal } from "../../src/codex/rollout.ts";
+
+const ID = "01a1fe7c-ef3e-7e72-acbd-76a3bb91d9e4";
+
+function login(fields: Partial<LoginSummary> = {}): LoginSummary {
+  return {
+    state: "logged-in",
+    problem: null,
+    email: null,
+    plan: null,
+    accountId: null,
+    userId: null,
+    accessExpiresAt: null,
+    hasRefreshToken: true,
+    lastRefresh: null,
+    ...fields,
+  };
+}
+
+function summary(name: string, fields: Partial<LoginSummary>): AccountSummary {
+  return { name, isDefault: false, position: 1, login: login(fields), duplicateOf: ["stale"] };
+}
+
+Deno.test("parseCodexVersion() finds the first x.y.z (with a pre-release tag) in the output", () => {
+  assert.equal(parseCodexVersion("codex-cli 0.169.0\n"), "0.169.0");
+  assert.equal(parseCodexVersion("codex-cli 0.171.0-alpha.2"), "0.171.0-alpha.2");
+  assert.equal(parseCodexVersion("warning: old node 18.2.0\ncodex-cli 0.169.0"), "18.2.0");
+  assert.equal(parseCodexVersion("codex-cli 1.2"), null);
+  assert.equal(parseCodexVersion(""), null);
+  // The tag ends at the first character outside [0-9A-Za-z.-].
+  assert.equal(parseCodexVersion("v10.20.30+build.5"), "10.20.30");
+});
+
+Deno.test("compareVersions() compares each dotted part as a number", () => {
+  assert.equal(compareVersions("0.169.0", "0.169.0"), 0);
+  assert.ok(compareVersions("0.99.0", "0.169.0") < 0);
+  assert.ok(compareVersions("0.170.0", "0.169.9") > 0);
+  assert.ok(compareVersions("1.0.0", "0.999.999") > 0);
+  // A missing part counts as 0.
+  assert.equal(compareVersions("0.169", "0.169.0"), 0);
+  assert.ok(compareVersions("0.169", "0.169.1") < 0);
+  // A pre-release tag's words count as 0 and its numbers as parts: 0.169.0-alpha equals 0.169.0, and
+  // 0.169.0-alpha.2 sorts after it (cao only asks whether a version is below the supported one).
+  assert.equal(compareVersions("0.169.0-alpha", "0.169.0"), 0);
+  assert.ok(compareVersions("0.169.0-alpha.2", "0.169.0") > 0);
+  assert.ok(compareVersions("0.168.9-alpha.9", "0.169.0") < 0);
+});
+
+Deno.test("loginIdentity() is account id plus user id, else email; none without an account id", () => {
+  assert.equal(
+    loginIdentity(login({ accountId: "acc", userId: "user", email: "a@example.com" })),
+    "acc|user",
+  );
+  assert.equal(loginIdentity(login({ accountId: "acc", email: "a@example.com" })), "acc|a@example.com");
+  assert.equal(loginIdentity(login({ accountId: "acc" })), "acc|");
+  assert.equal(loginIdentity(login({ userId: "user", email: "a@example.com" })), null);
+});
+
+Deno.test("markDuplicates() lists, for each account, the others holding the same login", () => {
+  const marked = markDuplicates([
+    summary("a", { accountId: "acc-1", userId: "u1" }),
+    summary("b", { accountId: "acc-1", userId: "u2" }),
+    summary("c", { accountId: "acc-1", userId: "u1" }),
+    summary("d", { accountId: null, userId: "u1" }),
+    summary("e", { accountId: null, userId: "u1" }),
+    summary("f", { accountId: "acc-1", userId: "u1" }),
+  ]);
+  assert.deepEqual(marked.map((s) => [s.name, s.duplicateOf]), [
+    ["a", ["c", "f"]],
+    ["b", []],
+    ["c", ["a", "f"]],
+    // Without an account id there is no identity to share.
+    ["d", []],
+    ["e", []],
+    ["f", ["a", "c"]],
+  ]);
+  assert.deepEqual(markDuplicates([]), []);
+});
+
+Deno.test("picksSession() is resume or fork without a session id, for the TUI and exec", () => {
+  assert.equal(picksSession(parseCodexArgs(["resume"])), true);
+  assert.equal(picksSession(parseCodexArgs(["fork", "--last"])), true);
+  assert.equal(picksSession(parseCodexArgs(["exec", "resume", "--last", "go on"])), true);
+  assert.equal(picksSession(parseCodexArgs(["resume", ID])), false);
+  assert.equal(picksSession(parseCodexArgs(["exec", "fork", ID.toUpperCase(), "go on"])), false);
+  assert.equal(picksSession(parseCodexArgs([])), false);
+  assert.equal(picksSession(parseCodexArgs(["exec", "say hi"])), false);
+  assert.equal(picksSession(parseCodexArgs(["login"])), false);
+});
+
+Deno.test("configOptions() keeps -c/--config/--enable/--disable before the subcommand, in order", () => {
+  assert.deepEqual(
+    configOptions(parseCodexArgs([
+      "-m",
+      "o3",
+      "-c",
+      "a=1",
+      "--enable",
+      "x",
+      "--config=b=2",
+      "--disable",
+      "y",
+      "login",
+      "-c",
+      "after=1",
+    ])),
+    ["-c", "a=1", "--enable", "x", "--config=b=2", "--disable", "y"],
+  );
+  assert.deepEqual(configOptions(parseCodexArgs(["-m", "o3", "--search"])), []);
+  assert.deepEqual(configOptions(parseCodexArgs([])), []);
+});
+
+Deno.test("isProfileFile() is a <name>.config.toml that is not hidden", () => {
+  assert.equal(isProfileFile("work.config.toml"), true);
+  assert.equal(isProfileFile("a.b.config.toml"), true);
+  assert.equal(isProfileFile("config.toml"), false);
+  assert.equal(isProfileFile(".config.toml"), false);
+  assert.equal(isProfileFile(".work.config.toml"), false);
+  assert.equal(isProfileFile("work.config.toml.bak"), false);
+  assert.equal(isProfileFile("work-config.toml"), false);
+});
+
+Deno.test("isAccountBoundRefusal() is a completed turn whose error names invalid_encrypted_content", () => {
+  const completed = (message: string | null) => ({
+    kind: "completed" as const,
+    at: null,
+    error: message === null ? null : { message, info: null },
+    rateLimits: null,
+  });
+  assert.equal(
+    isAccountBoundRefusal(completed('{"error":{"code":"invalid_encrypted_content","message":"x"}}')),
+    true,
+  );
+  assert.equal(isAccountBoundRefusal(completed("stream error: invalid_encrypted_content")), true);
+  assert.equal(isAccountBoundRefusal(completed("usage_limit_reached")), false);
+  assert.equal(isAccountBoundRefusal(completed("")), false);
+  assert.equal(isAccountBoundRefusal(completed(null)), false);
+  assert.equal(
+    isAccountBoundRefusal({ kind: "aborted", at: null, reason: "interrupted", rateLimits: null }),
+    false,
+  );
+});
