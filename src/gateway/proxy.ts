@@ -9,6 +9,7 @@
  * 429 shape with the earliest reset. Every other answer is passed through, streams untouched.
  */
 
+import { mergeUsage } from "../accounts/status_events.ts";
 import { clientResponseHeaders, upstreamRequestHeaders, upstreamUrl } from "./forward_headers.ts";
 import { allLimitedAnswer, noAccountAnswer, upstreamUnreachableAnswer } from "./gateway_answers.ts";
 import { exhaustedResetAt, sameWindows, usageFromHeaders } from "./rate_limit_headers.ts";
@@ -174,9 +175,9 @@ export async function proxyRequest(ctx: GatewayContext, req: ProxyRequest): Prom
 
     const response = sent.response;
     const usage = usageFromHeaders(response.headers, ctx.now());
-    if (usage && !sameWindows(ctx.pool.statuses[name]?.usage ?? null, usage)) {
-      ctx.pool.record(name, usageSeen(usage));
-    }
+    // Compared as it would be stored: an answer with only some windows keeps the others (`mergeUsage`).
+    const stored = ctx.pool.statuses[name]?.usage ?? null;
+    if (usage && !sameWindows(stored, mergeUsage(stored, usage))) ctx.pool.record(name, usageSeen(usage));
 
     if (!response.ok) {
       const text = await response.text();

@@ -280,3 +280,27 @@ Deno.test("a 429 that carries only 5-hour headers keeps the weekly window an ear
   await h.gateway.sync.flush();
   assert.deepEqual((await loadStatusFile(h.home)).accounts.a.usage?.secondary, expected);
 });
+
+Deno.test("answers that repeat only the 5-hour window do not re-record the account's usage each time", async () => {
+  const now = Math.floor(Date.now() / 1000);
+  const primary = { usedPercent: 30, windowMinutes: 300, resetAt: now + HOUR };
+  const secondary = { usedPercent: 70, windowMinutes: 10080, resetAt: now + 3 * 86_400 };
+  const seen: string[] = [];
+  await using h = await startHarness({
+    mock: {
+      responses: {
+        acct_a: [
+          { kind: "ok", rateLimits: { primary, secondary } },
+          { kind: "ok", rateLimits: { primary } },
+          { kind: "ok", rateLimits: { primary } },
+          { kind: "ok", rateLimits: { primary } },
+        ],
+      },
+    },
+    notify: { emit: () => {}, observeUsage: (account) => seen.push(account) },
+  });
+  for (let i = 0; i < 4; i++) await (await h.respond({ session: "s1" })).text();
+  assert.equal(h.mock.responsesRequests("acct_a").length, 4);
+  assert.deepEqual(seen, ["a"]);
+  assert.equal(h.gateway.pool.statuses.a.usage?.secondary?.usedPercent, 70);
+});
