@@ -35,7 +35,7 @@ export interface LockedDocument<D> {
    */
   createHome?: boolean;
   /** Runs after the write (`written` true) or after an edit that wrote nothing (false), still under the lock. */
-  afterWrite?(written: boolean): Promise<void>;
+  afterWrite?(written: boolean): void | Promise<void>;
 }
 
 /** The text written for `json`. Pure. */

@@ -13,8 +13,8 @@ import type { CaoHome } from "../accounts/cao_home.ts";
 import { parseRegistry, REGISTRY_SCHEMA_VERSION } from "../accounts/registry.ts";
 import { isSeedRegistry, isSeedStatusFile } from "../accounts/seed_format.ts";
 import { parseStatusFile } from "../accounts/status_store.ts";
-import { writeFileAtomic, writeJsonAtomic } from "../fs/atomic_write.ts";
-import { withFileLock } from "../fs/file_lock.ts";
+import { updateLocked } from "../accounts/locked_update.ts";
+import { writeFileAtomic } from "../fs/atomic_write.ts";
 import { pathExists } from "../fs/file_probe.ts";
 import { isLooserThanPrivate } from "../fs/permissions.ts";
 import { isSeedGatewayDoc, seedGatewayLeftovers } from "../gateway/seed_settings.ts";
@@ -49,7 +49,6 @@ async function migrateFile(
   path: string,
   isSeed: (value: unknown) => boolean,
   convert: (value: unknown) => unknown,
-  mode: number,
 ): Promise<unknown | null> {
   const first = await readDoc(path);
   if (first === null || !isSeed(first.value)) return null;
@@ -57,12 +56,21 @@ async function migrateFile(
   const backup = `${path}${SEED_BACKUP_SUFFIX}`;
   if (!(await pathExists(backup))) await writeFileAtomic(backup, first.text, { mode: 0o600 });
   home.checkpoint?.(`migrate:${name}:backed-up`);
-  return await withFileLock(`${path}.lock`, async () => {
-    const current = await readDoc(path);
+  // The home's loose modes are tightened (and counted) by migrateSeedHome, not by the update.
+  return await updateLocked(home, {
+    path,
+    read: () => readDoc(path),
+    toJson: (doc) => doc?.value ?? null,
+    write: "changed",
+    createHome: false,
+    afterWrite: (written) => {
+      if (written) home.checkpoint?.(`migrate:${name}:rewritten`);
+    },
+  }, (current) => {
     if (current === null || !isSeed(current.value)) return null;
-    await writeJsonAtomic(path, convert(current.value), { mode });
-    home.checkpoint?.(`migrate:${name}:rewritten`);
-    return current.value;
+    const seed = current.value;
+    current.value = convert(seed);
+    return seed;
   });
 }
 
@@ -85,7 +93,7 @@ export async function migrateSeedHome(home: CaoHome): Promise<string | null> {
   const seedRegistry = await migrateFile(home, registry, isSeedRegistry, (value) => {
     const parsed = parseRegistry(value);
     return parsed.kind === "ok" ? { ...parsed.registry, schemaVersion: REGISTRY_SCHEMA_VERSION } : value;
-  }, 0o600);
+  });
   if (seedRegistry !== null) {
     const parsed = parseRegistry(seedRegistry);
     if (parsed.kind === "ok") {
@@ -97,14 +105,14 @@ export async function migrateSeedHome(home: CaoHome): Promise<string | null> {
       );
     }
   }
-  const seedStatus = await migrateFile(home, status, isSeedStatusFile, parseStatusFile, 0o600);
+  const seedStatus = await migrateFile(home, status, isSeedStatusFile, parseStatusFile);
   if (seedStatus !== null) {
     const count = Object.keys(parseStatusFile(seedStatus).accounts).length;
     moved.push(
       `account_status.json (${count} account${count === 1 ? "" : "s"}: cooldowns, failures, last errors)`,
     );
   }
-  const seedGateway = await migrateFile(home, gatewaySettings, isSeedGatewayDoc, parseGatewayFile, 0o600);
+  const seedGateway = await migrateFile(home, gatewaySettings, isSeedGatewayDoc, parseGatewayFile);
   if (seedGateway !== null) {
     const g = parseGatewayFile(seedGateway);
     const notCarried = seedGatewayLeftovers(seedGateway);
