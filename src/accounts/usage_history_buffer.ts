@@ -8,6 +8,7 @@
 import type { CaoHome } from "./cao_home.ts";
 import type { UsageSnapshot } from "./status_store.ts";
 import { type HistoryEntry, recordUsageHistory } from "./usage_history.ts";
+import { CoalescedFlush } from "../shared/coalesced_flush.ts";
 
 /** Options of {@link UsageHistoryBuffer}. */
 export interface HistoryBufferOptions {
@@ -25,16 +26,15 @@ function minuteOf(usage: UsageSnapshot): number {
 export class UsageHistoryBuffer {
   readonly #home: CaoHome;
   readonly #options: HistoryBufferOptions;
+  readonly #flush: CoalescedFlush;
   #pending = new Map<string, UsageSnapshot[]>();
-  #timer: ReturnType<typeof setTimeout> | undefined;
-  #busy: Promise<void> = Promise.resolve();
-  #closed = false;
   /** Number of history writes so far (tests, benchmark). */
   writes = 0;
 
   constructor(home: CaoHome, options: HistoryBufferOptions) {
     this.#home = home;
     this.#options = options;
+    this.#flush = new CoalescedFlush(() => this.#write(), options.flushIntervalMs ?? 60_000);
   }
 
   /** Queues one observation; a later one in the same minute replaces the earlier. No I/O. */
@@ -44,39 +44,30 @@ export class UsageHistoryBuffer {
     const last = list.at(-1);
     if (last !== undefined && minuteOf(last) === minuteOf(usage)) list[list.length - 1] = usage;
     else list.push(usage);
-    if (this.#timer === undefined && !this.#closed) {
-      this.#timer = setTimeout(() => {
-        this.#timer = undefined;
-        void this.flush();
-      }, this.#options.flushIntervalMs ?? 60_000);
-    }
+    this.#flush.schedule();
   }
 
   /** Writes what is queued now. */
   flush(): Promise<void> {
-    const task = async () => {
-      if (this.#pending.size === 0) return;
-      const batch = this.#pending;
-      this.#pending = new Map();
-      const entries: HistoryEntry[] = [];
-      for (const [account, list] of batch) for (const usage of list) entries.push({ account, usage });
-      try {
-        await recordUsageHistory(this.#home, entries);
-        this.writes++;
-      } catch (error) {
-        this.#options.onError(`cannot write usage_history.json: ${(error as Error).message}`);
-      }
-    };
-    const next = this.#busy.then(task, task);
-    this.#busy = next.catch(() => {});
-    return next;
+    return this.#flush.run();
   }
 
   /** Stops the timer and writes what is queued. */
   async close(): Promise<void> {
-    this.#closed = true;
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
-    await this.flush();
+    await this.#flush.close();
+  }
+
+  async #write(): Promise<void> {
+    if (this.#pending.size === 0) return;
+    const batch = this.#pending;
+    this.#pending = new Map();
+    const entries: HistoryEntry[] = [];
+    for (const [account, list] of batch) for (const usage of list) entries.push({ account, usage });
+    try {
+      await recordUsageHistory(this.#home, entries);
+      this.writes++;
+    } catch (error) {
+      this.#options.onError(`cannot write usage_history.json: ${(error as Error).message}`);
+    }
   }
 }
