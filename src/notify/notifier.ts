@@ -22,6 +22,7 @@ import {
   thresholdEvents,
 } from "./notify_event.ts";
 import { type ChannelResult, claimEvents, recordDelivery } from "./notify_log.ts";
+import { CoalescedFlush } from "../shared/coalesced_flush.ts";
 import { loadNotifySettings, type NotifySettings } from "./notify_settings.ts";
 import { postWebhook, webhookRequest } from "./webhook.ts";
 
@@ -95,8 +96,7 @@ export class Notifier implements NotifySink {
   readonly #options: NotifierOptions;
   readonly #seen = new Map<string, SentMark>();
   #queue: Item[] = [];
-  #busy: Promise<void> = Promise.resolve();
-  #scheduled = false;
+  readonly #drain = new CoalescedFlush(() => this.#deliverQueued(), "microtask");
   #settings: { value: NotifySettings; readAt: number } | null = null;
   /** Notifications this process delivered (tests). */
   delivered = 0;
@@ -117,7 +117,7 @@ export class Notifier implements NotifySink {
 
   /** Waits until every event emitted so far is delivered (or failed). */
   async flush(): Promise<void> {
-    await this.#drain();
+    await this.#drain.run();
   }
 
   #thresholds(settings: NotifySettings, account: string, usage: UsageSnapshot): NotifyEvent[] {
@@ -137,12 +137,7 @@ export class Notifier implements NotifySink {
 
   #push(item: Item): void {
     this.#queue.push(item);
-    if (this.#scheduled) return;
-    this.#scheduled = true;
-    queueMicrotask(() => {
-      this.#scheduled = false;
-      void this.#drain();
-    });
+    this.#drain.schedule();
   }
 
   async #currentSettings(): Promise<NotifySettings> {
@@ -155,33 +150,26 @@ export class Notifier implements NotifySink {
     return value;
   }
 
-  #drain(): Promise<void> {
-    const task = async () => {
-      if (this.#queue.length === 0) return;
-      const batch = this.#queue;
-      this.#queue = [];
-      try {
-        const settings = await this.#currentSettings();
-        const events = batch.flatMap((item) =>
-          item.kind === "event" ? [item.event] : this.#thresholds(settings, item.account, item.usage)
-        );
-        const wanted = settings.enabled
-          ? highestThresholds(events).filter((e) => settings.events[e.kind])
-          : [];
-        if (wanted.length === 0) return;
-        const now = this.#options.home.now();
-        const claims = wanted.map((event) => ({ event, message: describeEvent(event, now) }));
-        for (const { entry, claim } of await claimEvents(this.#options.home, claims, this.#options.by)) {
-          const results = await deliver(this.#options, settings, claim.message, claim.event);
-          if (results.some((r) => r.outcome === "sent")) this.delivered++;
-          await recordDelivery(this.#options.home, entry, results);
-        }
-      } catch (error) {
-        this.#options.onError?.(`cannot send a notification: ${(error as Error).message}`);
+  async #deliverQueued(): Promise<void> {
+    if (this.#queue.length === 0) return;
+    const batch = this.#queue;
+    this.#queue = [];
+    try {
+      const settings = await this.#currentSettings();
+      const events = batch.flatMap((item) =>
+        item.kind === "event" ? [item.event] : this.#thresholds(settings, item.account, item.usage)
+      );
+      const wanted = settings.enabled ? highestThresholds(events).filter((e) => settings.events[e.kind]) : [];
+      if (wanted.length === 0) return;
+      const now = this.#options.home.now();
+      const claims = wanted.map((event) => ({ event, message: describeEvent(event, now) }));
+      for (const { entry, claim } of await claimEvents(this.#options.home, claims, this.#options.by)) {
+        const results = await deliver(this.#options, settings, claim.message, claim.event);
+        if (results.some((r) => r.outcome === "sent")) this.delivered++;
+        await recordDelivery(this.#options.home, entry, results);
       }
-    };
-    const next = this.#busy.then(task, task);
-    this.#busy = next.catch(() => {});
-    return next;
+    } catch (error) {
+      this.#options.onError?.(`cannot send a notification: ${(error as Error).message}`);
+    }
   }
 }
