@@ -1,0 +1,124 @@
+/**
+ * Small pure texts of the status views with literal inputs: the terminal dashboard's usage bar, the level
+ * colour of the HTML bar, `<time>` elements, relative and minute times, ISO to epoch seconds, and the
+ * fitting and wrapping of plain text.
+ */
+
+import assert from "node:assert/strict";
+import { usageBar } from "../../src/status/render_dashboard.ts";
+import { levelOf, timeElement } from "../../src/status/dashboard_html.ts";
+import { agoText, minuteText } from "../../src/status/cells.ts";
+import { isoToEpoch } from "../../src/status/status_json.ts";
+import { fitText, PLAIN, type Styles, wrapText } from "../../src/status/styles.ts";
+import type { WindowAt } from "../../src/status/account_state.ts";
+
+const NOW = new Date("2026-11-21T12:00:00.000Z");
+const NOW_S = 1795262400;
+
+/** Styles that name their colour, so the test sees which one a text got. */
+const TAGGED: Styles = {
+  bold: (t) => `<b>${t}</b>`,
+  dim: (t) => `<dim>${t}</dim>`,
+  red: (t) => `<red>${t}</red>`,
+  green: (t) => `<green>${t}</green>`,
+  yellow: (t) => `<yellow>${t}</yellow>`,
+  cyan: (t) => `<cyan>${t}</cyan>`,
+};
+
+function window(usedPercent: number, stale = false): WindowAt {
+  return { usedPercent, windowMinutes: 300, resetsAt: new Date("2026-11-21T14:00:00Z"), stale };
+}
+
+Deno.test("usageBar() fills one of 20 cells per 5 %, rounded, and stays within the bar", () => {
+  assert.equal(usageBar(window(42.4)), "████████░░░░░░░░░░░░");
+  assert.equal(usageBar(window(0)), "░".repeat(20));
+  assert.equal(usageBar(window(2.4)), "░".repeat(20));
+  assert.equal(usageBar(window(2.5)), "█" + "░".repeat(19));
+  assert.equal(usageBar(window(100)), "█".repeat(20));
+  assert.equal(usageBar(window(150)), "█".repeat(20));
+  assert.equal(usageBar(window(-10)), "░".repeat(20));
+  assert.equal(usageBar(window(55), PLAIN, 10), "██████░░░░");
+});
+
+Deno.test("usageBar() is an empty dim bar with no reading or a passed reset, and coloured by fullness", () => {
+  assert.equal(usageBar(null, TAGGED), `<dim>${"░".repeat(20)}</dim>`);
+  assert.equal(usageBar(window(95, true), TAGGED, 10), `<dim>${"░".repeat(10)}</dim>`);
+  assert.equal(usageBar(window(69.9), TAGGED, 10), "<green>███████</green><dim>░░░</dim>");
+  assert.equal(usageBar(window(70), TAGGED, 10), "<yellow>███████</yellow><dim>░░░</dim>");
+  assert.equal(usageBar(window(90), TAGGED, 10), "<red>█████████</red><dim>░</dim>");
+  assert.equal(usageBar(window(100), TAGGED, 10), "<red>██████████</red><dim></dim>");
+});
+
+Deno.test("levelOf() is ok below 70 %, warn from 70 % and full from 90 %", () => {
+  assert.equal(levelOf(0), "ok");
+  assert.equal(levelOf(69.99), "ok");
+  assert.equal(levelOf(70), "warn");
+  assert.equal(levelOf(89.99), "warn");
+  assert.equal(levelOf(90), "full");
+  assert.equal(levelOf(250), "full");
+  assert.equal(levelOf(-5), "ok");
+});
+
+Deno.test("timeElement() carries the epoch and ISO time, and shows the escaped relative or given text", () => {
+  assert.equal(
+    timeElement(NOW_S + 90, NOW_S),
+    '<time data-at="1795262490" datetime="2026-11-21T12:01:30.000Z" title="2026-11-21T12:01:30.000Z">' +
+      "in 1m 30s</time>",
+  );
+  assert.equal(
+    timeElement(NOW_S - 3600, NOW_S),
+    '<time data-at="1795258800" datetime="2026-11-21T11:00:00.000Z" title="2026-11-21T11:00:00.000Z">' +
+      "1h ago</time>",
+  );
+  assert.equal(
+    timeElement(0, NOW_S, '<b>"x" & y</b>'),
+    '<time data-at="0" datetime="1970-01-01T00:00:00.000Z" title="1970-01-01T00:00:00.000Z">' +
+      "&lt;b&gt;&quot;x&quot; &amp; y&lt;/b&gt;</time>",
+  );
+});
+
+Deno.test("agoText() is a relative time, or never for none or a time that cannot be read", () => {
+  assert.equal(agoText("2026-11-21T11:55:00.000Z", NOW), "5m ago");
+  assert.equal(agoText("2026-11-21T14:00:00Z", NOW), "in 2h");
+  assert.equal(agoText("2026-11-21T12:00:00.000Z", NOW), "in 0s");
+  assert.equal(agoText(null, NOW), "never");
+  assert.equal(agoText("", NOW), "never");
+  assert.equal(agoText("yesterday", NOW), "never");
+});
+
+Deno.test("minuteText() is the UTC time cut to the minute, or - for none", () => {
+  assert.equal(minuteText(new Date("2026-11-21T14:10:59.999Z")), "2026-11-21T14:10Z");
+  assert.equal(minuteText(new Date("2026-01-02T03:04:00.000Z")), "2026-01-02T03:04Z");
+  assert.equal(minuteText(null), "-");
+});
+
+Deno.test("isoToEpoch() is whole epoch seconds, rounded down, or null", () => {
+  assert.equal(isoToEpoch("2026-11-21T12:00:00.000Z"), NOW_S);
+  assert.equal(isoToEpoch("2026-11-21T12:00:00.999Z"), NOW_S);
+  assert.equal(isoToEpoch("2026-11-21T13:00:00+01:00"), NOW_S);
+  assert.equal(isoToEpoch("1970-01-01T00:00:00.000Z"), 0);
+  assert.equal(isoToEpoch("1969-12-31T23:59:59.500Z"), -1);
+  assert.equal(isoToEpoch(null), null);
+  assert.equal(isoToEpoch(""), null);
+  assert.equal(isoToEpoch("not a time"), null);
+});
+
+Deno.test("fitText() cuts to the width with an ellipsis, counting characters, not UTF-16 units", () => {
+  assert.equal(fitText("abcdef", 6), "abcdef");
+  assert.equal(fitText("abcdef", 5), "abcd…");
+  assert.equal(fitText("abcdef", 2), "a…");
+  assert.equal(fitText("abcdef", 1), "a");
+  assert.equal(fitText("abcdef", 0), "");
+  assert.equal(fitText("", 3), "");
+  assert.equal(fitText("😀😀😀", 3), "😀😀😀");
+  assert.equal(fitText("😀😀😀", 2), "😀…");
+});
+
+Deno.test("wrapText() breaks at spaces within the width, cutting a word that is longer", () => {
+  assert.deepEqual(wrapText("the quick brown fox", 10), ["the quick", "brown fox"]);
+  assert.deepEqual(wrapText("the quick brown fox", 9), ["the quick", "brown fox"]);
+  assert.deepEqual(wrapText("the quick brown fox", 8), ["the", "quick", "brown", "fox"]);
+  assert.deepEqual(wrapText("a verylongword b", 6), ["a", "veryl…", "b"]);
+  assert.deepEqual(wrapText("short", 80), ["short"]);
+  assert.deepEqual(wrapText("", 10), []);
+});
