@@ -73,12 +73,13 @@ const DECODABLE: Record<string, CompressionFormat> = {
 /** Whether the body of an HTTP/1.1 answer can be decoded (identity, or one of {@link DECODABLE}). Pure. */
 export function decodableEncoding(encoding: string | null): boolean {
   const value = (encoding ?? "").trim().toLowerCase();
-  return value === "" || value === "identity" || value in DECODABLE;
+  return value === "" || value === "identity" || Object.hasOwn(DECODABLE, value);
 }
 
 /** An answer of the HTTP/1.1 client (its body decoded when it came compressed). */
 export function http1Answer(answer: Http1Answer): UpstreamAnswer {
-  const format = DECODABLE[(answer.headers.get("content-encoding") ?? "").trim().toLowerCase()];
+  const encoding = (answer.headers.get("content-encoding") ?? "").trim().toLowerCase();
+  const format = Object.hasOwn(DECODABLE, encoding) ? DECODABLE[encoding] : undefined;
   const body = format
     ? chunkReader(
       (readerStream(answer.body) as ReadableStream<BufferSource>).pipeThrough(
