@@ -12,9 +12,8 @@
  * ```
  */
 
-import { type CaoHome, ensureCaoHome } from "../accounts/cao_home.ts";
-import { writeJsonAtomic } from "../fs/atomic_write.ts";
-import { withFileLock } from "../fs/file_lock.ts";
+import type { CaoHome } from "../accounts/cao_home.ts";
+import { updateLocked } from "../accounts/locked_update.ts";
 import { readJsonFile } from "../fs/json_file.ts";
 import { repairMode } from "../fs/permissions.ts";
 
@@ -54,16 +53,20 @@ export async function readDashboardKey(home: CaoHome): Promise<string | null> {
 
 /** The read key, made and saved (0600) on first use. */
 export async function ensureDashboardKey(home: CaoHome): Promise<string> {
-  await ensureCaoHome(home);
   const path = home.paths.dashboardKey;
-  return await withFileLock(`${path}.lock`, async () => {
-    const existing = await readKeyFile(home);
-    if (existing !== null) {
+  return await updateLocked(home, {
+    path,
+    read: async () => ({ key: await readKeyFile(home), json: null as unknown }),
+    // Only a new key is written: the document, whatever else it holds, is then replaced whole.
+    toJson: (doc) => doc.json,
+    write: "changed",
+  }, async (doc) => {
+    if (doc.key !== null) {
       await repairMode(path, 0o600, home.warn);
-      return existing;
+      return doc.key;
     }
     const readKey = newReadKey();
-    await writeJsonAtomic(path, { schemaVersion: DASHBOARD_KEY_SCHEMA_VERSION, readKey }, { mode: 0o600 });
+    doc.json = { schemaVersion: DASHBOARD_KEY_SCHEMA_VERSION, readKey };
     return readKey;
   });
 }
