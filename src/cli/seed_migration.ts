@@ -15,8 +15,9 @@ import { isSeedRegistry, isSeedStatusFile } from "../accounts/seed_format.ts";
 import { parseStatusFile } from "../accounts/status_store.ts";
 import { updateLocked } from "../accounts/locked_update.ts";
 import { writeFileAtomic } from "../fs/atomic_write.ts";
-import { pathExists } from "../fs/file_probe.ts";
-import { isLooserThanPrivate } from "../fs/permissions.ts";
+import { pathExists, readTextIfExists } from "../fs/file_probe.ts";
+import { basenameOf } from "../fs/path.ts";
+import { tightenMode } from "../fs/permissions.ts";
 import { isSeedGatewayDoc, seedGatewayLeftovers } from "../gateway/seed_settings.ts";
 import { parseGatewayFile } from "../gateway/settings.ts";
 
@@ -29,13 +30,8 @@ interface Doc {
 }
 
 async function readDoc(path: string): Promise<Doc | null> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return null;
-    throw error;
-  }
+  const text = await readTextIfExists(path);
+  if (text === null) return null;
   try {
     return { text, value: JSON.parse(text) };
   } catch {
@@ -52,7 +48,7 @@ async function migrateFile(
 ): Promise<unknown | null> {
   const first = await readDoc(path);
   if (first === null || !isSeed(first.value)) return null;
-  const name = path.slice(path.lastIndexOf("/") + 1);
+  const name = basenameOf(path);
   const backup = `${path}${SEED_BACKUP_SUFFIX}`;
   if (!(await pathExists(backup))) await writeFileAtomic(backup, first.text, { mode: 0o600 });
   home.checkpoint?.(`migrate:${name}:backed-up`);
@@ -74,12 +70,10 @@ async function migrateFile(
   });
 }
 
+/** Whether `path` was looser than `mode` and is now tightened; a file that cannot be changed is left. */
 async function tighten(path: string, mode: number): Promise<boolean> {
   try {
-    const info = await Deno.stat(path);
-    if (info.mode === null || !isLooserThanPrivate(info.mode & 0o777)) return false;
-    await Deno.chmod(path, mode);
-    return true;
+    return await tightenMode(path, mode, true) !== null;
   } catch {
     return false;
   }

@@ -37,16 +37,25 @@ async function looseMode(path: string, quiet: boolean): Promise<number | null> {
   return isLooserThanPrivate(mode) ? mode : null;
 }
 
+/**
+ * Tightens `path` to `expected` when its mode is looser; returns the mode it had, or null when it was private
+ * (or missing, on Windows, or with `quiet` not to be looked at). A failing chmod is thrown.
+ */
+export async function tightenMode(path: string, expected: number, quiet = false): Promise<number | null> {
+  const mode = await looseMode(path, quiet);
+  if (mode === null) return null;
+  await Deno.chmod(path, expected);
+  return mode;
+}
+
 /** Tightens `path` to `expected` when its mode is looser, with a warning; a missing file is ignored. */
 export async function repairMode(
   path: string,
   expected: number,
   warn: (message: string) => void,
 ): Promise<void> {
-  const mode = await looseMode(path, false);
-  if (mode === null) return;
-  await Deno.chmod(path, expected);
-  warn(`"${path}" had mode ${octal(mode)}; tightened to ${octal(expected)}`);
+  const mode = await tightenMode(path, expected);
+  if (mode !== null) warn(`"${path}" had mode ${octal(mode)}; tightened to ${octal(expected)}`);
 }
 
 /**
