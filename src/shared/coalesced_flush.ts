@@ -46,7 +46,12 @@ export class CoalescedFlush {
 
   /** Runs now, after the run under way (if any); a scheduled run still happens. Rejects when `run` throws. */
   run(): Promise<void> {
-    const next = this.#busy.then(this.#run, this.#run);
+    return this.serially(this.#run);
+  }
+
+  /** Runs another task in the same line as the runs (e.g. a reload that must not interleave with a write). */
+  serially(task: () => Promise<void>): Promise<void> {
+    const next = this.#busy.then(task, task);
     this.#busy = next.catch(() => {});
     return next;
   }

@@ -36,7 +36,7 @@ Deno.test("CoalescedFlush: a timer serves every ask until it fires; close() runs
   assert.equal(closedRuns, 2, "a closed flush still runs when asked, without a timer");
 });
 
-Deno.test("CoalescedFlush: runs never overlap, and a failed run rejects without stopping the next", async () => {
+Deno.test("CoalescedFlush: runs (and serially() tasks) never overlap, and a failed run rejects without stopping the next", async () => {
   let active = 0;
   let most = 0;
   const order: number[] = [];
@@ -50,8 +50,16 @@ Deno.test("CoalescedFlush: runs never overlap, and a failed run rejects without 
     active--;
     if (mine === 2) throw new Error("disk full");
   }, "microtask");
-  const results = await Promise.allSettled([flush.run(), flush.run(), flush.run()]);
+  const first = flush.run();
+  const other = flush.serially(async () => {
+    active++;
+    most = Math.max(most, active);
+    await nextTurn();
+    order.push(0);
+    active--;
+  });
+  const results = await Promise.allSettled([first, other, flush.run(), flush.run()]);
   assert.equal(most, 1);
-  assert.deepEqual(order, [1, 2, 3]);
-  assert.deepEqual(results.map((r) => r.status), ["fulfilled", "rejected", "fulfilled"]);
+  assert.deepEqual(order, [1, 0, 2, 3], "another task takes its turn in the same line");
+  assert.deepEqual(results.map((r) => r.status), ["fulfilled", "fulfilled", "rejected", "fulfilled"]);
 });
