@@ -11,6 +11,10 @@ import { agoText, minuteText } from "../../src/status/cells.ts";
 import { isoToEpoch } from "../../src/status/status_json.ts";
 import { fitText, PLAIN, type Styles, wrapText } from "../../src/status/styles.ts";
 import type { WindowAt } from "../../src/status/account_state.ts";
+import { verdictText } from "../../src/status/render_doctor.ts";
+import { clearedText } from "../../src/status/cooldown_view.ts";
+import { escapeHtml } from "../../src/status/html_escape.ts";
+import type { Finding } from "../../src/status/doctor_checks.ts";
 
 const NOW = new Date("2026-11-21T12:00:00.000Z");
 const NOW_S = 1795262400;
@@ -121,4 +125,50 @@ Deno.test("wrapText() breaks at spaces within the width, cutting a word that is 
   assert.deepEqual(wrapText("a verylongword b", 6), ["a", "veryl…", "b"]);
   assert.deepEqual(wrapText("short", 80), ["short"]);
   assert.deepEqual(wrapText("", 10), []);
+});
+
+Deno.test("verdictText() counts errors and warnings, ignores infos, and is healthy without either", () => {
+  const finding = (severity: Finding["severity"]): Finding => ({
+    check: "x",
+    severity,
+    account: null,
+    message: "m",
+    fix: "f",
+  });
+  assert.equal(verdictText([]), "healthy");
+  assert.equal(verdictText([finding("info"), finding("info")]), "healthy");
+  assert.equal(verdictText([finding("error")]), "1 error");
+  assert.equal(verdictText([finding("warning"), finding("warning")]), "2 warnings");
+  assert.equal(
+    verdictText([finding("warning"), finding("error"), finding("info"), finding("error")]),
+    "2 errors, 1 warning",
+  );
+});
+
+Deno.test("clearedText() says when, by whom and why a cooldown ended", () => {
+  const cleared = (why: "usage-room" | "by-hand" | "reset-passed" | "answered") => ({
+    at: "2026-11-21T11:50:00.000Z",
+    why,
+    by: "gateway (pid 4242)",
+    until: "2026-11-21T13:00:00.000Z",
+  });
+  assert.equal(
+    clearedText(cleared("usage-room"), NOW),
+    "cleared 2026-11-21T11:50:00.000Z (10m ago) by gateway (pid 4242): the usage endpoint showed room again",
+  );
+  assert.equal(
+    clearedText({ ...cleared("by-hand"), by: "cao cooldown clear" }, NOW),
+    "cleared 2026-11-21T11:50:00.000Z (10m ago) by cao cooldown clear: cleared by hand",
+  );
+  assert.match(clearedText(cleared("reset-passed"), NOW), /: its reset passed$/);
+  assert.match(clearedText(cleared("answered"), NOW), /: it answered again after its reset passed$/);
+});
+
+Deno.test("escapeHtml() escapes the five characters markup cares about, and only those", () => {
+  assert.equal(
+    escapeHtml(`<a href="x" title='y'>&amp;</a>`),
+    "&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;amp;&lt;/a&gt;",
+  );
+  assert.equal(escapeHtml("plain text, é ✓ /\\ `"), "plain text, é ✓ /\\ `");
+  assert.equal(escapeHtml(""), "");
 });
