@@ -2,7 +2,13 @@ import assert from "node:assert/strict";
 import { accountNameProblem, validateAccountName } from "../../src/accounts/account_name.ts";
 import { caoPaths, resolveCaoRoot } from "../../src/accounts/paths.ts";
 import { UsageError } from "../../src/shared/errors.ts";
-import { formatDuration, formatRelative, renderTable, visibleWidth } from "../../src/shared/format.ts";
+import {
+  epochToIso,
+  formatDuration,
+  formatRelative,
+  renderTable,
+  visibleWidth,
+} from "../../src/shared/format.ts";
 import { redactSecrets } from "../../src/shared/redact.ts";
 import { fakeJwt } from "../support/fake_auth.ts";
 
@@ -87,4 +93,12 @@ Deno.test("redactSecrets() hides JWTs, refresh tokens, bearer values and token f
   assert.match(out, /Bearer \[redacted\]/);
   assert.match(out, /"refresh_token": "\[redacted\]"/);
   assert.equal(redactSecrets("plain words stay"), "plain words stay");
+});
+
+Deno.test("epochToIso() is the ISO time of epoch seconds, fractions kept to the millisecond, or null", () => {
+  assert.equal(epochToIso(1795262400), "2026-11-21T12:00:00.000Z");
+  assert.equal(epochToIso(0), "1970-01-01T00:00:00.000Z");
+  assert.equal(epochToIso(1.5), "1970-01-01T00:00:01.500Z");
+  assert.equal(epochToIso(-1), "1969-12-31T23:59:59.000Z");
+  assert.equal(epochToIso(null), null);
 });
