@@ -13,6 +13,7 @@ import { colorEnabled, palette } from "../../src/cli/output.ts";
 import { describeLogin, loginStateLabel } from "../../src/cli/login_text.ts";
 import { userHomeFrom } from "../../src/cli/deps.ts";
 import { checkTimeoutNeedsRefresh } from "../../src/cli/flags.ts";
+import { gatewayStatusLines } from "../../src/cli/gateway_control.ts";
 import { emptyAccountStatus } from "../../src/accounts/status_store.ts";
 import type { AccountSummary } from "../../src/codex/account_summary.ts";
 import type { LoginSummary } from "../../src/codex/auth_file.ts";
@@ -353,4 +354,48 @@ Deno.test("checkTimeoutNeedsRefresh() refuses --timeout without --refresh only",
     ),
   );
   assert.throws(() => checkTimeoutNeedsRefresh({ timeout: "", refresh: false }), UsageError);
+});
+
+Deno.test("gatewayStatusLines() sums up a gateway's /status and tabulates its accounts", () => {
+  const row = (fields: Record<string, unknown>) => ({
+    default: false,
+    state: "ready",
+    until: null,
+    reason: null,
+    usedPercent: null,
+    requests: 0,
+    limitHits: 0,
+    conversations: 0,
+    ...fields,
+  });
+  const status = {
+    version: "0.1.0",
+    url: "http://127.0.0.1:4455",
+    pid: 4242,
+    startedAt: "2026-11-21T11:00:00.000Z",
+    upstream: "https://chatgpt.com/backend-api/codex",
+    switchAt: 90,
+    requests: 12,
+    switches: 1,
+    conversations: 3,
+    refreshes: 0,
+    accounts: [
+      row({ name: "work", default: true, usedPercent: 42, requests: 10, limitHits: 1, conversations: 2 }),
+      row({ name: "personal", state: "cooling", until: "2026-11-21T13:30:00.000Z", usedPercent: 100 }),
+      row({ name: "old", state: "needs-login", reason: "refresh token reused" }),
+    ],
+  };
+  assert.deepEqual(gatewayStatusLines(status, NOW), [
+    "cao gateway 0.1.0 at http://127.0.0.1:4455 (pid 4242), up since 2026-11-21T11:00:00.000Z",
+    "upstream https://chatgpt.com/backend-api/codex; switch-at 90; requests 12, switches 1, conversations 3, " +
+    "token refreshes 0",
+    "",
+    "   ACCOUNT   STATE                               USED  REQUESTS  LIMITS  CONVERSATIONS",
+    "*  work      ready                               42%   10        1       2",
+    "   personal  cooling for 1h 30m                  100%  0         0       0",
+    "   old       needs login (refresh token reused)  -     0         0       0",
+  ]);
+  const idle = gatewayStatusLines({ ...status, switchAt: null, accounts: undefined }, NOW);
+  assert.equal(idle[1].startsWith("upstream https://chatgpt.com/backend-api/codex; switch-at off;"), true);
+  assert.deepEqual(idle.slice(3), ["  ACCOUNT  STATE  USED  REQUESTS  LIMITS  CONVERSATIONS"]);
 });

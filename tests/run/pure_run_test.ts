@@ -8,6 +8,7 @@ import { canMoveOn } from "../../src/run/candidates.ts";
 import { fallbackAllowed, type RunStep } from "../../src/run/fallback_turn.ts";
 import type { SelectionCandidate } from "../../src/accounts/selection.ts";
 import { emptyAccountStatus } from "../../src/accounts/status_store.ts";
+import { endNotice, runNotice } from "../../src/run/run_notices.ts";
 
 const NOW = new Date("2026-11-21T12:00:00.000Z");
 const UNTIL = new Date("2026-11-21T13:00:00.000Z");
@@ -89,4 +90,41 @@ Deno.test("fallbackAllowed() is false for a pinned account or one another cao ru
   assert.equal(fallbackAllowed(step(true), { pinned: null }), false);
   assert.equal(fallbackAllowed(step(false), { pinned: "a" }), false);
   assert.equal(fallbackAllowed(step(true), { pinned: "a" }), false);
+});
+
+Deno.test("runNotice() tells of a move and of a wait for a reset, in epoch seconds, and of nothing else", () => {
+  const hit = { account: "a", until: new Date("2026-11-21T13:00:00.900Z"), reason: "usage_limit" as const };
+  assert.deepEqual(runNotice({ kind: "switched", hit, account: "b", now: NOW }), {
+    kind: "moved",
+    from: "a",
+    to: "b",
+    via: "run",
+    fromUntil: 1795266000,
+  });
+  const step = { kind: "wait" as const, account: "b", until: new Date("2026-11-21T12:30:00.000Z"), pass: 1 };
+  assert.deepEqual(runNotice({ kind: "waiting", step, now: NOW }), {
+    kind: "all-limited",
+    account: "b",
+    at: 1795264200,
+  });
+  assert.equal(runNotice({ kind: "countdown", step, now: NOW }), null);
+  assert.equal(runNotice({ kind: "continued", account: "b" }), null);
+  assert.equal(runNotice({ kind: "limit", hit, now: NOW }), null);
+});
+
+Deno.test("endNotice() tells that every account is limited only when the run stops with a reset ahead", () => {
+  const stop = (earliestReset: { name: string; at: Date } | null) => ({
+    kind: "stopped" as const,
+    step: { kind: "stop" as const, reason: "cooling" as const, earliestReset, reasons: {} },
+    afterRuns: true,
+    now: NOW,
+  });
+  assert.deepEqual(endNotice(stop({ name: "c", at: new Date("2026-11-21T12:00:59.999Z") })), {
+    kind: "all-limited",
+    account: "c",
+    at: 1795262459,
+  });
+  assert.equal(endNotice(stop(null)), null);
+  assert.equal(endNotice({ kind: "exit", code: 0 }), null);
+  assert.equal(endNotice({ kind: "exit", code: 1 }), null);
 });
