@@ -11,6 +11,10 @@ import type { LoginSummary } from "../../src/codex/auth_file.ts";
 import { configOptions, parseCodexArgs, picksSession } from "../../src/codex/codex_args.ts";
 import { isProfileFile } from "../../src/codex/codex_setup.ts";
 import { isAccountBoundRefusal } from "../../src/codex/rollout.ts";
+import { candidateNamed } from "../../src/codex/import_default.ts";
+import type { ImportCandidate } from "../../src/codex/import_auth.ts";
+import type { CodexAuthDoc } from "../../src/codex/auth_file.ts";
+import { fakeAuthJson } from "../support/fake_auth.ts";
 
 const ID = "01a1fe7c-ef3e-7e72-acbd-76a3bb91d9e4";
 
@@ -151,4 +155,36 @@ Deno.test("isAccountBoundRefusal() is a completed turn whose error names invalid
     isAccountBoundRefusal({ kind: "aborted", at: null, reason: "interrupted", rateLimits: null }),
     false,
   );
+});
+
+Deno.test("candidateNamed() finds a candidate by name, file stem, base64url stem, or user::account id", () => {
+  const candidate = (
+    file: string,
+    name: string,
+    auth: Record<string, unknown> | null = null,
+  ): ImportCandidate => ({
+    file,
+    name,
+    auth: auth as CodexAuthDoc | null,
+    problem: null,
+  });
+  const candidates = [
+    candidate("/src/accounts/work.auth.json", "work"),
+    candidate("/src/accounts/personal.json", "me"),
+    // base64url("a+b@example.com") without padding.
+    candidate("/src/accounts/YStiQGV4YW1wbGUuY29t.json", "ab"),
+    candidate("/src/accounts/opaque.json", "opaque", fakeAuthJson({ accountId: "acct_9", userId: "user_9" })),
+    candidate("/src/accounts/broken.json", "broken", null),
+  ];
+  const found = (value: string) => candidateNamed(candidates, value)?.name;
+  assert.equal(found("work"), "work");
+  assert.equal(found("  work\n"), "work");
+  assert.equal(found("me"), "me");
+  assert.equal(found("personal"), "me");
+  assert.equal(found("a+b@example.com"), "ab");
+  assert.equal(found("user_9::acct_9"), "opaque");
+  assert.equal(found("acct_9::user_9"), undefined);
+  assert.equal(found("work.auth"), undefined);
+  assert.equal(found("nobody"), undefined);
+  assert.equal(candidateNamed([], "work"), undefined);
 });
