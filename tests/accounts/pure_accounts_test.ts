@@ -8,6 +8,8 @@ import { preferenceOrder, type SelectionCandidate } from "../../src/accounts/sel
 import { isRetentionDays, parseSample } from "../../src/accounts/usage_samples.ts";
 import { emptyAccountStatus, statusFileProblem } from "../../src/accounts/status_store.ts";
 import { usageHistoryProblem } from "../../src/accounts/usage_history.ts";
+import { clearNeedsRelogin } from "../../src/accounts/status_events.ts";
+import { findAccount } from "../../src/accounts/registry.ts";
 
 function candidate(name: string, isDefault = false): SelectionCandidate {
   return { name, isDefault, status: emptyAccountStatus(), canLogIn: true, reservePercent: null };
@@ -81,4 +83,35 @@ Deno.test("statusFileProblem() and usageHistoryProblem() refuse a non-object or 
     assert.equal(problem({ accounts: [] }), "accounts is not an object");
     assert.equal(problem({ accounts: null }), "accounts is not an object");
   }
+});
+
+Deno.test("clearNeedsRelogin() clears the flag and its reason, and says whether there was one", () => {
+  const status = {
+    ...emptyAccountStatus(),
+    needsRelogin: true,
+    needsReloginReason: "refresh token reused",
+    failures: 2,
+  };
+  assert.equal(clearNeedsRelogin(status), true);
+  assert.deepEqual(status, { ...emptyAccountStatus(), failures: 2 });
+  assert.equal(clearNeedsRelogin(status), false);
+  const stray = { ...emptyAccountStatus(), needsReloginReason: "left over" };
+  assert.equal(clearNeedsRelogin(stray), false);
+  assert.equal(stray.needsReloginReason, "left over", "only a set flag is cleared");
+});
+
+Deno.test("findAccount() finds an account by its exact name", () => {
+  const registry = {
+    schemaVersion: 1,
+    defaultAccount: "work",
+    accounts: [{ name: "work", addedAt: "2026-11-01T00:00:00.000Z" }, {
+      name: "Work",
+      addedAt: "2026-11-02T00:00:00.000Z",
+    }],
+  };
+  assert.equal(findAccount(registry, "Work")?.addedAt, "2026-11-02T00:00:00.000Z");
+  assert.equal(findAccount(registry, "work")?.addedAt, "2026-11-01T00:00:00.000Z");
+  assert.equal(findAccount(registry, "WORK"), undefined);
+  assert.equal(findAccount(registry, ""), undefined);
+  assert.equal(findAccount({ ...registry, accounts: [] }, "work"), undefined);
 });
