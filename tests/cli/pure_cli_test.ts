@@ -5,7 +5,10 @@
  */
 
 import assert from "node:assert/strict";
-import { chooseView } from "../../src/cli/status.ts";
+import { chooseView, renderView } from "../../src/cli/status.ts";
+import type { CommandContext } from "../../src/cli/context.ts";
+import { buildStatusSnapshot } from "../../src/status/collect.ts";
+import { visibleWidth } from "../../src/shared/format.ts";
 import { listRows } from "../../src/cli/list.ts";
 import { settingsFromFlags } from "../../src/cli/gateway_start.ts";
 import { describeLimit } from "../../src/cli/run_messages.ts";
@@ -398,4 +401,36 @@ Deno.test("gatewayStatusLines() sums up a gateway's /status and tabulates its ac
   const idle = gatewayStatusLines({ ...status, switchAt: null, accounts: undefined }, NOW);
   assert.equal(idle[1].startsWith("upstream https://chatgpt.com/backend-api/codex; switch-at off;"), true);
   assert.deepEqual(idle.slice(3), ["  ACCOUNT  STATE  USED  REQUESTS  LIMITS  CONVERSATIONS"]);
+});
+
+Deno.test("renderView() renders the chosen view: JSON as one document, the dashboard to the output width", () => {
+  const snapshot = buildStatusSnapshot({
+    now: NOW,
+    home: "/home/me/.codex-account-orchestrator",
+    summaries: [summary("work", { email: "a-rather-long-address@example.com", plan: "plus" }, true)],
+    statuses: {},
+    accountHome: (name) => `/home/me/.codex-account-orchestrator/${name}`,
+  });
+  const ctx = (env: Record<string, string>, color = false) =>
+    ({
+      out: { color: palette(color) },
+      deps: { env: (name: string) => env[name], isTerminal: () => ({ stdin: false, stdout: false }) },
+    }) as unknown as CommandContext;
+  const json = renderView("json", snapshot, ctx({}));
+  assert.equal(json.length, 1);
+  const doc = JSON.parse(json[0]);
+  assert.deepEqual([doc.defaultAccount, doc.accounts.map((a: { name: string }) => a.name)], ["work", [
+    "work",
+  ]]);
+  const widest = (lines: string[]) => Math.max(...lines.map(visibleWidth));
+  const dashboard = renderView("dashboard", snapshot, ctx({}));
+  assert.ok(dashboard.some((line) => line.includes("work")), dashboard.join("\n"));
+  assert.ok(widest(dashboard) > 40 && widest(dashboard) <= 78, `${widest(dashboard)}`);
+  assert.ok(widest(renderView("dashboard", snapshot, ctx({ COLUMNS: "40" }))) <= 40);
+  for (const view of ["compact", "full"] as const) {
+    const plain = renderView(view, snapshot, ctx({}));
+    assert.ok(plain.some((line) => line.includes("work")), `${view}: ${plain.join("\n")}`);
+    assert.ok(!plain.join("\n").includes("\x1b["), view);
+    assert.ok(renderView(view, snapshot, ctx({}, true)).join("\n").includes("\x1b["), `${view} in colour`);
+  }
 });
