@@ -14,7 +14,8 @@ import { isAccountBoundRefusal } from "../../src/codex/rollout.ts";
 import { candidateNamed } from "../../src/codex/import_default.ts";
 import type { ImportCandidate } from "../../src/codex/import_auth.ts";
 import type { CodexAuthDoc } from "../../src/codex/auth_file.ts";
-import { fakeAuthJson } from "../support/fake_auth.ts";
+import { fakeAuthJson, fakeJwt } from "../support/fake_auth.ts";
+import { loginFacts, sharedRefreshTokens } from "../../src/codex/login_copies.ts";
 
 const ID = "01a1fe7c-ef3e-7e72-acbd-76a3bb91d9e4";
 
@@ -187,4 +188,70 @@ Deno.test("candidateNamed() finds a candidate by name, file stem, base64url stem
   assert.equal(found("work.auth"), undefined);
   assert.equal(found("nobody"), undefined);
   assert.equal(candidateNamed([], "work"), undefined);
+});
+
+Deno.test("loginFacts() reads the tokens, the identity and the access expiry of an auth document", () => {
+  const auth = fakeAuthJson({ accountId: "acct_1", userId: "user_1", exp: 1795262400, refreshToken: "rt_1" });
+  const facts = loginFacts("/h/work/auth.json", auth as CodexAuthDoc);
+  assert.deepEqual({ ...facts, accessToken: facts.accessToken !== null }, {
+    path: "/h/work/auth.json",
+    refreshToken: "rt_1",
+    accessToken: true,
+    identity: "acct_1|user_1",
+    expiresAt: 1795262400,
+    lastRefresh: "2026-11-21T10:00:00.000Z",
+  });
+  // tokens.account_id wins over the claim; without a user id the email is the user.
+  const other = loginFacts("/x", {
+    tokens: {
+      id_token: fakeJwt({
+        email: "a@example.com",
+        "https://api.openai.com/auth": { chatgpt_account_id: "acct_claim" },
+      }),
+      account_id: "acct_file",
+      refresh_token: "",
+    },
+  } as CodexAuthDoc);
+  assert.deepEqual(other, {
+    path: "/x",
+    refreshToken: null,
+    accessToken: null,
+    identity: "acct_file|a@example.com",
+    expiresAt: null,
+    lastRefresh: null,
+  });
+  assert.deepEqual(loginFacts("/y", { OPENAI_API_KEY: "sk-x" } as CodexAuthDoc), {
+    path: "/y",
+    refreshToken: null,
+    accessToken: null,
+    identity: null,
+    expiresAt: null,
+    lastRefresh: null,
+  });
+});
+
+Deno.test("sharedRefreshTokens() groups the paths holding one refresh token, two or more only", () => {
+  const fact = (path: string, refreshToken: string | null) => ({
+    path,
+    refreshToken,
+    accessToken: null,
+    identity: null,
+    expiresAt: null,
+    lastRefresh: null,
+  });
+  assert.deepEqual(
+    sharedRefreshTokens([
+      fact("/a", "rt_1"),
+      fact("/b", "rt_2"),
+      fact("/c", "rt_1"),
+      fact("/d", null),
+      fact("/e", null),
+      fact("/f", "rt_2"),
+      fact("/g", "rt_3"),
+      fact("/h", "rt_1"),
+    ]),
+    [["/a", "/c", "/h"], ["/b", "/f"]],
+  );
+  assert.deepEqual(sharedRefreshTokens([fact("/a", "rt_1")]), []);
+  assert.deepEqual(sharedRefreshTokens([]), []);
 });
