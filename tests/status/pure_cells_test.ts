@@ -15,6 +15,8 @@ import { verdictText } from "../../src/status/render_doctor.ts";
 import { clearedText } from "../../src/status/cooldown_view.ts";
 import { escapeHtml } from "../../src/status/html_escape.ts";
 import type { Finding } from "../../src/status/doctor_checks.ts";
+import { windowLevels } from "../../src/status/dashboard_chart.ts";
+import { historyRows } from "../../src/status/usage_trend_view.ts";
 
 const NOW = new Date("2026-11-21T12:00:00.000Z");
 const NOW_S = 1795262400;
@@ -171,4 +173,44 @@ Deno.test("escapeHtml() escapes the five characters markup cares about, and only
   );
   assert.equal(escapeHtml("plain text, é ✓ /\\ `"), "plain text, é ✓ /\\ `");
   assert.equal(escapeHtml(""), "");
+});
+
+Deno.test("windowLevels() is 240 steps: null before the first reading, the last reading, 0 after its reset", () => {
+  const sample = (at: number, usedPercent: number, resetsAt: number | null) => ({
+    at,
+    usedPercent,
+    windowMinutes: 300,
+    resetsAt,
+    source: "headers",
+  });
+  const levels = windowLevels([sample(15, 10, null), sample(1000, 50, 2000)], { from: 0, to: 2400 });
+  assert.deepEqual(levels, [
+    null,
+    ...Array(98).fill(10),
+    ...Array(100).fill(50),
+    ...Array(41).fill(0),
+  ]);
+  assert.deepEqual(windowLevels([], { from: 0, to: 2400 }), Array(240).fill(null));
+});
+
+Deno.test("historyRows() has a trend and a pace row per window, and says when there are no readings", () => {
+  assert.deepEqual(historyRows({ primary: [], secondary: [] }, NOW), [
+    ["5-hour trend", "no readings in the last hours"],
+    ["5-hour pace", "unknown (too few recent readings)"],
+    ["weekly trend", "no readings in the last hours"],
+    ["weekly pace", "unknown (too few recent readings)"],
+  ]);
+  const rows = historyRows({
+    primary: [{
+      at: NOW_S - 600,
+      usedPercent: 30,
+      windowMinutes: 300,
+      resetsAt: NOW_S + 3600,
+      source: "headers",
+    }],
+    secondary: [],
+  }, NOW);
+  assert.equal(rows[0][0], "5-hour trend");
+  // 24 steps of 15 minutes: only the last one ends after the reading 10 minutes ago.
+  assert.equal(rows[0][1], `${"·".repeat(23)}▃  30% → 30% over 6h`);
 });
