@@ -17,6 +17,7 @@ import { describeLogin, loginStateLabel } from "../../src/cli/login_text.ts";
 import { userHomeFrom } from "../../src/cli/deps.ts";
 import { checkTimeoutNeedsRefresh } from "../../src/cli/flags.ts";
 import { gatewayStatusLines } from "../../src/cli/gateway_control.ts";
+import { accountJson } from "../../src/cli/account_json.ts";
 import { emptyAccountStatus } from "../../src/accounts/status_store.ts";
 import type { AccountSummary } from "../../src/codex/account_summary.ts";
 import type { LoginSummary } from "../../src/codex/auth_file.ts";
@@ -433,4 +434,48 @@ Deno.test("renderView() renders the chosen view: JSON as one document, the dashb
     assert.ok(!plain.join("\n").includes("\x1b["), view);
     assert.ok(renderView(view, snapshot, ctx({}, true)).join("\n").includes("\x1b["), `${view} in colour`);
   }
+});
+
+Deno.test("accountJson() is an account's login as JSON, times in ISO and epoch, its status only when given", () => {
+  const work: AccountSummary = {
+    name: "work",
+    isDefault: true,
+    position: 2,
+    login: login({
+      email: "w@example.com",
+      plan: "plus",
+      accountId: "acc",
+      userId: "user",
+      accessExpiresAt: 1795262400,
+      hasRefreshToken: true,
+      lastRefresh: "2026-11-21T10:00:00.000Z",
+    }),
+    duplicateOf: ["copy"],
+  };
+  assert.deepEqual(accountJson(work, "/h/work"), {
+    name: "work",
+    default: true,
+    position: 2,
+    loggedIn: true,
+    loginState: "logged-in",
+    loginProblem: null,
+    email: "w@example.com",
+    plan: "plus",
+    accountId: "acc",
+    userId: "user",
+    accessTokenExpiresAt: "2026-11-21T12:00:00.000Z",
+    accessTokenExpiresAtEpoch: 1795262400,
+    hasRefreshToken: true,
+    lastRefresh: "2026-11-21T10:00:00.000Z",
+    duplicateOf: ["copy"],
+    home: "/h/work",
+  });
+  const status = { ...emptyAccountStatus(), attempts: 3 };
+  const unreadable = summary("x", { state: "unreadable", problem: "auth.json is not JSON" });
+  const json = accountJson(unreadable, "/h/x", status);
+  assert.deepEqual(
+    [json.loggedIn, json.loginState, json.loginProblem, json.accessTokenExpiresAt, json.status],
+    [false, "unreadable", "auth.json is not JSON", null, status],
+  );
+  assert.equal("status" in accountJson(unreadable, "/h/x"), false);
 });
