@@ -15,6 +15,7 @@ import { rangeOf } from "../../src/gateway/dashboard_routes.ts";
 import { startFailureLine } from "../../src/gateway/log_file.ts";
 import { sameWindows } from "../../src/gateway/rate_limit_headers.ts";
 import { isEventStream } from "../../src/gateway/proxy_context.ts";
+import { stateFrame } from "../../src/gateway/dashboard_events.ts";
 import type { UsageSnapshot } from "../../src/accounts/status_store.ts";
 import { CaoError, UsageError } from "../../src/shared/errors.ts";
 
@@ -178,4 +179,10 @@ Deno.test("isEventStream() is a text/event-stream content type, in any case, wit
   assert.equal(isEventStream(answer("application/json")), false);
   assert.equal(isEventStream(answer(null)), false);
   assert.equal(isEventStream(answer("text/plain; x=text/event-stream")), false);
+});
+
+Deno.test("stateFrame() is one server-sent `state` event whose data is the HTML as one JSON line", () => {
+  assert.equal(stateFrame("<main>a</main>"), 'event: state\ndata: {"html":"<main>a</main>"}\n\n');
+  assert.equal(stateFrame('two\nlines "q"'), 'event: state\ndata: {"html":"two\\nlines \\"q\\""}\n\n');
+  assert.equal(stateFrame(""), 'event: state\ndata: {"html":""}\n\n');
 });
