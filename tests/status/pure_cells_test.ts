@@ -17,6 +17,11 @@ import { escapeHtml } from "../../src/status/html_escape.ts";
 import type { Finding } from "../../src/status/doctor_checks.ts";
 import { windowLevels } from "../../src/status/dashboard_chart.ts";
 import { historyRows } from "../../src/status/usage_trend_view.ts";
+import { reportTotals } from "../../src/status/report.ts";
+import type { DoctorResult } from "../../src/status/render_doctor.ts";
+import { buildStatusSnapshot } from "../../src/status/collect.ts";
+import { emptyAccountStatus } from "../../src/accounts/status_store.ts";
+import type { LoginSummary } from "../../src/codex/auth_file.ts";
 
 const NOW = new Date("2026-11-21T12:00:00.000Z");
 const NOW_S = 1795262400;
@@ -213,4 +218,63 @@ Deno.test("historyRows() has a trend and a pace row per window, and says when th
   assert.equal(rows[0][0], "5-hour trend");
   // 24 steps of 15 minutes: only the last one ends after the reading 10 minutes ago.
   assert.equal(rows[0][1], `${"·".repeat(23)}▃  30% → 30% over 6h`);
+});
+
+Deno.test("reportTotals() counts accounts by state, failures in a row, and the doctor's errors and warnings", () => {
+  const login = (state: LoginSummary["state"]): LoginSummary => ({
+    state,
+    problem: null,
+    email: null,
+    plan: null,
+    accountId: null,
+    userId: null,
+    accessExpiresAt: null,
+    hasRefreshToken: true,
+    lastRefresh: null,
+  });
+  const names: [string, LoginSummary["state"]][] = [
+    ["ready", "logged-in"],
+    ["cooling", "logged-in"],
+    ["passed", "logged-in"],
+    ["relogin", "logged-in"],
+    ["none", "not-logged-in"],
+    ["broken", "unreadable"],
+  ];
+  const snapshot = buildStatusSnapshot({
+    now: NOW,
+    home: "/h",
+    summaries: names.map(([name, state], i) => ({
+      name,
+      isDefault: i === 0,
+      position: i + 1,
+      login: login(state),
+      duplicateOf: [],
+    })),
+    statuses: {
+      ready: { ...emptyAccountStatus(), consecutiveFailures: 2 },
+      cooling: { ...emptyAccountStatus(), cooldownUntil: "2026-11-21T13:00:00.000Z", consecutiveFailures: 1 },
+      passed: { ...emptyAccountStatus(), cooldownUntil: "2026-11-21T11:00:00.000Z" },
+      relogin: { ...emptyAccountStatus(), needsRelogin: true },
+    },
+    accountHome: (name) => `/h/${name}`,
+  });
+  const finding = (severity: Finding["severity"]): Finding => ({
+    check: "x",
+    severity,
+    account: null,
+    message: "m",
+    fix: "f",
+  });
+  const doctor = {
+    findings: [finding("error"), finding("warning"), finding("warning"), finding("info")],
+  } as DoctorResult;
+  assert.deepEqual(reportTotals(snapshot, doctor), {
+    accounts: 6,
+    ready: 2,
+    cooling: 1,
+    needsLogin: 3,
+    failuresInARow: 3,
+    errors: 1,
+    warnings: 2,
+  });
 });
