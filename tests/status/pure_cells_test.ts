@@ -1,7 +1,8 @@
 /**
- * Small pure texts of the status views with literal inputs: the terminal dashboard's usage bar, the level
- * colour of the HTML bar, `<time>` elements, relative and minute times, ISO to epoch seconds, and the
- * fitting and wrapping of plain text.
+ * Small pure parts of the status views with literal inputs: the terminal dashboard's usage bar, the level
+ * colour of the HTML bar, `<time>` elements, relative and minute times, ISO to epoch seconds, fitting and
+ * wrapping plain text, the doctor's verdict and notification findings, cleared cooldowns, HTML escaping,
+ * chart levels, history rows and the report's totals.
  */
 
 import assert from "node:assert/strict";
@@ -22,6 +23,9 @@ import type { DoctorResult } from "../../src/status/render_doctor.ts";
 import { buildStatusSnapshot } from "../../src/status/collect.ts";
 import { emptyAccountStatus } from "../../src/accounts/status_store.ts";
 import type { LoginSummary } from "../../src/codex/auth_file.ts";
+import { notifyFindings } from "../../src/status/notify_checks.ts";
+import { DEFAULT_NOTIFY_SETTINGS, type NotifySettings } from "../../src/notify/notify_settings.ts";
+import type { NotifyLog } from "../../src/notify/notify_log.ts";
 
 const NOW = new Date("2026-11-21T12:00:00.000Z");
 const NOW_S = 1795262400;
@@ -277,4 +281,80 @@ Deno.test("reportTotals() counts accounts by state, failures in a row, and the d
     errors: 1,
     warnings: 2,
   });
+});
+
+Deno.test("notifyFindings() warns once per set-up channel that is missing or failing, with its fix", () => {
+  const failing = {
+    state: "failed" as const,
+    since: "2026-11-21T11:00:00.000Z",
+    lastError: "exit 1",
+    failures: 3,
+    lastOkAt: null,
+  };
+  const missing = { ...failing, state: "missing" as const, lastError: null, failures: 1 };
+  const log = (channels: NotifyLog["channels"]): NotifyLog => ({ schemaVersion: 1, sent: [], channels });
+  const settings = (fields: Partial<NotifySettings>): NotifySettings => ({
+    ...DEFAULT_NOTIFY_SETTINGS,
+    ...fields,
+  });
+  const webhook = { url: "https://hooks.example.com/secret/path?token=x", format: "json" as const };
+  assert.deepEqual(
+    notifyFindings(
+      { settings: settings({ webhook }), log: log({ desktop: failing, webhook: failing }) },
+      NOW,
+    ),
+    [
+      {
+        check: "notify-desktop",
+        severity: "warning",
+        account: null,
+        message: "desktop notifications fail (exit 1; 3 in a row, since 1h ago)",
+        fix: 'check it with "cao notify test", or "cao notify set desktop off"',
+      },
+      {
+        check: "notify-webhook",
+        severity: "warning",
+        account: null,
+        message: "the webhook https://hooks.example.com/… fails (exit 1; 3 in a row, since 1h ago)",
+        fix: 'check it with "cao notify test", or "cao notify set webhook off"',
+      },
+    ],
+  );
+  // A missing notifier matters only when desktop notifications were asked for ("on", not "auto").
+  assert.deepEqual(
+    notifyFindings({ settings: settings({ desktop: "auto" }), log: log({ desktop: missing }) }, NOW),
+    [],
+  );
+  assert.deepEqual(
+    notifyFindings({ settings: settings({ desktop: "on" }), log: log({ desktop: missing }) }, NOW).map((
+      f,
+    ) => [f.message, f.fix]),
+    [[
+      "desktop notifications have no notifier (unknown; 1 in a row, since 1h ago)",
+      'install one (Linux: notify-send, from libnotify) or "cao notify set desktop off"',
+    ]],
+  );
+  // Nothing for a channel turned off, one that works, notifications off, or no facts.
+  assert.deepEqual(
+    notifyFindings({
+      settings: settings({ desktop: "off" }),
+      log: log({ desktop: failing, webhook: failing }),
+    }, NOW),
+    [],
+  );
+  assert.deepEqual(
+    notifyFindings(
+      { settings: settings({ webhook }), log: log({ desktop: { ...failing, state: "ok" } }) },
+      NOW,
+    ),
+    [],
+  );
+  assert.deepEqual(
+    notifyFindings({
+      settings: settings({ enabled: false, webhook }),
+      log: log({ desktop: failing, webhook: failing }),
+    }, NOW),
+    [],
+  );
+  assert.deepEqual(notifyFindings(undefined, NOW), []);
 });
