@@ -21,29 +21,15 @@ import { accountJson } from "../../src/cli/account_json.ts";
 import { emptyAccountStatus } from "../../src/accounts/status_store.ts";
 import type { AccountSummary } from "../../src/codex/account_summary.ts";
 import type { LoginSummary } from "../../src/codex/auth_file.ts";
+import { loginSummary } from "../support/login_summary.ts";
 import { UsageError } from "../../src/shared/errors.ts";
 
 // The test task pins TZ=UTC, so local times below are UTC.
 const NOW = new Date("2026-11-21T12:00:00Z");
 const NOW_S = NOW.getTime() / 1000;
 
-function login(fields: Partial<LoginSummary> = {}): LoginSummary {
-  return {
-    state: "logged-in",
-    problem: null,
-    email: null,
-    plan: null,
-    accountId: null,
-    userId: null,
-    accessExpiresAt: null,
-    hasRefreshToken: false,
-    lastRefresh: null,
-    ...fields,
-  };
-}
-
 function summary(name: string, fields: Partial<LoginSummary>, isDefault = false): AccountSummary {
-  return { name, isDefault, position: 1, login: login(fields), duplicateOf: [] };
+  return { name, isDefault, position: 1, login: loginSummary(fields), duplicateOf: [] };
 }
 
 function usageError(message: string, hint?: string): (error: unknown) => boolean {
@@ -319,20 +305,20 @@ Deno.test("palette() wraps text in ANSI codes only when enabled", () => {
 
 Deno.test("describeLogin() names the email, else the account id, with the plan when known", () => {
   assert.equal(
-    describeLogin(login({ email: "a@example.com", plan: "plus", accountId: "acc" })),
+    describeLogin(loginSummary({ email: "a@example.com", plan: "plus", accountId: "acc" })),
     "a@example.com (plus)",
   );
-  assert.equal(describeLogin(login({ accountId: "acc-1" })), "acc-1");
-  assert.equal(describeLogin(login({ plan: "team" })), "unknown ChatGPT account (team)");
+  assert.equal(describeLogin(loginSummary({ accountId: "acc-1" })), "acc-1");
+  assert.equal(describeLogin(loginSummary({ plan: "team" })), "unknown ChatGPT account (team)");
   // An empty plan is no plan.
-  assert.equal(describeLogin(login({ email: "a@example.com", plan: "" })), "a@example.com");
+  assert.equal(describeLogin(loginSummary({ email: "a@example.com", plan: "" })), "a@example.com");
 });
 
 Deno.test("loginStateLabel() words each login state", () => {
-  assert.equal(loginStateLabel(login({ state: "logged-in" })), "logged in");
-  assert.equal(loginStateLabel(login({ state: "api-key" })), "api key");
-  assert.equal(loginStateLabel(login({ state: "unreadable" })), "unreadable");
-  assert.equal(loginStateLabel(login({ state: "not-logged-in" })), "not logged in");
+  assert.equal(loginStateLabel(loginSummary({ state: "logged-in" })), "logged in");
+  assert.equal(loginStateLabel(loginSummary({ state: "api-key" })), "api key");
+  assert.equal(loginStateLabel(loginSummary({ state: "unreadable" })), "unreadable");
+  assert.equal(loginStateLabel(loginSummary({ state: "not-logged-in" })), "not logged in");
 });
 
 Deno.test("userHomeFrom() prefers HOME, on Windows USERPROFILE, and falls back to the other, then '.'", () => {
@@ -441,7 +427,7 @@ Deno.test("accountJson() is an account's login as JSON, times in ISO and epoch, 
     name: "work",
     isDefault: true,
     position: 2,
-    login: login({
+    login: loginSummary({
       email: "w@example.com",
       plan: "plus",
       accountId: "acc",

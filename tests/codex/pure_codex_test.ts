@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { compareVersions, parseCodexVersion } from "../../src/codex/codex_command.ts";
 import { type AccountSummary, loginIdentity, markDuplicates } from "../../src/codex/account_summary.ts";
 import type { LoginSummary } from "../../src/codex/auth_file.ts";
+import { loginSummary } from "../support/login_summary.ts";
 import { configOptions, parseCodexArgs, picksSession } from "../../src/codex/codex_args.ts";
 import { isProfileFile } from "../../src/codex/codex_setup.ts";
 import { isAccountBoundRefusal } from "../../src/codex/rollout.ts";
@@ -19,23 +20,8 @@ import { loginFacts, sharedRefreshTokens } from "../../src/codex/login_copies.ts
 
 const ID = "01a1fe7c-ef3e-7e72-acbd-76a3bb91d9e4";
 
-function login(fields: Partial<LoginSummary> = {}): LoginSummary {
-  return {
-    state: "logged-in",
-    problem: null,
-    email: null,
-    plan: null,
-    accountId: null,
-    userId: null,
-    accessExpiresAt: null,
-    hasRefreshToken: true,
-    lastRefresh: null,
-    ...fields,
-  };
-}
-
 function summary(name: string, fields: Partial<LoginSummary>): AccountSummary {
-  return { name, isDefault: false, position: 1, login: login(fields), duplicateOf: ["stale"] };
+  return { name, isDefault: false, position: 1, login: loginSummary(fields), duplicateOf: ["stale"] };
 }
 
 Deno.test("parseCodexVersion() finds the first x.y.z (with a pre-release tag) in the output", () => {
@@ -65,12 +51,15 @@ Deno.test("compareVersions() compares each dotted part as a number", () => {
 
 Deno.test("loginIdentity() is account id plus user id, else email; none without an account id", () => {
   assert.equal(
-    loginIdentity(login({ accountId: "acc", userId: "user", email: "a@example.com" })),
+    loginIdentity(loginSummary({ accountId: "acc", userId: "user", email: "a@example.com" })),
     "acc|user",
   );
-  assert.equal(loginIdentity(login({ accountId: "acc", email: "a@example.com" })), "acc|a@example.com");
-  assert.equal(loginIdentity(login({ accountId: "acc" })), "acc|");
-  assert.equal(loginIdentity(login({ userId: "user", email: "a@example.com" })), null);
+  assert.equal(
+    loginIdentity(loginSummary({ accountId: "acc", email: "a@example.com" })),
+    "acc|a@example.com",
+  );
+  assert.equal(loginIdentity(loginSummary({ accountId: "acc" })), "acc|");
+  assert.equal(loginIdentity(loginSummary({ userId: "user", email: "a@example.com" })), null);
 });
 
 Deno.test("markDuplicates() lists, for each account, the others holding the same login", () => {

@@ -23,12 +23,17 @@ import type { DoctorResult } from "../../src/status/render_doctor.ts";
 import { buildStatusSnapshot } from "../../src/status/collect.ts";
 import { emptyAccountStatus } from "../../src/accounts/status_store.ts";
 import type { LoginSummary } from "../../src/codex/auth_file.ts";
+import { loginSummary } from "../support/login_summary.ts";
 import { notifyFindings } from "../../src/status/notify_checks.ts";
 import { DEFAULT_NOTIFY_SETTINGS, type NotifySettings } from "../../src/notify/notify_settings.ts";
 import type { NotifyLog } from "../../src/notify/notify_log.ts";
 
 const NOW = new Date("2026-11-21T12:00:00.000Z");
 const NOW_S = 1795262400;
+
+function finding(severity: Finding["severity"]): Finding {
+  return { check: "x", severity, account: null, message: "m", fix: "f" };
+}
 
 /** Styles that name their colour, so the test sees which one a text got. */
 const TAGGED: Styles = {
@@ -139,13 +144,6 @@ Deno.test("wrapText() breaks at spaces within the width, cutting a word that is 
 });
 
 Deno.test("verdictText() counts errors and warnings, ignores infos, and is healthy without either", () => {
-  const finding = (severity: Finding["severity"]): Finding => ({
-    check: "x",
-    severity,
-    account: null,
-    message: "m",
-    fix: "f",
-  });
   assert.equal(verdictText([]), "healthy");
   assert.equal(verdictText([finding("info"), finding("info")]), "healthy");
   assert.equal(verdictText([finding("error")]), "1 error");
@@ -225,17 +223,7 @@ Deno.test("historyRows() has a trend and a pace row per window, and says when th
 });
 
 Deno.test("reportTotals() counts accounts by state, failures in a row, and the doctor's errors and warnings", () => {
-  const login = (state: LoginSummary["state"]): LoginSummary => ({
-    state,
-    problem: null,
-    email: null,
-    plan: null,
-    accountId: null,
-    userId: null,
-    accessExpiresAt: null,
-    hasRefreshToken: true,
-    lastRefresh: null,
-  });
+  const login = (state: LoginSummary["state"]) => loginSummary({ state });
   const names: [string, LoginSummary["state"]][] = [
     ["ready", "logged-in"],
     ["cooling", "logged-in"],
@@ -261,13 +249,6 @@ Deno.test("reportTotals() counts accounts by state, failures in a row, and the d
       relogin: { ...emptyAccountStatus(), needsRelogin: true },
     },
     accountHome: (name) => `/h/${name}`,
-  });
-  const finding = (severity: Finding["severity"]): Finding => ({
-    check: "x",
-    severity,
-    account: null,
-    message: "m",
-    fix: "f",
   });
   const doctor = {
     findings: [finding("error"), finding("warning"), finding("warning"), finding("info")],
