@@ -5,7 +5,8 @@
 
 import assert from "node:assert/strict";
 import { clockText } from "../../src/notify/event_text.ts";
-import { type NotifyLog, parseNotifyLog } from "../../src/notify/notify_log.ts";
+import { claimInLog, noteDelivery, type NotifyLog, parseNotifyLog } from "../../src/notify/notify_log.ts";
+import type { NotifyEvent } from "../../src/notify/notify_event.ts";
 import { notifyJson, renderNotifyStatus } from "../../src/notify/notify_view.ts";
 import { DEFAULT_NOTIFY_SETTINGS } from "../../src/notify/notify_settings.ts";
 
@@ -236,4 +237,154 @@ Deno.test("notifyJson() names the webhook by its origin only and lists the last 
     null,
     [],
   ]);
+});
+
+function emptyLog(): NotifyLog {
+  return { schemaVersion: 1, sent: [], channels: {} };
+}
+
+const after = (ms: number) => new Date(NOW.getTime() + ms);
+const claim = (event: NotifyEvent) => ({ event, message: { title: `t ${event.kind}`, body: "b" } });
+const moved = (fromUntil: number | null): NotifyEvent => ({
+  kind: "moved",
+  from: "a",
+  to: "b",
+  via: "run",
+  fromUntil,
+});
+
+Deno.test("claimInLog() claims an event once per cycle and records it as sent by this process", () => {
+  const log = emptyLog();
+  const first = claimInLog(
+    log,
+    [claim(moved(NOW_S + 3600)), claim({ kind: "all-limited", account: "b", at: NOW_S + 60 })],
+    "cao run (pid 1)",
+    NOW,
+  );
+  assert.deepEqual(first.map((c) => c.entry), [
+    {
+      key: "moved:a",
+      cycle: NOW_S + 3600,
+      level: 0,
+      at: "2026-11-21T12:00:00.000Z",
+      kind: "moved",
+      title: "t moved",
+      body: "b",
+      by: "cao run (pid 1)",
+      channels: {},
+    },
+    {
+      key: "all-limited",
+      cycle: NOW_S + 60,
+      level: 0,
+      at: "2026-11-21T12:00:00.000Z",
+      kind: "all-limited",
+      title: "t all-limited",
+      body: "b",
+      by: "cao run (pid 1)",
+      channels: {},
+    },
+  ]);
+  assert.deepEqual(log.sent, first.map((c) => c.entry));
+  // The same limit seen again, or with a reset up to 15 minutes off, is the same cycle.
+  assert.deepEqual(claimInLog(log, [claim(moved(NOW_S + 3600))], "gateway (pid 2)", after(60_000)), []);
+  assert.deepEqual(claimInLog(log, [claim(moved(NOW_S + 3600 + 900))], "gateway (pid 2)", after(60_000)), []);
+  assert.equal(
+    claimInLog(log, [claim(moved(NOW_S + 3600 + 901))], "gateway (pid 2)", after(60_000)).length,
+    1,
+  );
+  assert.equal(log.sent.length, 3);
+});
+
+Deno.test("claimInLog() repeats an event without a cycle only after its interval, and a higher level at once", () => {
+  const log = emptyLog();
+  const relogin = claim({ kind: "needs-login", account: "a", reason: "refresh token reused" });
+  assert.equal(claimInLog(log, [relogin, relogin], "p", NOW).length, 1, "twice in one call is once");
+  assert.equal(claimInLog(log, [relogin], "p", after(24 * 3600_000 - 1)).length, 0);
+  assert.equal(claimInLog(log, [relogin], "p", after(24 * 3600_000)).length, 1);
+  const threshold = (level: number): NotifyEvent => ({
+    kind: "threshold",
+    account: "a",
+    window: "primary",
+    threshold: level,
+    usedPercent: level,
+    resetsAt: NOW_S + 3600,
+  });
+  assert.equal(claimInLog(log, [claim(threshold(80))], "p", NOW).length, 1);
+  assert.equal(claimInLog(log, [claim(threshold(80))], "p", NOW).length, 0);
+  assert.equal(claimInLog(log, [claim(threshold(95))], "p", NOW).length, 1);
+  assert.equal(claimInLog(log, [claim(threshold(80))], "p", NOW).length, 0);
+});
+
+Deno.test("claimInLog() drops entries older than 30 days and keeps at most 200", () => {
+  const log = emptyLog();
+  claimInLog(log, [claim(moved(1))], "old", NOW);
+  const later = after(30 * 86400_000);
+  claimInLog(log, [claim({ kind: "all-limited", account: "b", at: 5 })], "new", later);
+  assert.deepEqual(log.sent.map((e) => e.by), ["new"]);
+  for (let n = 0; n < 250; n++) {
+    claimInLog(
+      log,
+      [claim({ kind: "usable-again", account: `a${n}`, why: "reset-passed", until: 1 })],
+      "p",
+      later,
+    );
+  }
+  assert.equal(log.sent.length, 200);
+  assert.equal(log.sent[0].key, "usable-again:a50");
+  assert.equal(log.sent[199].key, "usable-again:a249");
+});
+
+Deno.test("noteDelivery() notes each channel's outcome in the entry and its health across deliveries", () => {
+  const log = emptyLog();
+  const [{ entry }] = claimInLog(log, [claim(moved(NOW_S))], "p", NOW);
+  noteDelivery(log, entry, [
+    { channel: "desktop", outcome: "sent" },
+    {
+      channel: "webhook",
+      outcome: "failed",
+      error: "HTTP 500\nbody sk-abcdefghijklmnopqrstuvwxyz0123456789",
+    },
+  ], NOW);
+  assert.deepEqual(log.sent[0].channels, { desktop: "sent", webhook: "failed" });
+  assert.deepEqual(log.channels.desktop, {
+    state: "ok",
+    since: "2026-11-21T12:00:00.000Z",
+    lastError: null,
+    failures: 0,
+    lastOkAt: "2026-11-21T12:00:00.000Z",
+  });
+  assert.deepEqual(log.channels.webhook, {
+    state: "failed",
+    since: "2026-11-21T12:00:00.000Z",
+    lastError: "HTTP 500",
+    failures: 1,
+    lastOkAt: null,
+  });
+  // A second failure keeps its start; a test notification (no entry) notes the health only.
+  noteDelivery(log, null, [{ channel: "webhook", outcome: "failed", error: "x".repeat(400) }], after(60_000));
+  assert.deepEqual(log.channels.webhook, {
+    state: "failed",
+    since: "2026-11-21T12:00:00.000Z",
+    lastError: "x".repeat(300),
+    failures: 2,
+    lastOkAt: null,
+  });
+  noteDelivery(log, null, [{ channel: "webhook", outcome: "sent" }], after(120_000));
+  assert.deepEqual(log.channels.webhook, {
+    state: "ok",
+    since: "2026-11-21T12:02:00.000Z",
+    lastError: "x".repeat(300),
+    failures: 0,
+    lastOkAt: "2026-11-21T12:02:00.000Z",
+  });
+  noteDelivery(log, null, [{ channel: "desktop", outcome: "missing" }], after(180_000));
+  assert.deepEqual(log.channels.desktop, {
+    state: "missing",
+    since: "2026-11-21T12:03:00.000Z",
+    lastError: "missing",
+    failures: 1,
+    lastOkAt: "2026-11-21T12:00:00.000Z",
+  });
+  assert.deepEqual(log.sent[0].channels, { desktop: "sent", webhook: "failed" }, "the entry is left alone");
 });
