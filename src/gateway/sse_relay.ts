@@ -101,7 +101,34 @@ export interface RelayHooks {
   onEnd(end: RelayEnd, error?: unknown): void;
 }
 
-/** The client-facing body: the buffered chunks, then the rest of `reader`, chunk for chunk. */
+/**
+ * A relayed answer as a server can drive it without a `ReadableStream` in between (`http1_server.ts`): the
+ * chunks already read, then {@link next} until null; {@link cancel} when the client went away. The hooks
+ * run as they do through the stream.
+ */
+export interface DirectRelay {
+  /** The chunks read before the relay began (the sniffed first events); taken once. */
+  takeBuffered(): Uint8Array[];
+  /** The next chunk for the client, or null at the end; rejects when the upstream failed. */
+  next(): Promise<Uint8Array | null>;
+  /** The client went away: ends the relay as "client-gone" and cancels the upstream. */
+  cancel(reason?: unknown): Promise<void>;
+}
+
+const direct = new WeakMap<ReadableStream<Uint8Array>, DirectRelay>();
+
+/** The relay behind a body made by {@link relayStream}, taken once (the stream is then not to be read). */
+export function takeDirectRelay(body: ReadableStream<Uint8Array> | null): DirectRelay | null {
+  if (body === null) return null;
+  const relay = direct.get(body) ?? null;
+  direct.delete(body);
+  return relay;
+}
+
+/**
+ * The client-facing body: the buffered chunks, then the rest of `reader`, chunk for chunk. A server may
+ * drive it directly instead ({@link takeDirectRelay}).
+ */
 export function relayStream(
   buffered: Uint8Array[],
   done: boolean,
@@ -114,35 +141,61 @@ export function relayStream(
     ended = true;
     hooks.onEnd(how, error);
   };
-  return new ReadableStream<Uint8Array>({
-    start(controller) {
-      for (const chunk of buffered) controller.enqueue(chunk);
-      if (done) {
-        controller.close();
-        end("completed");
-      }
+  let pending: Uint8Array[] | null = buffered;
+  let finished = done;
+  const relay: DirectRelay = {
+    takeBuffered() {
+      const chunks = pending ?? [];
+      pending = null;
+      if (finished) end("completed");
+      return chunks;
     },
-    async pull(controller) {
-      let chunk: Uint8Array | null;
+    async next() {
+      if (finished) {
+        end("completed");
+        return null;
+      }
       hooks.onWait?.();
+      let chunk: Uint8Array | null;
       try {
         chunk = await reader.read();
       } catch (error) {
         end("upstream-failed", error);
-        controller.error(error);
-        return;
+        throw error;
       }
       if (chunk === null) {
-        controller.close();
+        finished = true;
         end("completed");
-        return;
+        return null;
       }
       hooks.onChunk();
-      controller.enqueue(chunk);
+      return chunk;
     },
     cancel(reason) {
       end("client-gone", reason);
       return reader.cancel(reason);
     },
+  };
+  const stream = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (pending !== null) {
+        const chunks = relay.takeBuffered();
+        for (const chunk of chunks) controller.enqueue(chunk);
+        if (finished) controller.close();
+        if (chunks.length > 0 || finished) return;
+      }
+      let chunk: Uint8Array | null;
+      try {
+        chunk = await relay.next();
+      } catch (error) {
+        controller.error(error);
+        return;
+      }
+      if (chunk === null) controller.close();
+      else controller.enqueue(chunk);
+    },
+    cancel: (reason) => relay.cancel(reason),
   }, { highWaterMark: 0 });
+  direct.set(stream, relay);
+  return stream;
 }
