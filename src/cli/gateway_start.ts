@@ -160,6 +160,7 @@ async function startOrServe(ctx: CommandContext, options: GatewayStartOptions): 
       fetch: ctx.deps.fetch,
       upstreamProxy: proxySettingsFromEnv(ctx.deps.env),
       streamViaFetch: ctx.deps.env("CAO_GATEWAY_STREAM_CLIENT") === "fetch",
+      serveViaDeno: ctx.deps.env("CAO_GATEWAY_SERVER") === "deno",
       tokenUrl: refreshTokenUrl(ctx.deps.env),
       version: VERSION,
       log: write,

@@ -17,6 +17,7 @@ import type { GatewayContext } from "./proxy_context.ts";
 import { formatLogLine } from "./request_log.ts";
 import { RunKeys } from "./run_keys.ts";
 import { serveHandler, type ServerHandle } from "./server.ts";
+import { serveHttp1 } from "./http1_server.ts";
 import { isLoopbackHost } from "./address.ts";
 import { type GatewayKeys, type GatewaySettings, settingsProblem, updateGatewayFile } from "./settings.ts";
 import { holdAliveLock } from "./alive_lock.ts";
@@ -40,6 +41,8 @@ export interface StartGatewayOptions {
   upstreamProxy?: UpstreamProxySettings | null;
   /** Streamed answers through `fetch` instead of the HTTP/1.1 client (`CAO_GATEWAY_STREAM_CLIENT=fetch`). */
   streamViaFetch?: boolean;
+  /** Serve with `Deno.serve` instead of the gateway's own HTTP/1.1 server (`CAO_GATEWAY_SERVER=deno`). */
+  serveViaDeno?: boolean;
   /** Real token endpoint (Codex's default, or `CODEX_REFRESH_TOKEN_URL_OVERRIDE`). */
   tokenUrl: string;
   version: string;
@@ -242,7 +245,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   });
   let server: ServerHandle;
   try {
-    server = serveHandler(handler, { hostname: settings.bind, port: settings.port });
+    const address = { hostname: settings.bind, port: settings.port };
+    server = options.serveViaDeno ? serveHandler(handler, address) : serveHttp1(handler, address);
   } catch (error) {
     await healer?.close();
     await sync.close();

@@ -46,6 +46,8 @@ export interface HarnessOptions {
   adoptWaitMs?: number;
   /** Streamed answers through `fetch` instead of the HTTP/1.1 client. */
   streamViaFetch?: boolean;
+  /** Serve with `Deno.serve` instead of the gateway's own HTTP/1.1 server. */
+  serveViaDeno?: boolean;
   /** Passed to `startGateway` (`usageUrl` defaults to the mock's `/backend-api/wham/usage`). */
   cooldownProbe?: { intervalMs: number; tickMs?: number; usageUrl?: string };
   notify?: StartGatewayOptions["notify"];
@@ -120,6 +122,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     adoptWaitMs: options.adoptWaitMs ?? 300,
     backoffBaseMs: 5,
     streamViaFetch: options.streamViaFetch,
+    serveViaDeno: options.serveViaDeno,
     cooldownProbe: options.cooldownProbe
       ? { usageUrl: `${mock.url}/backend-api/wham/usage`, ...options.cooldownProbe }
       : undefined,

@@ -1,6 +1,7 @@
 /**
  * Component tests of streaming faults, each run through both upstream clients (the HTTP/1.1 client that
- * streamed answers take, and `fetch`) to show they give the same answers: an upstream that breaks
+ * streamed answers take, and `fetch`) and both servers (the gateway's own HTTP/1.1 server, and `Deno.serve`
+ * with `CAO_GATEWAY_SERVER=deno`) to show they give the same answers: an upstream that breaks
  * mid-stream (closed, or reset), one that stalls mid-stream, a client that reads slowly, and huge bodies in
  * both directions, through a failover too.
  */
@@ -11,7 +12,11 @@ import { sseEvent } from "../support/mock_payloads.ts";
 import { waitFor, within } from "../support/wait.ts";
 import { sseText, startHarness } from "./gateway_harness.ts";
 
-const CLIENTS = [{ name: "HTTP/1.1 client", streamViaFetch: false }, { name: "fetch", streamViaFetch: true }];
+const CLIENTS = [
+  { name: "HTTP/1.1 client", streamViaFetch: false, serveViaDeno: false },
+  { name: "fetch", streamViaFetch: true, serveViaDeno: false },
+  { name: "Deno.serve", streamViaFetch: false, serveViaDeno: true },
+];
 
 const FIRST_EVENTS = sseEvent({ type: "response.created", response: { id: "r1" } }) +
   sseEvent({ type: "response.output_text.delta", delta: "first" });
@@ -34,6 +39,7 @@ for (const client of CLIENTS) {
       await using h = await startHarness({
         settings: { upstream: upstream.url, retries: 0 },
         streamViaFetch: client.streamViaFetch,
+        serveViaDeno: client.serveViaDeno,
       });
       // A body larger than one read of the raw server: what it leaves unread makes its close a reset.
       const res = await h.respond({ session: "s1", body: { model: "m", input: "p".repeat(200_000) } });
@@ -61,6 +67,7 @@ for (const client of CLIENTS) {
     await using h = await startHarness({
       settings: { idleTimeoutSeconds: 0.3 },
       streamViaFetch: client.streamViaFetch,
+      serveViaDeno: client.serveViaDeno,
       mock: { responses: { acct_a: { kind: "ok", deltas: 5, eventDelayMs: 60_000 } } },
     });
     const res = await h.respond({ session: "s1" });
@@ -76,6 +83,7 @@ for (const client of CLIENTS) {
     const text = "0123456789abcdef".repeat(64 * 1024); // 1 MiB of deltas
     await using h = await startHarness({
       streamViaFetch: client.streamViaFetch,
+      serveViaDeno: client.serveViaDeno,
       mock: { responses: { acct_a: { kind: "ok", text, deltas: 512 } } },
     });
     const res = await h.respond({ session: "s1" });
@@ -98,6 +106,7 @@ for (const client of CLIENTS) {
     const reply = "y".repeat(4 * 1024 * 1024);
     await using h = await startHarness({
       streamViaFetch: client.streamViaFetch,
+      serveViaDeno: client.serveViaDeno,
       mock: {
         responses: {
           acct_a: ["ok", { kind: "usage_limit" }],
