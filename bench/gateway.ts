@@ -19,6 +19,16 @@ import { openCaoHome } from "../src/accounts/cao_home.ts";
 import { GATEWAY_V8_FLAGS } from "../src/gateway/detached.ts";
 import { writeAccount } from "../tests/gateway/gateway_harness.ts";
 
+/** Where Deno keeps its cache for this user (`DENO_DIR`, else the platform default under the real home). */
+function userDenoDir(): string {
+  const given = Deno.env.get("DENO_DIR");
+  if (given) return given;
+  const home = Deno.env.get("HOME") ?? Deno.env.get("USERPROFILE") ?? ".";
+  if (Deno.build.os === "darwin") return `${home}/Library/Caches/deno`;
+  if (Deno.build.os === "windows") return `${Deno.env.get("LOCALAPPDATA") ?? home}/deno`;
+  return `${Deno.env.get("XDG_CACHE_HOME") ?? `${home}/.cache`}/deno`;
+}
+
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const quick = Deno.args.includes("--quick");
 const ROUNDS = quick ? 100 : 400;
@@ -146,7 +156,14 @@ async function main() {
         "--upstream",
         upstream,
       ],
-      env: { HOME: tmp, CODEX_REFRESH_TOKEN_URL_OVERRIDE: `${upstream}/oauth/token`, NO_COLOR: "1" },
+      // The user's own Deno cache: with HOME moved, Deno would start from an empty one and the "ready"
+      // figure would time a first-ever compile, not a gateway start.
+      env: {
+        HOME: tmp,
+        DENO_DIR: userDenoDir(),
+        CODEX_REFRESH_TOKEN_URL_OVERRIDE: `${upstream}/oauth/token`,
+        NO_COLOR: "1",
+      },
       stdout: "piped",
       stderr: "null",
     }).spawn();
