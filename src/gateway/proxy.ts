@@ -18,6 +18,7 @@ import { type RelayHooks, relayStream, sniffFirstEvents } from "./sse_relay.ts";
 import { commit, type GatewayContext, isEventStream, limitHit, type ProxyRequest } from "./proxy_context.ts";
 import { attempted, failed, needsRelogin, succeeded, usageSeen } from "./status_changes.ts";
 import { sendUpstream } from "./upstream_client.ts";
+import { bodyBytes } from "./request_bytes.ts";
 import { classifyErrorAnswer, type UsageLimitInfo } from "./upstream_verdict.ts";
 
 interface Attempt {
@@ -61,8 +62,8 @@ export async function proxyRequest(ctx: GatewayContext, req: ProxyRequest): Prom
   const started = performance.now();
   const { request } = req;
   const sessionId = request.headers.get("session-id");
-  const hasBody = request.method !== "GET" && request.method !== "HEAD" && request.body !== null;
-  const body = hasBody ? new Uint8Array(await request.arrayBuffer()) : null;
+  const hasBody = request.method !== "GET" && request.method !== "HEAD";
+  const body = hasBody ? await bodyBytes(request) : null;
   const contentEncoding = request.headers.get("content-encoding");
   const stream = (request.headers.get("accept") ?? "").includes("text/event-stream");
   const state: Attempt = {

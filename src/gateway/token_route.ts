@@ -10,6 +10,7 @@
  * the logins on disk, is passed to the real token endpoint unchanged.
  */
 
+import { bodyText } from "./request_bytes.ts";
 import type { RefreshReason } from "../codex/token_refresh.ts";
 import type { Credentials } from "./credentials.ts";
 import { jsonAnswer } from "./gateway_answers.ts";
@@ -39,7 +40,7 @@ function refreshRequestOf(text: string): { token: string; reason: RefreshReason 
 
 /** Answers one token request. */
 export async function answerTokenRequest(deps: TokenRouteDeps, request: Request): Promise<Response> {
-  const text = await request.text();
+  const text = await bodyText(request);
   const asked = refreshRequestOf(text);
   let account = asked !== null ? deps.credentials.accountWithRefreshToken(asked.token) : null;
   if (asked !== null && account === null) {
