@@ -17,9 +17,10 @@ import {
 
 /** The largest request body taken (a larger one gets 413). */
 const MAX_BODY_BYTES = 512 * 1024 * 1024;
-const READ_BYTES = 16 * 1024;
+/** The read buffer a connection starts with (a request head fits; it grows for a longer one). */
+const READ_BYTES = 4 * 1024;
 /** Less room than this after the unread bytes: they are moved to the front before the next read. */
-const MIN_READ_BYTES = 4 * 1024;
+const MIN_READ_BYTES = 1024;
 
 type Handler = (request: Request) => Promise<Response>;
 

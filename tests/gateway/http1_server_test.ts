@@ -64,7 +64,7 @@ const echo = async (request: Request) =>
 Deno.test("http1 server answers many requests on one connection, split and moved in its buffer", async () => {
   const server = serveHttp1(echo, { hostname: "127.0.0.1", port: 0 });
   try {
-    // 300 requests of ~330 bytes each: the 16 KiB buffer fills and its unread bytes move many times, and
+    // 300 requests of ~330 bytes each: the read buffer fills and its unread bytes move many times, and
     // one write holds many requests (pipelining), so some heads are cut across reads.
     const requests = Array.from({ length: 300 }, (_, i) => post(`/r/${i}`, `body-${i}-${"x".repeat(250)}`));
     const wire = await exchange(
@@ -83,13 +83,13 @@ Deno.test("http1 server answers many requests on one connection, split and moved
 Deno.test("http1 server finds a request head cut where its buffer moves the unread bytes", async () => {
   const server = serveHttp1(echo, { hostname: "127.0.0.1", port: 0 });
   try {
-    // B's head (13 KB of fields) arrives in three parts: after A, then up to near the end of the 16 KiB
+    // B's head (3.5 KB of fields) arrives in three parts: after A, then up to near the end of the 4 KiB
     // read buffer, then its end, which is read after the buffer moved B's start to the front.
     const a = post("/a", "small");
-    const b = `POST /b HTTP/1.1\r\nhost: x\r\nx-pad: ${"p".repeat(13_500)}\r\ncontent-length: 2\r\n` +
+    const b = `POST /b HTTP/1.1\r\nhost: x\r\nx-pad: ${"p".repeat(3_500)}\r\ncontent-length: 2\r\n` +
       "connection: close\r\n\r\nhi";
     const conn = await Deno.connect({ hostname: "127.0.0.1", port: server.port });
-    for (const part of [a + b.slice(0, 100), b.slice(100, 13_000), b.slice(13_000)]) {
+    for (const part of [a + b.slice(0, 100), b.slice(100, 3_300), b.slice(3_300)]) {
       await conn.write(encoder.encode(part));
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
