@@ -6,14 +6,8 @@
  * Request heads and whole request bodies (`Content-Length` or chunked) are read here.
  */
 
-import { BodyDecoder, type BodyFraming } from "./http1_wire.ts";
-import {
-  findHeadEnd,
-  MAX_HEAD_BYTES,
-  parseRequestHead,
-  type RequestHead,
-  WireError,
-} from "./http1_server_wire.ts";
+import { BodyDecoder, type BodyFraming, headEnd } from "./http1_wire.ts";
+import { MAX_HEAD_BYTES, parseRequestHead, type RequestHead, WireError } from "./http1_server_wire.ts";
 
 /** The largest request body taken (a larger one gets 413). */
 const MAX_BODY_BYTES = 512 * 1024 * 1024;
@@ -69,7 +63,7 @@ export class ClientConnection {
     // Bytes from `start` already searched for the blank line (relative: `more()` may move the bytes).
     let searched = 0;
     for (;;) {
-      const at = findHeadEnd(this.buffer, this.end, this.start + searched);
+      const at = headEnd(this.buffer.subarray(0, this.end), this.start + searched);
       if (at >= 0) {
         if (at - this.start > MAX_HEAD_BYTES) throw new WireError(431, "request head too large");
         const head = parseRequestHead(this.buffer.subarray(this.start), at - this.start);

@@ -44,16 +44,8 @@ const latin1 = new TextDecoder("latin1");
 const encoder = new TextEncoder();
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
-/** Index of the first CRLFCRLF in `bytes[from, end)`, or -1. Pure. */
-export function findHeadEnd(bytes: Uint8Array, end: number, from = 0): number {
-  for (let i = Math.max(0, from); i + 3 < end; i++) {
-    if (bytes[i] === 13 && bytes[i + 1] === 10 && bytes[i + 2] === 13 && bytes[i + 3] === 10) return i;
-  }
-  return -1;
-}
-
 /**
- * Parses the request head that ends at `end` (the index of its CRLFCRLF, see {@link findHeadEnd}).
+ * Parses the request head that ends at `end` (the index of its CRLFCRLF, `headEnd` of `http1_wire.ts`).
  * Throws a {@link WireError} for a malformed or unsupported one. Pure.
  */
 export function parseRequestHead(bytes: Uint8Array, end: number): RequestHead {
