@@ -7,6 +7,7 @@
  * prints or decides.
  */
 
+import { concatBytes } from "../shared/bytes.ts";
 import { join } from "node:path";
 import { codexHomePaths } from "./codex_home_paths.ts";
 import {
@@ -120,21 +121,13 @@ async function readFrom(path: string, offset: number): Promise<Uint8Array> {
   using file = await Deno.open(path, { read: true });
   await file.seek(offset, Deno.SeekMode.Start);
   const chunks: Uint8Array[] = [];
-  let total = 0;
   const buffer = new Uint8Array(64 * 1024);
   for (;;) {
     const n = await file.read(buffer);
     if (n === null || n === 0) break;
     chunks.push(buffer.slice(0, n));
-    total += n;
   }
-  const bytes = new Uint8Array(total);
-  let at = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, at);
-    at += chunk.length;
-  }
-  return bytes;
+  return concatBytes(chunks);
 }
 
 /** Watches one CODEX_HOME's rollouts from the moment {@link RolloutWatcher.start} was called. */

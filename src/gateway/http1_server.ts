@@ -12,6 +12,7 @@
  * fails cancels it too. A malformed request gets its 4xx/5xx and the connection is closed.
  */
 
+import { concatBytes } from "../shared/bytes.ts";
 import { ClientConnection } from "./http1_server_conn.ts";
 import { takeDirectRelay } from "./sse_relay.ts";
 import { withBodyBytes } from "./request_bytes.ts";
@@ -92,7 +93,7 @@ async function respond(
   for (const chunk of source.first) if (chunk.byteLength > 0) out.push(frame(chunk));
   try {
     if (out.length > 1) {
-      await client.write(joined(out));
+      await client.write(concatBytes(out));
       out = [];
     }
     for (;;) {
@@ -104,12 +105,12 @@ async function respond(
       }
       if (chunk === null) {
         if (chunked) out.push(LAST_CHUNK);
-        if (out.length > 0) await client.write(joined(out));
+        if (out.length > 0) await client.write(concatBytes(out));
         return keepAlive;
       }
       if (chunk.byteLength === 0) continue;
       out.push(frame(chunk));
-      await client.write(joined(out));
+      await client.write(concatBytes(out));
       out = [];
     }
   } catch (error) {
@@ -146,20 +147,6 @@ function sourceOf(body: ReadableStream<Uint8Array>): BodySource {
     },
     cancel: (reason) => reader.cancel(reason),
   };
-}
-
-/** The parts as one buffer (one write). */
-function joined(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0];
-  let size = 0;
-  for (const part of parts) size += part.byteLength;
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.byteLength;
-  }
-  return out;
 }
 
 /** The request `head` as a `Request` for the handler, or a 400 when it cannot be one. */

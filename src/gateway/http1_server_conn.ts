@@ -6,6 +6,7 @@
  * Request heads and whole request bodies (`Content-Length` or chunked) are read here.
  */
 
+import { concatBytes } from "../shared/bytes.ts";
 import { BodyDecoder, type BodyFraming, headEnd } from "./http1_wire.ts";
 import { MAX_HEAD_BYTES, parseRequestHead, type RequestHead, WireError } from "./http1_server_wire.ts";
 
@@ -127,10 +128,7 @@ export class ClientConnection {
       if (this.eof) throw new WireError(400, "the connection closed inside a request body");
       await this.more();
     }
-    if (parts.length === 1) return parts[0];
-    const out = new Uint8Array(size);
-    for (let i = 0, at = 0; i < parts.length; at += parts[i].byteLength, i++) out.set(parts[i], at);
-    return out;
+    return concatBytes(parts);
   }
 
   async write(bytes: Uint8Array): Promise<void> {

@@ -7,6 +7,7 @@
  * for a `fetch` body keeps Deno's native copy with no JavaScript per chunk).
  */
 
+import { concatBytes } from "../shared/bytes.ts";
 import type { Http1Answer } from "./http1_client.ts";
 import { type ChunkReader, chunkReader } from "./sse_relay.ts";
 
@@ -95,19 +96,13 @@ export function http1Answer(answer: Http1Answer): UpstreamAnswer {
     passThrough: () => readerStream(body),
     text: async () => {
       const parts: Uint8Array[] = [];
-      let size = 0;
       try {
-        for (let chunk = await body.read(); chunk !== null; chunk = await body.read()) {
-          parts.push(chunk);
-          size += chunk.byteLength;
-        }
+        for (let chunk = await body.read(); chunk !== null; chunk = await body.read()) parts.push(chunk);
       } catch {
         await body.cancel();
         return "";
       }
-      const all = new Uint8Array(size);
-      for (let i = 0, at = 0; i < parts.length; at += parts[i].byteLength, i++) all.set(parts[i], at);
-      return decoder.decode(all);
+      return decoder.decode(concatBytes(parts));
     },
     cancel: () => body.cancel(),
   };
