@@ -25,6 +25,7 @@ import { jsonObject, nonEmptyString } from "../shared/json_value.ts";
 import { redactSecrets } from "../shared/redact.ts";
 import { authTokens, type CodexAuthDoc, readAuthFile, tokensWith, withAuthFileLock } from "./auth_file.ts";
 import { decodeJwtPayload, readTokenClaims } from "./jwt.ts";
+import { later } from "../shared/timers.ts";
 
 /** Where Codex refreshes tokens unless `CODEX_REFRESH_TOKEN_URL_OVERRIDE` says otherwise. */
 export const DEFAULT_REFRESH_TOKEN_URL = "https://auth.openai.com/oauth/token";
@@ -177,7 +178,7 @@ async function postRefresh(
   { kind: "ok"; answer: Record<string, unknown> } | { kind: "refused"; status: number; body: unknown }
 > {
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), request.timeoutMs ?? 15_000);
+  const cancelTimer = later(request.timeoutMs ?? 15_000, () => controller.abort());
   try {
     const response = await request.fetch(request.tokenUrl, {
       method: "POST",
@@ -203,7 +204,7 @@ async function postRefresh(
     if (response.ok && answer !== null && nonEmptyString(answer.access_token)) return { kind: "ok", answer };
     return { kind: "refused", status: response.ok ? 502 : response.status, body };
   } finally {
-    clearTimeout(timer);
+    cancelTimer();
   }
 }
 

@@ -8,6 +8,7 @@
 
 import { redactSecrets } from "../shared/redact.ts";
 import { parseUsageAnswer, type UsageAnswer } from "./usage_response.ts";
+import { later } from "../shared/timers.ts";
 
 /** What one look at the usage endpoint gave. */
 export type UsageFetch =
@@ -36,7 +37,7 @@ export interface UsageFetchRequest {
 /** Asks the usage endpoint once and reads its answer. */
 export async function fetchUsageAnswer(request: UsageFetchRequest): Promise<UsageFetch> {
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), request.timeoutMs);
+  const cancelTimer = later(request.timeoutMs, () => controller.abort());
   try {
     const response = await request.fetch(request.url, {
       headers: {
@@ -67,6 +68,6 @@ export async function fetchUsageAnswer(request: UsageFetchRequest): Promise<Usag
       ),
     };
   } finally {
-    clearTimeout(timer);
+    cancelTimer();
   }
 }

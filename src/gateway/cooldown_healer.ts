@@ -14,6 +14,7 @@ import { fetchUsageAnswer } from "../codex/usage_fetch.ts";
 import type { UsageAnswer } from "../codex/usage_response.ts";
 import type { AccountPool } from "./account_pool.ts";
 import type { Credentials, TokenResult } from "./credentials.ts";
+import { type Cancel, repeat } from "../shared/timers.ts";
 
 /** Options of {@link CooldownHealer}. */
 export interface HealerOptions {
@@ -57,7 +58,7 @@ export function nextProbeAt(
 export class CooldownHealer {
   readonly #options: HealerOptions;
   readonly #state = new Map<string, ProbeState>();
-  #timer: ReturnType<typeof setInterval> | undefined;
+  #timer: Cancel | undefined;
   #running: Promise<void> | null = null;
   #closed = false;
   /** Usage requests sent so far (tests, status). */
@@ -70,7 +71,7 @@ export class CooldownHealer {
   /** Starts the timer. */
   start(): void {
     const every = this.#options.tickMs ?? Math.max(50, Math.min(this.#options.intervalMs || 5000, 5000));
-    this.#timer = setInterval(() => void this.tick(), every);
+    this.#timer = repeat(every, () => void this.tick());
   }
 
   /** Asks for a look now (e.g. when no account was left for a request); the pace still holds. */
@@ -87,7 +88,7 @@ export class CooldownHealer {
   /** Stops the timer and waits for a running look. */
   async close(): Promise<void> {
     this.#closed = true;
-    clearInterval(this.#timer);
+    this.#timer?.();
     await this.#running;
   }
 

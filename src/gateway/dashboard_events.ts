@@ -8,6 +8,8 @@
  * ends every stream (a server waits for open responses before it stops).
  */
 
+import { type Cancel, repeat } from "../shared/timers.ts";
+
 /** Which stretch of history a page shows. */
 export type DashboardRange = "day" | "week";
 
@@ -47,7 +49,7 @@ export class DashboardEvents {
   readonly #source: LiveSource;
   readonly #timing: Required<Omit<LiveTiming, "onError">> & Pick<LiveTiming, "onError">;
   readonly #clients = new Set<Client>();
-  #timer: ReturnType<typeof setInterval> | undefined;
+  #timer: Cancel | undefined;
   #busy = false;
   #fingerprint: string | null = null;
   #renderedAt = 0;
@@ -76,7 +78,7 @@ export class DashboardEvents {
         this.#clients.add(client);
         controller.enqueue(encoder.encode("retry: 2000\n\n"));
         void this.#push([client]);
-        this.#timer ??= setInterval(() => void this.#tick(), this.#timing.pollMs);
+        this.#timer ??= repeat(this.#timing.pollMs, () => void this.#tick());
       },
       cancel: () => this.#drop(client),
     });
@@ -107,7 +109,7 @@ export class DashboardEvents {
   }
 
   #stop(): void {
-    clearInterval(this.#timer);
+    this.#timer?.();
     this.#timer = undefined;
     this.#fingerprint = null;
   }

@@ -7,6 +7,8 @@
  * read, no timer reset per chunk).
  */
 
+import { type Cancel, repeat } from "../shared/timers.ts";
+
 /** One tracked exchange. */
 export interface IdleTicket {
   /** Marks activity, and that the upstream is awaited again (cheap: call it per chunk). */
@@ -29,7 +31,7 @@ export class IdleWatch {
   readonly #stepMs: number;
   readonly #entries = new Set<Entry>();
   #tick = 0;
-  #timer: ReturnType<typeof setInterval> | undefined;
+  #timer: Cancel | undefined;
 
   constructor(idleMs: number) {
     this.#idleMs = idleMs;
@@ -69,12 +71,12 @@ export class IdleWatch {
 
   #start(): void {
     if (this.#timer !== undefined) return;
-    this.#timer = setInterval(() => this.#check(), this.#stepMs);
+    this.#timer = repeat(this.#stepMs, () => this.#check());
   }
 
   #stop(): void {
     if (this.#timer === undefined) return;
-    clearInterval(this.#timer);
+    this.#timer();
     this.#timer = undefined;
   }
 

@@ -11,6 +11,7 @@
 import type { CaoHome } from "../accounts/cao_home.ts";
 import { CaoError } from "../shared/errors.ts";
 import { redactSecrets } from "../shared/redact.ts";
+import { nextTask } from "../shared/timers.ts";
 
 /** A log grows to this size before a gateway that opens it moves it aside. */
 export const LOG_ROTATE_BYTES = 5 * 1024 * 1024;
@@ -41,7 +42,7 @@ export function batchedLines(write: (text: string) => void | Promise<void>): Log
   let flushing: Promise<void> | null = null;
   let closed: Promise<void> | null = null;
   const flush = async () => {
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    await nextTask();
     while (pending !== "") {
       const text = pending;
       pending = "";

@@ -11,6 +11,7 @@ import type { CaoHome } from "../accounts/cao_home.ts";
 import { loadRegistry, type Registry } from "../accounts/registry.ts";
 import { type AccountStatus, loadStatusFile, statusOf, updateStatusFile } from "../accounts/status_store.ts";
 import type { StatusMutation } from "./account_pool.ts";
+import { type Cancel, later, repeat } from "../shared/timers.ts";
 
 /** Options of {@link StatusSync}. */
 export interface StatusSyncOptions {
@@ -37,8 +38,8 @@ export class StatusSync {
   readonly #options: StatusSyncOptions;
   #pending: Pending[] = [];
   #registry: Registry | null = null;
-  #flushTimer: ReturnType<typeof setTimeout> | undefined;
-  #reloadTimer: ReturnType<typeof setInterval> | undefined;
+  #flushTimer: Cancel | undefined;
+  #reloadTimer: Cancel | undefined;
   #busy: Promise<void> = Promise.resolve();
   #closed = false;
   /** Number of status file writes so far (for tests and the benchmark). */
@@ -53,7 +54,7 @@ export class StatusSync {
   async start(): Promise<void> {
     await this.reload();
     const every = this.#options.reloadIntervalMs ?? 5000;
-    if (every > 0) this.#reloadTimer = setInterval(() => void this.reload(), every);
+    if (every > 0) this.#reloadTimer = repeat(every, () => void this.reload());
   }
 
   /** Queues a change for the next write; an urgent one (a cooldown, a dead login) is written right away. */
@@ -61,16 +62,16 @@ export class StatusSync {
     this.#pending.push({ name, mutation });
     if (this.#closed) return;
     if (urgent) {
-      clearTimeout(this.#flushTimer);
+      this.#flushTimer?.();
       this.#flushTimer = undefined;
       void this.flush();
       return;
     }
     if (this.#flushTimer === undefined) {
-      this.#flushTimer = setTimeout(() => {
+      this.#flushTimer = later(this.#options.flushDelayMs ?? 1000, () => {
         this.#flushTimer = undefined;
         void this.flush();
-      }, this.#options.flushDelayMs ?? 1000);
+      });
     }
   }
 
@@ -118,8 +119,8 @@ export class StatusSync {
   /** Stops the timers and writes what is queued. */
   async close(): Promise<void> {
     this.#closed = true;
-    clearInterval(this.#reloadTimer);
-    clearTimeout(this.#flushTimer);
+    this.#reloadTimer?.();
+    this.#flushTimer?.();
     this.#flushTimer = undefined;
     await this.flush();
     await this.#busy;

@@ -9,6 +9,7 @@
 import type { SpawnFn } from "../codex/spawn.ts";
 import type { NotifyMessage } from "./event_text.ts";
 import type { ChannelResult } from "./notify_log.ts";
+import { type Cancel, later } from "../shared/timers.ts";
 
 /** The command that shows one notification. */
 export interface DesktopCommand {
@@ -91,9 +92,9 @@ export async function sendDesktop(
       error: `${command.command}: ${(error as Error).message}`,
     };
   }
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let cancelTimer: Cancel = () => {};
   const timedOut = new Promise<"timeout">((resolve) =>
-    timer = setTimeout(() => resolve("timeout"), timeoutMs)
+    cancelTimer = later(timeoutMs, () => resolve("timeout"))
   );
   const stderr = new Response(child.stderr).text().catch(() => "");
   try {
@@ -117,7 +118,7 @@ export async function sendDesktop(
       error: `${command.command} exited with ${status.code}${text ? `: ${text}` : ""}`,
     };
   } finally {
-    clearTimeout(timer);
+    cancelTimer();
     await stderr;
   }
 }

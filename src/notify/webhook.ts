@@ -12,6 +12,7 @@ import type { NotifyMessage } from "./event_text.ts";
 import type { ChannelResult } from "./notify_log.ts";
 import type { NotifyEvent } from "./notify_event.ts";
 import type { WebhookFormat } from "./notify_settings.ts";
+import { later } from "../shared/timers.ts";
 
 /** A request ready for `fetch`. */
 export interface WebhookRequest {
@@ -120,7 +121,7 @@ export async function postWebhook(
   timeoutMs = 5000,
 ): Promise<ChannelResult> {
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  const cancelTimer = later(timeoutMs, () => controller.abort());
   const label = webhookLabel(request.url);
   try {
     const response = await fetchFn(request.url, {
@@ -138,6 +139,6 @@ export async function postWebhook(
       : redactSecrets((error as Error).message).replace(request.url, label);
     return { channel: "webhook", outcome: "failed", error: `cannot reach ${label}: ${why}` };
   } finally {
-    clearTimeout(timer);
+    cancelTimer();
   }
 }

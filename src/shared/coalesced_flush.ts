@@ -8,6 +8,8 @@
  * failure) is the caller's; nothing here does I/O.
  */
 
+import { type Cancel, later } from "./timers.ts";
+
 /** When a {@link CoalescedFlush.schedule}d run starts: this many milliseconds after the first ask, or in a microtask. */
 export type FlushDelay = number | "microtask";
 
@@ -15,7 +17,7 @@ export type FlushDelay = number | "microtask";
 export class CoalescedFlush {
   readonly #run: () => Promise<void>;
   readonly #delay: FlushDelay;
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  #timer: Cancel | undefined;
   #scheduled = false;
   #busy: Promise<void> = Promise.resolve();
   #closed = false;
@@ -38,10 +40,10 @@ export class CoalescedFlush {
       return;
     }
     if (this.#timer !== undefined) return;
-    this.#timer = setTimeout(() => {
+    this.#timer = later(this.#delay, () => {
       this.#timer = undefined;
       void this.run().catch(() => {});
-    }, this.#delay);
+    });
   }
 
   /** Runs now, after the run under way (if any); a scheduled run still happens. Rejects when `run` throws. */
@@ -58,7 +60,7 @@ export class CoalescedFlush {
 
   /** Cancels the timer and runs at once, after the run under way: for work that must not wait. */
   runNow(): Promise<void> {
-    clearTimeout(this.#timer);
+    this.#timer?.();
     this.#timer = undefined;
     return this.run();
   }

@@ -5,16 +5,18 @@
  * pauses or polls in `src/` goes through these; the CLI hands `sleep` out as `deps.sleep`.
  */
 
-/** Resolves after `ms`, or as soon as `abort` fires; leaves no timer or listener behind. */
+import { later } from "./timers.ts";
+
+/** Resolves after `ms`, or as soon as `abort` fires; leaves no listener and nothing that keeps the process alive. */
 export function sleep(ms: number, abort?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (ms <= 0 || abort?.aborted) return resolve();
     const done = () => {
-      clearTimeout(timer);
+      cancel();
       abort?.removeEventListener("abort", done);
       resolve();
     };
-    const timer = setTimeout(done, ms);
+    const cancel = later(ms, done);
     abort?.addEventListener("abort", done);
   });
 }
