@@ -231,6 +231,7 @@ export class Http1Client {
         }
         received += n;
         request.onActivity?.();
+        connection.took(n);
         let view = connection.buffer.subarray(0, n);
         if (carried !== null) {
           const merged = new Uint8Array(carried.byteLength + n);

@@ -9,19 +9,37 @@
 import type { ChunkReader } from "./sse_relay.ts";
 import { BodyDecoder, type BodyFraming } from "./http1_wire.ts";
 
-const READ_BYTES = 16 * 1024;
+/** A connection's first read buffer: a streamed answer's reads are small (an event or a few). */
+const FIRST_READ_BYTES = 4 * 1024;
+/** What it grows to, doubling each time a read fills it (a fast upstream, a big answer). */
+const MAX_READ_BYTES = 16 * 1024;
 
-/** One socket with its read buffer; `pending` is a read started while the connection sat in the pool. */
+/**
+ * One socket with its read buffer; `pending` is a read started while the connection sat in the pool. The
+ * buffer starts at 4 KiB (200 open streams: 2.3 MiB less than 16 KiB each) and grows to 16 KiB on the read
+ * after one that filled it ({@link Connection.took}); the bytes of a read stay where they are until the
+ * next read.
+ */
 export class Connection {
-  readonly buffer = new Uint8Array(READ_BYTES);
+  buffer: Uint8Array = new Uint8Array(FIRST_READ_BYTES);
   pending: Promise<number | null> | null = null;
   idle = false;
   closed = false;
+  #grow = false;
   constructor(readonly conn: Deno.Conn, readonly key: string) {}
   read(): Promise<number | null> {
     const pending = this.pending;
     this.pending = null;
-    return pending ?? this.conn.read(this.buffer);
+    if (pending) return pending;
+    if (this.#grow) {
+      this.#grow = false;
+      this.buffer = new Uint8Array(Math.min(MAX_READ_BYTES, this.buffer.byteLength * 2));
+    }
+    return this.conn.read(this.buffer);
+  }
+  /** Says how many bytes the last read brought: a full buffer makes the next read's buffer bigger. */
+  took(n: number): void {
+    if (n === this.buffer.byteLength && n < MAX_READ_BYTES) this.#grow = true;
   }
   async write(parts: Uint8Array[]): Promise<void> {
     for (const part of parts) {
@@ -90,6 +108,7 @@ export class Http1Body implements ChunkReader {
           throw new Error("the upstream closed the connection in the middle of its answer");
         }
         this.request.onActivity?.();
+        this.connection.took(n);
         src = this.connection.buffer.subarray(0, n);
       }
       let decoded;
