@@ -11,9 +11,12 @@
 /** Stops a timer; calling it again does nothing. */
 export type Cancel = () => void;
 
-/** Runs `fn` once after `ms` milliseconds, unless cancelled first. */
+/**
+ * Runs `fn` once after `ms` milliseconds, unless cancelled first. A delay that is not a positive finite
+ * number (NaN, Infinity, negative) means at once, as with `setTimeout`; `AbortSignal.timeout` would throw.
+ */
 export function later(ms: number, fn: () => void): Cancel {
-  const signal = AbortSignal.timeout(Math.max(0, ms));
+  const signal = AbortSignal.timeout(Number.isFinite(ms) && ms > 0 ? ms : 0);
   const fire = () => fn();
   signal.addEventListener("abort", fire, { once: true });
   return () => signal.removeEventListener("abort", fire);

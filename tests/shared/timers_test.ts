@@ -16,6 +16,13 @@ Deno.test("later() runs once after the delay; cancelled first, it never runs", a
   assert.equal(cancelledRan, 0);
 });
 
+Deno.test("later() takes a delay that is no positive finite number as at once, like setTimeout", async () => {
+  const ran: string[] = [];
+  for (const ms of [NaN, Infinity, -5]) later(ms, () => ran.push(String(ms)));
+  await sleep(20);
+  assert.deepEqual(ran.sort(), ["-5", "Infinity", "NaN"]);
+});
+
 Deno.test("repeat() runs again and again until cancelled, also when cancelled from inside a run", async () => {
   let outside = 0;
   const stop = repeat(2, () => outside++);
