@@ -6,7 +6,7 @@
  *
  * @example
  * ```sh
- * deno run -A --unstable-no-legacy-abort jsr:@cao/cli list
+ * deno run -A --unstable-no-legacy-abort --unstable-lazy-dynamic-imports jsr:@cao/cli list
  * ```
  */
 

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The cao command for the shared anchors harness (../shared/bench/run_anchors.sh, through its cao_gateway.sh),
 # given as CAO_RUN. It runs this checkout's gateway the way `cao gateway start --detach` and
-# `cao run --gateway` do (the same deno flags: GATEWAY_V8_FLAGS in src/gateway/detached.ts, loopback-only
-# network) and adds `--default-cooldown 0`: the harness's failover scenario answers 429 with
+# `cao run --gateway` do (the same deno flags: LAZY_IMPORTS_FLAG and GATEWAY_V8_FLAGS in
+# src/gateway/detached.ts, loopback-only network) and adds `--default-cooldown 0`: the harness's failover scenario answers 429 with
 # `resets_at` = now, so that every limited request really fails over instead of meeting a one-hour cooldown
 # (cao's default, unchanged). From the project root:
 #
@@ -14,6 +14,6 @@
 # its proxy key (and makes a control key of its own), so /k/<bench key>/… is proxied.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-exec deno run --quiet --unstable-no-legacy-abort --v8-flags=--max-semi-space-size=4 \
+exec deno run --quiet --unstable-no-legacy-abort --unstable-lazy-dynamic-imports --v8-flags=--max-semi-space-size=4 \
   --allow-env --allow-read --allow-write --allow-sys --allow-net=127.0.0.1,localhost \
   --config "$ROOT/deno.json" "$ROOT/main.ts" "$@" --default-cooldown 0

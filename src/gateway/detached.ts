@@ -66,6 +66,14 @@ export function gatewayNetHosts(
 export const GATEWAY_V8_FLAGS = "--v8-flags=--max-semi-space-size=4";
 
 /**
+ * Deno reads every module a dynamic `import()` names, and every npm package they use, before the main
+ * module runs; with this flag it reads them when the import runs. A gateway then loads only its own
+ * modules, not the CLI's parser, completions, prompts and TOML libraries: it answers 7–8 ms sooner and
+ * holds about 2 MiB less. Given as a flag, not in deno.json: `deno compile` must still embed every module.
+ */
+export const LAZY_IMPORTS_FLAG = "--unstable-lazy-dynamic-imports";
+
+/**
  * `cao` again, able to run a gateway reaching `netHosts` (with {@link GATEWAY_V8_FLAGS}) and running
  * `runCommands` (desktop notifiers).
  */
@@ -77,6 +85,7 @@ export function selfCommand(netHosts: string[], openBind: boolean, runCommands: 
     "run",
     "--quiet",
     "--unstable-no-legacy-abort",
+    LAZY_IMPORTS_FLAG,
     GATEWAY_V8_FLAGS,
     "--allow-env",
     "--allow-read",

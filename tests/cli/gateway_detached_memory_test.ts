@@ -1,15 +1,16 @@
 /**
- * The detached gateway runs with the capped young generation (GATEWAY_V8_FLAGS) and still moves a long
- * conversation: a 40 MiB request, parsed and rewritten on a failover, goes through that process intact.
+ * The detached gateway runs with the capped young generation (GATEWAY_V8_FLAGS) and lazy dynamic imports
+ * (LAZY_IMPORTS_FLAG), and still moves a long conversation: a 40 MiB request, parsed and rewritten on a
+ * failover, goes through that process intact.
  */
 import assert from "node:assert/strict";
 import { openCaoHome } from "../../src/accounts/cao_home.ts";
-import { GATEWAY_V8_FLAGS } from "../../src/gateway/detached.ts";
+import { GATEWAY_V8_FLAGS, LAZY_IMPORTS_FLAG } from "../../src/gateway/detached.ts";
 import { sseText, writeAccount } from "../gateway/gateway_harness.ts";
 import { startMockUpstream } from "../support/mock_upstream.ts";
 import { makeTempHome, runCaoProcess } from "../support/run_cao.ts";
 
-Deno.test("a detached gateway runs with GATEWAY_V8_FLAGS and moves a 40 MiB conversation on a failover", async () => {
+Deno.test("a detached gateway runs with GATEWAY_V8_FLAGS and LAZY_IMPORTS_FLAG and moves a 40 MiB conversation on a failover", async () => {
   await using home = await makeTempHome();
   await using mock = await startMockUpstream({
     responses: { acct_a: ["ok", { kind: "usage_limit" }], acct_b: { kind: "ok", text: "moved" } },
@@ -35,7 +36,9 @@ Deno.test("a detached gateway runs with GATEWAY_V8_FLAGS and moves a 40 MiB conv
       const ps = await new Deno.Command("ps", { args: ["-o", "args=", "-p", String(file.running.pid)] })
         .output();
       const cmdline = new TextDecoder().decode(ps.stdout);
-      assert.ok(cmdline.split(/\s+/).includes(GATEWAY_V8_FLAGS), cmdline);
+      for (const flag of [GATEWAY_V8_FLAGS, LAZY_IMPORTS_FLAG]) {
+        assert.ok(cmdline.split(/\s+/).includes(flag), `${flag} in ${cmdline}`);
+      }
     }
     const base = `${file.running.url}/k/${file.proxyKey ?? file.key}`;
     const send = (body: unknown) =>

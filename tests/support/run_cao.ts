@@ -59,9 +59,17 @@ export interface CaoResult {
   stderr: string;
 }
 
-/** The command line of `cao <args>` from source: `deno run <permissions> main.ts <args>`. */
+/** The command line of `cao <args>` from source, as `deno task cao` runs it: `deno run <flags> main.ts <args>`. */
 export function caoCommandLine(args: string[]): string[] {
-  return [Deno.execPath(), "run", "--quiet", ...CAO_PERMISSIONS, MAIN_TS, ...args];
+  return [
+    Deno.execPath(),
+    "run",
+    "--quiet",
+    "--unstable-lazy-dynamic-imports",
+    ...CAO_PERMISSIONS,
+    MAIN_TS,
+    ...args,
+  ];
 }
 
 /** Options for {@link caoChild} and {@link runCaoProcess}. */
