@@ -14,9 +14,9 @@ import { localGatewayUrl, probeGateway } from "../gateway/client.ts";
 import { batchedLines, openLogFile, startFailureLine } from "../gateway/log_file.ts";
 import { waitForStop } from "../gateway/server.ts";
 import {
-  ensureGatewayKeys,
   type GatewaySettings,
   loadGatewayFile,
+  pendingGatewayKeys,
   resolveSettings,
   savedSettings,
   updateGatewayFile,
@@ -111,9 +111,13 @@ async function startOrServe(ctx: CommandContext, options: GatewayStartOptions): 
   const flags = settingsFromFlags(options);
   const file = await loadGatewayFile(ctx.home);
   const settings = resolveSettings(flags, savedSettings(file));
-  const keys = await ensureGatewayKeys(ctx.home);
+  // A first start saves its new keys while the gateway readies itself; anything else waits for them here.
+  const pending = pendingGatewayKeys(ctx.home, file);
+  const problem = startProblem(settings, pending.keys.proxy);
+  const serving = problem === null && !options.save && !file.running && !options.detach;
+  pending.saving?.catch(() => {}); // awaited by startGateway when `serving`
+  const keys = serving ? pending.keys : await (pending.saving ?? pending.keys);
   const key = keys.control;
-  const problem = startProblem(settings, keys.proxy);
   if (problem) throw new UsageError(`Cannot start the gateway: ${problem}`);
   if (options.save) {
     const given = Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined));
@@ -157,6 +161,7 @@ async function startOrServe(ctx: CommandContext, options: GatewayStartOptions): 
       home: ctx.home,
       settings,
       keys,
+      keysSaving: serving ? pending.saving ?? undefined : undefined,
       fetch: ctx.deps.fetch,
       upstreamProxy: proxySettingsFromEnv(ctx.deps.env),
       streamViaFetch: ctx.deps.env("CAO_GATEWAY_STREAM_CLIENT") === "fetch",

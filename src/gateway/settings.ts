@@ -260,12 +260,24 @@ export async function readControlKey(home: CaoHome): Promise<string | null> {
 
 /** The gateway's keys, made (or split from a legacy single key) and saved on first use. */
 export async function ensureGatewayKeys(home: CaoHome): Promise<GatewayKeys> {
-  const existing = await loadGatewayFile(home);
-  const probe = structuredClone(existing);
-  const settled = settleGatewayKeys(probe);
-  if (!settled.changed) return { control: settled.control, proxy: settled.proxy };
-  return await updateGatewayFile(home, (file) => {
-    const { control, proxy } = settleGatewayKeys(file);
+  const pending = pendingGatewayKeys(home, await loadGatewayFile(home));
+  return await (pending.saving ?? pending.keys);
+}
+
+/**
+ * The keys `file` (as just read) settles to, and their save when it has none yet (null: nothing to save). The
+ * save settles them again under the lock, so another start's keys, saved in between, win over these.
+ */
+export function pendingGatewayKeys(
+  home: CaoHome,
+  file: GatewayFile,
+): { keys: GatewayKeys; saving: Promise<GatewayKeys> | null } {
+  const settled = settleGatewayKeys(structuredClone(file));
+  const keys = { control: settled.control, proxy: settled.proxy };
+  if (!settled.changed) return { keys, saving: null };
+  const saving = updateGatewayFile(home, (latest) => {
+    const { control, proxy } = settleGatewayKeys(latest);
     return { control, proxy };
   });
+  return { keys, saving };
 }

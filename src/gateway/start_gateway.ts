@@ -36,6 +36,8 @@ export interface StartGatewayOptions {
   settings: GatewaySettings;
   /** Its control key (header only) and proxy key (may be in URLs). */
   keys: GatewayKeys;
+  /** A first start's write of new keys: awaited before listening, its keys replace `keys` (another start's may win). */
+  keysSaving?: Promise<GatewayKeys>;
   fetch: typeof fetch;
   /** The outbound proxy environment (`HTTPS_PROXY`, `NO_PROXY`, …) for the streaming client. */
   upstreamProxy?: UpstreamProxySettings | null;
@@ -102,6 +104,7 @@ export function startProblem(settings: GatewaySettings, key: string): string | n
 /** Starts a gateway. Throws when the address is in use or the settings are not servable. */
 export async function startGateway(options: StartGatewayOptions): Promise<RunningGateway> {
   const { home, settings } = options;
+  options.keysSaving?.catch(() => {}); // awaited (and thrown) before listening
   const problem = startProblem(settings, options.keys.proxy);
   if (problem) throw new Error(problem);
   const startedAt = home.now().toISOString();
@@ -228,29 +231,27 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   });
   const runKeys = new RunKeys();
   const dashboard = options.dashboard && lazyDashboard(options.dashboard);
-  const handler = createGatewayHandler({
-    keys: options.keys,
-    runKeys,
-    context,
-    tokenRoute: {
-      credentials,
-      fetch: options.fetch,
-      tokenUrl: options.tokenUrl,
-      accountNames: () => pool.registry.accounts.map((a) => a.name),
-    },
-    health: () => ({ ok: true, service: "cao-gateway", version: options.version, pid: Deno.pid }),
-    status: () => gatewayStatusJson(pool, identity(), home.now()),
-    requestShutdown: () => signalStop(),
-    dashboard: dashboard?.handle,
-  });
   let server: ServerHandle;
   try {
+    const handler = createGatewayHandler({
+      keys: options.keysSaving ? await options.keysSaving : options.keys,
+      runKeys,
+      context,
+      tokenRoute: {
+        credentials,
+        fetch: options.fetch,
+        tokenUrl: options.tokenUrl,
+        accountNames: () => pool.registry.accounts.map((a) => a.name),
+      },
+      health: () => ({ ok: true, service: "cao-gateway", version: options.version, pid: Deno.pid }),
+      status: () => gatewayStatusJson(pool, identity(), home.now()),
+      requestShutdown: () => signalStop(),
+      dashboard: dashboard?.handle,
+    });
     const address = { hostname: settings.bind, port: settings.port };
     server = options.serveViaDeno ? serveHandler(handler, address) : serveHttp1(handler, address);
   } catch (error) {
-    await healer?.close();
-    await sync.close();
-    await history.close();
+    await Promise.all([healer?.close(), sync.close(), history.close()]);
     throw error;
   }
   let releaseAlive = () => {};
