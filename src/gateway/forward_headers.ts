@@ -7,6 +7,8 @@
  * `content-encoding`/`content-length` that no longer match the (decoded, re-chunked) body are dropped. Pure.
  */
 
+import type { HeaderView } from "./gateway_request.ts";
+
 /** Header carrying the gateway key for clients that can set headers (Codex uses the URL path instead). */
 export const GATEWAY_KEY_HEADER = "x-cao-gateway-key";
 
@@ -63,7 +65,7 @@ export type HeaderRecord = Record<string, string>;
 
 /** The headers to send upstream. Pure. (`forEach`, not `for…of`: Deno's header iterator is ~15× slower.) */
 export function upstreamRequestHeaders(
-  incoming: Headers,
+  incoming: HeaderView,
   identity: UpstreamIdentity,
   options: UpstreamHeaderOptions,
 ): HeaderRecord {

@@ -11,6 +11,7 @@
  * URL, gets the one-line 400 Codex shows at once, and nothing goes upstream.
  */
 
+import { type GatewayRequest, webRequest } from "./gateway_request.ts";
 import { GATEWAY_KEY_HEADER } from "./forward_headers.ts";
 import {
   controlForbiddenAnswer,
@@ -70,7 +71,7 @@ export function accessOf(
 }
 
 /** Builds the handler. */
-export function createGatewayHandler(deps: HandlerDeps): (request: Request) => Promise<Response> {
+export function createGatewayHandler(deps: HandlerDeps): (request: GatewayRequest) => Promise<Response> {
   return async (request) => {
     const url = new URL(request.url);
     const started = performance.now();
@@ -95,7 +96,7 @@ export function createGatewayHandler(deps: HandlerDeps): (request: Request) => P
       deps.dashboard && url.pathname.startsWith("/d") &&
       (url.pathname.length === 2 || url.pathname[2] === "/")
     ) {
-      return logged(await deps.dashboard(request));
+      return logged(await deps.dashboard(webRequest(request)));
     }
     const access = accessOf(
       key,

@@ -1,21 +1,21 @@
 /**
  * @module
- * The gateway's own HTTP/1.1 server over `Deno.listen`, behind the same `Request → Response` handler as
- * `Deno.serve` (`server.ts`, still used with `CAO_GATEWAY_SERVER=deno` and by `cao dashboard`). It exists
- * for streamed answers: a relayed stream (`sse_relay.ts`) is driven directly, with no `ReadableStream` and no
- * per-chunk channel in between, so an SSE event costs one read from the upstream and one write to Codex.
+ * The gateway's own HTTP/1.1 server over `Deno.listen`, behind the same handler as `Deno.serve` (`server.ts`,
+ * still used with `CAO_GATEWAY_SERVER=deno` and by `cao dashboard`). It exists for streamed answers: a
+ * relayed stream (`sse_relay.ts`) is driven directly, with no `ReadableStream` and no per-chunk channel in
+ * between, so an SSE event costs one read from the upstream and one write to Codex.
  * Measured against `Deno.serve` in one run (200 paced streams): CPU per event −8 %, RSS with the streams open
  * −13 MiB. Keep-alive and pipelining, `Content-Length` and chunked request bodies, `Expect: 100-continue`,
- * HEAD; bodies go out chunked (HTTP/1.0: until the connection closes). A request body is read whole and
- * handed to the handler through `request_bytes.ts` (`bodyBytes(request)`), not as the `Request`'s stream. The request's `signal` aborts when the
- * client closes its connection, before or during the answer, and the answer is then cancelled; a write that
- * fails cancels it too. A malformed request gets its 4xx/5xx and the connection is closed.
+ * HEAD; bodies go out chunked (HTTP/1.0: until the connection closes). The handler gets a `LiteRequest`
+ * (`gateway_request.ts`): the parsed head and the body read whole, without a `Request`'s `Headers` and
+ * streams. Its `signal` aborts when the client closes its connection, before or during the answer, and the
+ * answer is then cancelled; a write that fails cancels it too. A malformed request gets its 4xx/5xx and the connection is closed.
  */
 
 import { concatBytes } from "../shared/bytes.ts";
 import { ClientConnection } from "./http1_server_conn.ts";
 import { takeDirectRelay } from "./sse_relay.ts";
-import { withBodyBytes } from "./request_bytes.ts";
+import { type GatewayRequest, LiteRequest } from "./gateway_request.ts";
 import {
   bodyless,
   CONTINUE,
@@ -28,7 +28,7 @@ import {
 } from "./http1_server_wire.ts";
 import type { ServerHandle } from "./server.ts";
 
-type Handler = (request: Request) => Promise<Response>;
+type Handler = (request: GatewayRequest) => Promise<Response>;
 
 let dateSecond = -1;
 let dateText = "";
@@ -149,13 +149,13 @@ function sourceOf(body: ReadableStream<Uint8Array>): BodySource {
   };
 }
 
-/** The request `head` as a `Request` for the handler, or a 400 when it cannot be one. */
+/** The request `head` for the handler, or a 400 when it cannot be one (as a `Request` could not). */
 function toRequest(
   head: RequestHead,
   body: Uint8Array<ArrayBuffer> | null,
   local: string,
   signal: AbortSignal,
-): Request | Response {
+): LiteRequest | Response {
   let url: string;
   if (head.target.startsWith("/")) url = `http://${head.host || local}${head.target}`;
   else if (/^https?:\/\//i.test(head.target)) url = head.target;
@@ -163,9 +163,8 @@ function toRequest(
   else return errorAnswer(400, "malformed request target");
   try {
     const hasBody = head.method !== "GET" && head.method !== "HEAD";
-    // The body goes by `request_bytes.ts`: the handler takes the bytes as read, with no stream over them.
-    const request = new Request(url, { method: head.method, headers: head.fields, signal });
-    return withBodyBytes(request, hasBody ? body : null);
+    if (!URL.canParse(url)) return errorAnswer(400, "malformed request target");
+    return new LiteRequest(head.method, url, head.fields, hasBody ? body : null, signal);
   } catch (error) {
     return errorAnswer(400, (error as Error).message);
   }

@@ -5,6 +5,7 @@
  * account in cooldown until its reset (written to disk at once, off the request path).
  */
 
+import type { GatewayRequest } from "./gateway_request.ts";
 import { recordQuotaHit } from "../accounts/status_events.ts";
 import type { AccountPool } from "./account_pool.ts";
 import type { Credentials } from "./credentials.ts";
@@ -44,7 +45,7 @@ export interface GatewayContext {
 
 /** The request, already past routing and the key check. */
 export interface ProxyRequest {
-  request: Request;
+  request: GatewayRequest;
   /** Path without the key prefix. */
   path: string;
   search: string;

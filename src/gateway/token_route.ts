@@ -10,6 +10,7 @@
  * the logins on disk, is passed to the real token endpoint unchanged.
  */
 
+import type { GatewayRequest } from "./gateway_request.ts";
 import { bodyText } from "./request_bytes.ts";
 import type { RefreshReason } from "../codex/token_refresh.ts";
 import type { Credentials } from "./credentials.ts";
@@ -39,7 +40,7 @@ function refreshRequestOf(text: string): { token: string; reason: RefreshReason 
 }
 
 /** Answers one token request. */
-export async function answerTokenRequest(deps: TokenRouteDeps, request: Request): Promise<Response> {
+export async function answerTokenRequest(deps: TokenRouteDeps, request: GatewayRequest): Promise<Response> {
   const text = await bodyText(request);
   const asked = refreshRequestOf(text);
   let account = asked !== null ? deps.credentials.accountWithRefreshToken(asked.token) : null;

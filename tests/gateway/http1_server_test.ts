@@ -6,6 +6,7 @@
 
 import assert from "node:assert/strict";
 import { serveHttp1 } from "../../src/gateway/http1_server.ts";
+import type { GatewayRequest } from "../../src/gateway/gateway_request.ts";
 import { bodyText } from "../../src/gateway/request_bytes.ts";
 import { waitFor } from "../support/wait.ts";
 
@@ -58,7 +59,7 @@ function post(path: string, body: string, extra = ""): string {
   }\r\n${extra}\r\n${body}`;
 }
 
-const echo = async (request: Request) =>
+const echo = async (request: GatewayRequest) =>
   new Response(`${request.method} ${new URL(request.url).pathname} ${await bodyText(request)}`);
 
 Deno.test("http1 server answers many requests on one connection, split and moved in its buffer", async () => {
@@ -136,6 +137,8 @@ Deno.test("http1 server refuses bad requests with their status and closes the co
         ["POST / HTTP/1.1\r\nhost: x\r\ntransfer-encoding: gzip\r\n\r\n", 501],
         ["GET / HTTP/2.0\r\nhost: x\r\n\r\n", 505],
         [`GET / HTTP/1.1\r\nhost: x\r\nx-big: ${"a".repeat(70 * 1024)}\r\n\r\n`, 431],
+        ["GET / HTTP/1.1\r\nhost: x\r\nx-bad: a\0b\r\n\r\n", 400], // a value a Request refuses
+        ["GET / HTTP/1.1\r\nhost: x\r\nx-bad: a\nb\r\n\r\n", 400],
       ] as const
     ) {
       const answer = await exchange(server.port, wire);
