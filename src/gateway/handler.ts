@@ -12,6 +12,7 @@
  */
 
 import { type GatewayRequest, webRequest } from "./gateway_request.ts";
+import type { GatewayAnswer } from "./relayed_answer.ts";
 import { GATEWAY_KEY_HEADER } from "./forward_headers.ts";
 import {
   controlForbiddenAnswer,
@@ -71,7 +72,7 @@ export function accessOf(
 }
 
 /** Builds the handler. */
-export function createGatewayHandler(deps: HandlerDeps): (request: GatewayRequest) => Promise<Response> {
+export function createGatewayHandler(deps: HandlerDeps): (request: GatewayRequest) => Promise<GatewayAnswer> {
   return async (request) => {
     const url = new URL(request.url);
     const started = performance.now();

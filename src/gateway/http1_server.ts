@@ -14,7 +14,7 @@
 
 import { concatBytes } from "../shared/bytes.ts";
 import { ClientConnection } from "./http1_server_conn.ts";
-import { takeDirectRelay } from "./sse_relay.ts";
+import { type GatewayAnswer, RelayedAnswer } from "./relayed_answer.ts";
 import { type GatewayRequest, LiteRequest } from "./gateway_request.ts";
 import {
   bodyless,
@@ -28,7 +28,7 @@ import {
 } from "./http1_server_wire.ts";
 import type { ServerHandle } from "./server.ts";
 
-type Handler = (request: GatewayRequest) => Promise<Response>;
+type Handler = (request: GatewayRequest) => Promise<GatewayAnswer>;
 
 let dateSecond = -1;
 let dateText = "";
@@ -58,25 +58,26 @@ function errorAnswer(status: number, message: string): Response {
   });
 }
 
-/** Writes `response`; resolves whether the connection can carry the next request. */
+/** Writes `answer`; resolves whether the connection can carry the next request. */
 async function respond(
   client: ClientConnection,
-  response: Response,
+  answer: GatewayAnswer,
   head: { method: string; minor: 0 | 1 },
   keepAlive: boolean,
   gone: AbortSignal,
 ): Promise<boolean> {
-  const fields = fieldsOf(response.headers);
-  const body = response.body;
-  if (bodyless(head.method, response.status) || body === null) {
-    await body?.cancel().catch(() => {});
-    const framing = bodyless(head.method, response.status) ? "none" : "empty";
-    await client.write(responseHead(response.status, fields, framing, keepAlive, httpDate()));
+  const relayed = answer instanceof RelayedAnswer;
+  const fields = relayed ? Object.entries(answer.headers) : fieldsOf(answer.headers);
+  const body = relayed ? null : answer.body;
+  if (bodyless(head.method, answer.status) || (!relayed && body === null)) {
+    await (relayed ? answer.relay.cancel() : body?.cancel())?.catch(() => {});
+    const framing = bodyless(head.method, answer.status) ? "none" : "empty";
+    await client.write(responseHead(answer.status, fields, framing, keepAlive, httpDate()));
     return keepAlive;
   }
   const chunked = head.minor === 1;
   if (!chunked) keepAlive = false;
-  const source = sourceOf(body);
+  const source = relayed ? relaySource(answer) : streamSource(body!);
   // The client closing its connection cancels the body, as `Deno.serve` does (a relay then ends as
   // "client gone" and cancels its upstream).
   const cancel = () => void source.cancel(gone.reason).catch(() => {});
@@ -88,7 +89,7 @@ async function respond(
   const frame = (chunk: Uint8Array) => chunked ? frameChunk(chunk) : chunk;
   // The head leaves with the first chunks: what the relay read before it began, else the first one read.
   let out: Uint8Array[] = [
-    responseHead(response.status, fields, chunked ? "chunked" : "until-close", keepAlive, httpDate()),
+    responseHead(answer.status, fields, chunked ? "chunked" : "until-close", keepAlive, httpDate()),
   ];
   for (const chunk of source.first) if (chunk.byteLength > 0) out.push(frame(chunk));
   try {
@@ -121,7 +122,7 @@ async function respond(
   }
 }
 
-/** A response body as chunks: a relay (`sse_relay.ts`) is driven directly, any other stream is read. */
+/** An answer's body as chunks: a relay (`sse_relay.ts`) is driven directly, any other stream is read. */
 interface BodySource {
   /** Chunks at hand before the first {@link next}. */
   first: Uint8Array[];
@@ -129,15 +130,11 @@ interface BodySource {
   cancel(reason: unknown): Promise<void>;
 }
 
-function sourceOf(body: ReadableStream<Uint8Array>): BodySource {
-  const relay = takeDirectRelay(body);
-  if (relay !== null) {
-    return {
-      first: relay.takeBuffered(),
-      next: () => relay.next(),
-      cancel: (reason) => relay.cancel(reason),
-    };
-  }
+function relaySource({ relay }: RelayedAnswer): BodySource {
+  return { first: relay.takeBuffered(), next: () => relay.next(), cancel: (reason) => relay.cancel(reason) };
+}
+
+function streamSource(body: ReadableStream<Uint8Array>): BodySource {
   const reader = body.getReader();
   return {
     first: [],
@@ -205,7 +202,7 @@ async function serveConnection(
         });
       watch();
       const request = toRequest(head, body, local, controller.signal);
-      let response: Response;
+      let response: GatewayAnswer;
       try {
         response = request instanceof Response ? request : await handler(request);
       } catch (error) {

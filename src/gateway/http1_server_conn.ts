@@ -7,6 +7,7 @@
  */
 
 import type { GatewayRequest } from "./gateway_request.ts";
+import type { GatewayAnswer } from "./relayed_answer.ts";
 import { concatBytes } from "../shared/bytes.ts";
 import { BodyDecoder, type BodyFraming, headEnd } from "./http1_wire.ts";
 import { MAX_HEAD_BYTES, parseRequestHead, type RequestHead, WireError } from "./http1_server_wire.ts";
@@ -18,7 +19,7 @@ const READ_BYTES = 4 * 1024;
 /** Less room than this after the unread bytes: they are moved to the front before the next read. */
 const MIN_READ_BYTES = 1024;
 
-type Handler = (request: GatewayRequest) => Promise<Response>;
+type Handler = (request: GatewayRequest) => Promise<GatewayAnswer>;
 
 /** One client connection: its socket, the bytes read and not yet used, and at most one read in flight. */
 export class ClientConnection {

@@ -14,7 +14,8 @@ import { clientResponseHeaders, upstreamRequestHeaders, upstreamUrl } from "./fo
 import { allLimitedAnswer, noAccountAnswer, upstreamUnreachableAnswer } from "./gateway_answers.ts";
 import { exhaustedResetAt, sameWindows, usageFromHeaders } from "./rate_limit_headers.ts";
 import { rewriteForAccountMove, type RewrittenBody } from "./request_body.ts";
-import { type RelayHooks, relayStream, sniffFirstEvents } from "./sse_relay.ts";
+import { directRelay, type RelayHooks, sniffFirstEvents } from "./sse_relay.ts";
+import { type GatewayAnswer, RelayedAnswer } from "./relayed_answer.ts";
 import { commit, type GatewayContext, isEventStream, limitHit, type ProxyRequest } from "./proxy_context.ts";
 import { attempted, failed, needsRelogin, succeeded, usageSeen } from "./status_changes.ts";
 import { sendUpstream } from "./upstream_client.ts";
@@ -58,7 +59,7 @@ function relayHooks(
 }
 
 /** Proxies one request and returns the answer for the client. */
-export async function proxyRequest(ctx: GatewayContext, req: ProxyRequest): Promise<Response> {
+export async function proxyRequest(ctx: GatewayContext, req: ProxyRequest): Promise<GatewayAnswer> {
   const started = performance.now();
   const { request } = req;
   const sessionId = request.headers.get("session-id");
@@ -235,11 +236,8 @@ export async function proxyRequest(ctx: GatewayContext, req: ProxyRequest): Prom
       }
       // A JSON body that stalls after its headers is cut by the idle timeout too (idleness of the upstream only).
       sent.ticket.hold();
-      const relayed = relayStream([], false, body, relayHooks(ctx, name, response.status, sent, log));
-      return new Response(relayed, {
-        status: response.status,
-        headers: clientResponseHeaders(response.headers),
-      });
+      const relay = directRelay([], false, body, relayHooks(ctx, name, response.status, sent, log));
+      return new RelayedAnswer(response.status, clientResponseHeaders(response.headers), relay);
     }
 
     let sniff;
@@ -266,13 +264,13 @@ export async function proxyRequest(ctx: GatewayContext, req: ProxyRequest): Prom
     }
     commit(ctx, sessionId, name, response, switchedFrom(name));
     sent.ticket.hold();
-    const relay = relayStream(
+    const relay = directRelay(
       sniff.buffered,
       sniff.done,
       reader,
       relayHooks(ctx, name, response.status, sent, log),
     );
-    return new Response(relay, { status: response.status, headers: clientResponseHeaders(response.headers) });
+    return new RelayedAnswer(response.status, clientResponseHeaders(response.headers), relay);
   }
   log(502, null, "too many attempts");
   return upstreamUnreachableAnswer("too many attempts");

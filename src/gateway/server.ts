@@ -6,6 +6,7 @@
  */
 
 import { signalExitCode } from "../shared/exit_codes.ts";
+import { type GatewayAnswer, webAnswer } from "./relayed_answer.ts";
 
 /** A listening server. */
 export interface ServerHandle {
@@ -19,9 +20,12 @@ export interface ServerHandle {
   shutdown(): Promise<void>;
 }
 
-/** Listens on `hostname:port` (port 0: any free port). Throws when the address is in use. */
+/**
+ * Listens on `hostname:port` (port 0: any free port) with `Deno.serve`; a relayed answer goes out as a
+ * `Response` over its relay. Throws when the address is in use.
+ */
 export function serveHandler(
-  handler: (request: Request) => Promise<Response>,
+  handler: (request: Request) => Promise<GatewayAnswer>,
   options: { hostname: string; port: number },
 ): ServerHandle {
   const server = Deno.serve({
@@ -35,7 +39,7 @@ export function serveHandler(
         headers: { "content-type": "application/json" },
       });
     },
-  }, handler);
+  }, async (request) => webAnswer(await handler(request)));
   const { hostname, port } = server.addr;
   const host = hostname.includes(":") ? `[${hostname}]` : hostname;
   return {

@@ -115,26 +115,16 @@ export interface DirectRelay {
   cancel(reason?: unknown): Promise<void>;
 }
 
-const direct = new WeakMap<ReadableStream<Uint8Array>, DirectRelay>();
-
-/** The relay behind a body made by {@link relayStream}, taken once (the stream is then not to be read). */
-export function takeDirectRelay(body: ReadableStream<Uint8Array> | null): DirectRelay | null {
-  if (body === null) return null;
-  const relay = direct.get(body) ?? null;
-  direct.delete(body);
-  return relay;
-}
-
 /**
- * The client-facing body: the buffered chunks, then the rest of `reader`, chunk for chunk. A server may
- * drive it directly instead ({@link takeDirectRelay}).
+ * A relay of the buffered chunks, then the rest of `reader`, chunk for chunk, for a server to drive
+ * (`http1_server.ts` through a `RelayedAnswer`); {@link relayStream} makes a `ReadableStream` of it.
  */
-export function relayStream(
+export function directRelay(
   buffered: Uint8Array[],
   done: boolean,
   reader: ChunkReader,
   hooks: RelayHooks,
-): ReadableStream<Uint8Array> {
+): DirectRelay {
   let ended = false;
   const end = (how: RelayEnd, error?: unknown) => {
     if (ended) return;
@@ -143,7 +133,7 @@ export function relayStream(
   };
   let pending: Uint8Array[] | null = buffered;
   let finished = done;
-  const relay: DirectRelay = {
+  return {
     takeBuffered() {
       const chunks = pending ?? [];
       pending = null;
@@ -176,13 +166,18 @@ export function relayStream(
       return reader.cancel(reason);
     },
   };
-  const stream = new ReadableStream<Uint8Array>({
+}
+
+/** `relay` as a client-facing body (for `Deno.serve`), pulled one chunk at a time. */
+export function streamOf(relay: DirectRelay): ReadableStream<Uint8Array> {
+  let first = true;
+  return new ReadableStream<Uint8Array>({
     async pull(controller) {
-      if (pending !== null) {
+      if (first) {
+        first = false;
         const chunks = relay.takeBuffered();
         for (const chunk of chunks) controller.enqueue(chunk);
-        if (finished) controller.close();
-        if (chunks.length > 0 || finished) return;
+        if (chunks.length > 0) return;
       }
       let chunk: Uint8Array | null;
       try {
@@ -196,6 +191,14 @@ export function relayStream(
     },
     cancel: (reason) => relay.cancel(reason),
   }, { highWaterMark: 0 });
-  direct.set(stream, relay);
-  return stream;
+}
+
+/** The client-facing body: the buffered chunks, then the rest of `reader`, chunk for chunk. */
+export function relayStream(
+  buffered: Uint8Array[],
+  done: boolean,
+  reader: ChunkReader,
+  hooks: RelayHooks,
+): ReadableStream<Uint8Array> {
+  return streamOf(directRelay(buffered, done, reader, hooks));
 }
