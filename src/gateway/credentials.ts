@@ -88,21 +88,26 @@ export class Credentials {
   /** Re-reads the logins of `names` whose auth.json changed, and recomputes the copies. */
   async reload(names: string[]): Promise<void> {
     for (const name of [...this.#entries.keys()]) if (!names.includes(name)) this.#entries.delete(name);
-    await Promise.all(names.map(async (name) => {
-      const path = this.#options.authPath(name);
-      const mtime = await mtimeOf(path);
-      const known = this.#entries.get(name);
-      if (known && known.mtime === mtime && mtime !== null) return;
-      await this.#load(name, path, mtime);
-      const now = this.#entries.get(name);
-      if (known && now?.usable && now.facts.refreshToken !== known.facts.refreshToken) {
-        this.#changed.add(name);
-      }
-    }));
-    const extra = (await Promise.all((this.#options.extraPaths ?? []).map(async (path) => {
-      const read = await readAuthFile(path);
-      return read.kind === "ok" ? loginFacts(path, read.auth) : null;
-    }))).filter((f): f is LoginFacts => f !== null);
+    // The pool's logins and the other copies (the user's own) are read at once.
+    const [, others] = await Promise.all([
+      Promise.all(names.map(async (name) => {
+        const path = this.#options.authPath(name);
+        // The stat comes first: a write after it shows as a newer mtime on the next look.
+        const mtime = await mtimeOf(path);
+        const known = this.#entries.get(name);
+        if (known && known.mtime === mtime && mtime !== null) return;
+        await this.#load(name, path, mtime);
+        const now = this.#entries.get(name);
+        if (known && now?.usable && now.facts.refreshToken !== known.facts.refreshToken) {
+          this.#changed.add(name);
+        }
+      })),
+      Promise.all((this.#options.extraPaths ?? []).map(async (path) => {
+        const read = await readAuthFile(path);
+        return read.kind === "ok" ? loginFacts(path, read.auth) : null;
+      })),
+    ]);
+    const extra = others.filter((f): f is LoginFacts => f !== null);
     const all = [...[...this.#entries.values()].map((e) => e.facts), ...extra];
     const groups = sharedRefreshTokens(all);
     this.#copies = new Map();
