@@ -55,21 +55,34 @@ class LiteHeaders implements HeaderView {
   }
 }
 
-/** A request made from a parsed head; its body is the bytes the server read (or none). */
+/**
+ * A request made from a parsed head; its body is the bytes the server read (or none), taken once: the
+ * server holds the request until its answer has streamed to its end, and a long conversation's body is
+ * megabytes that the proxy no longer needs by then.
+ */
 export class LiteRequest implements GatewayRequest {
   readonly headers: LiteHeaders;
   readonly body = null;
+  #bytes: Uint8Array<ArrayBuffer> | null;
   constructor(
     readonly method: string,
     readonly url: string,
     readonly fields: readonly [string, string][],
-    readonly bytes: Uint8Array<ArrayBuffer> | null,
+    bytes: Uint8Array<ArrayBuffer> | null,
     readonly signal: AbortSignal,
   ) {
     this.headers = new LiteHeaders(fields);
+    this.#bytes = bytes;
+  }
+  /** The body's bytes, handed over once (null after, or without a body). */
+  takeBytes(): Uint8Array<ArrayBuffer> | null {
+    const bytes = this.#bytes;
+    this.#bytes = null;
+    return bytes;
   }
   arrayBuffer(): Promise<ArrayBuffer> {
-    return Promise.resolve(this.bytes === null ? new ArrayBuffer(0) : this.bytes.slice().buffer);
+    const bytes = this.takeBytes();
+    return Promise.resolve(bytes === null ? new ArrayBuffer(0) : bytes.slice().buffer);
   }
 }
 
@@ -80,7 +93,7 @@ export function webRequest(request: GatewayRequest): Request {
   return new Request(lite.url, {
     method: lite.method,
     headers: lite.fields as [string, string][],
-    body: lite.bytes,
+    body: lite.takeBytes(),
     signal: lite.signal,
   });
 }

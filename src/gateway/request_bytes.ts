@@ -8,9 +8,9 @@
 
 import { type GatewayRequest, LiteRequest } from "./gateway_request.ts";
 
-/** The whole body of `request`; null when it has none. */
+/** The whole body of `request`, read (or taken) once; null when it has none. */
 export async function bodyBytes(request: GatewayRequest): Promise<Uint8Array<ArrayBuffer> | null> {
-  if (request instanceof LiteRequest) return request.bytes;
+  if (request instanceof LiteRequest) return request.takeBytes();
   if (request.body === null) return null;
   return new Uint8Array(await request.arrayBuffer());
 }
