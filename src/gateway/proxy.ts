@@ -29,7 +29,6 @@ interface Attempt {
   lastLimit: UsageLimitInfo | null;
   firstAccount: string | null;
   retries: number;
-  rewritten?: RewrittenBody | null;
 }
 
 /**
@@ -94,6 +93,9 @@ export async function proxyRequest(ctx: GatewayContext, req: ProxyRequest): Prom
       retries: state.retries,
       note,
     });
+  // The body rewritten for an account move: made once, and kept out of what the log closure holds, so a
+  // streaming answer does not keep a long conversation's copy alive.
+  let rewrittenBody: RewrittenBody | null | undefined;
   const maxAttempts = ctx.pool.registry.accounts.length * 3 + 3;
   let rechecked = false;
   for (let n = 0; n < maxAttempts; n++) {
@@ -133,9 +135,9 @@ export async function proxyRequest(ctx: GatewayContext, req: ProxyRequest): Prom
     let sendBody = body;
     let rewritten = false;
     if (strip && body !== null) {
-      if (state.rewritten === undefined) state.rewritten = await rewriteForAccountMove(body, contentEncoding);
-      if (state.rewritten) {
-        sendBody = state.rewritten.bytes;
+      if (rewrittenBody === undefined) rewrittenBody = await rewriteForAccountMove(body, contentEncoding);
+      if (rewrittenBody) {
+        sendBody = rewrittenBody.bytes;
         rewritten = true;
       }
     }
