@@ -16,7 +16,7 @@
 
 import { fileURLToPath } from "node:url";
 import { openCaoHome } from "../src/accounts/cao_home.ts";
-import { GATEWAY_V8_FLAGS } from "../src/gateway/detached.ts";
+import { GATEWAY_V8_FLAGS, LAZY_IMPORTS_FLAG } from "../src/gateway/detached.ts";
 import { writeAccount } from "../tests/gateway/gateway_harness.ts";
 
 /** Where Deno keeps its cache for this user (`DENO_DIR`, else the platform default under the real home). */
@@ -138,6 +138,7 @@ async function main() {
         "run",
         "--quiet",
         // As `cao gateway start --detach` and `cao run --gateway` run it.
+        LAZY_IMPORTS_FLAG,
         GATEWAY_V8_FLAGS,
         "--allow-env",
         "--allow-read",
