@@ -1,6 +1,6 @@
 /**
  * @module
- * The gateway's upstream client for streamed answers: a deliberately small HTTP/1.1 client over
+ * The gateway's upstream client: a deliberately small HTTP/1.1 client over
  * `Deno.connect` (+ `Deno.startTls`, which verifies the certificate against the same roots as `fetch`,
  * `DENO_CERT` and `DENO_TLS_CA_STORE` included), with a keep-alive pool per origin. Every body read hands over
  * the payload of one whole socket read, so an SSE answer crosses into JavaScript once per read instead of

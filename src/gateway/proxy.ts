@@ -65,7 +65,6 @@ export async function proxyRequest(ctx: GatewayContext, req: ProxyRequest): Prom
   const hasBody = request.method !== "GET" && request.method !== "HEAD";
   const body = hasBody ? await bodyBytes(request) : null;
   const contentEncoding = request.headers.get("content-encoding");
-  const stream = (request.headers.get("accept") ?? "").includes("text/event-stream");
   const state: Attempt = {
     tried: new Set(),
     refreshed: new Set(),
@@ -154,7 +153,6 @@ export async function proxyRequest(ctx: GatewayContext, req: ProxyRequest): Prom
         method: request.method,
         headers,
         body: sendBody,
-        stream,
       },
       {
         fetch: ctx.fetch,

@@ -41,7 +41,7 @@ export interface StartGatewayOptions {
   fetch: typeof fetch;
   /** The outbound proxy environment (`HTTPS_PROXY`, `NO_PROXY`, …) for the streaming client. */
   upstreamProxy?: UpstreamProxySettings | null;
-  /** Streamed answers through `fetch` instead of the HTTP/1.1 client (`CAO_GATEWAY_STREAM_CLIENT=fetch`). */
+  /** Answers through `fetch` instead of the HTTP/1.1 client (`CAO_GATEWAY_STREAM_CLIENT=fetch`). */
   streamViaFetch?: boolean;
   /** Serve with `Deno.serve` instead of the gateway's own HTTP/1.1 server (`CAO_GATEWAY_SERVER=deno`). */
   serveViaDeno?: boolean;

@@ -1,10 +1,10 @@
 /**
  * @module
- * One shape for an upstream answer, whichever client fetched it: `fetch` (every non-streamed request, and
- * streams when the HTTP/1.1 client cannot be used) or the HTTP/1.1 client (`http1_client.ts`, streamed
- * answers). The proxy reads the status and headers, then takes the body exactly one way: chunk by chunk
- * (`reader()`, to read the first SSE events), as text (error answers), or untouched (`passThrough()`, which
- * for a `fetch` body keeps Deno's native copy with no JavaScript per chunk).
+ * One shape for an upstream answer, whichever client fetched it: the HTTP/1.1 client (`http1_client.ts`)
+ * or `fetch` (when that client cannot be used, or with `CAO_GATEWAY_STREAM_CLIENT=fetch`). The proxy reads
+ * the status and headers, then takes the body exactly one way: chunk by chunk (`reader()`, to read the first
+ * SSE events), as text (error answers), or untouched (`passThrough()`, which for a `fetch` body keeps Deno's
+ * native copy with no JavaScript per chunk).
  */
 
 import { concatBytes } from "../shared/bytes.ts";

@@ -3,9 +3,9 @@
  * One upstream exchange with bounded retries: a 5xx answer or a network error is retried on the same
  * account with exponential backoff (the body is a buffer, so it can be sent again); the client going away
  * aborts the exchange at once; an upstream silent for the idle time is aborted too. There is no timeout on
- * an exchange that keeps talking. A streamed answer goes through the HTTP/1.1 client (`http1_client.ts`,
- * one hand-over per socket read) when it can reach the upstream; everything else through `fetch`. Both keep
- * their connections alive.
+ * an exchange that keeps talking. Every exchange goes through the HTTP/1.1 client (`http1_client.ts`, one
+ * hand-over per socket read) when it can reach the upstream, else (`CAO_GATEWAY_STREAM_CLIENT=fetch`, a
+ * proxy it cannot use) through `fetch`. Both keep their connections alive.
  */
 
 import { sleep } from "../shared/wait.ts";
@@ -19,14 +19,12 @@ export interface UpstreamCall {
   method: string;
   headers: Record<string, string>;
   body: Uint8Array<ArrayBuffer> | null;
-  /** The answer is expected to be a stream (the request accepts `text/event-stream`). */
-  stream?: boolean;
 }
 
 /** How to send it. */
 export interface SendOptions {
   fetch: typeof fetch;
-  /** The client for streamed answers (null: `fetch` for everything). */
+  /** The HTTP/1.1 client (null: `fetch` for everything). */
   http1?: Http1Client | null;
   idle: IdleWatch;
   /** Retries after a 5xx or a network error. */
@@ -51,14 +49,14 @@ export function backoffDelay(n: number, baseMs: number): number {
   return Math.round(baseMs * 2 ** n * (0.8 + Math.random() * 0.4));
 }
 
-/** One try, by the HTTP/1.1 client for a stream it can send, else by `fetch`. */
+/** One try, by the HTTP/1.1 client when it can send it, else by `fetch`. */
 async function exchange(
   call: UpstreamCall,
   options: SendOptions,
   signal: AbortSignal,
   ticket: IdleTicket,
 ): Promise<UpstreamAnswer> {
-  const url = call.stream && options.http1 ? new URL(call.url) : null;
+  const url = options.http1 ? new URL(call.url) : null;
   if (url !== null && options.http1!.canSend(url)) {
     const answer = await options.http1!.request({
       url,
