@@ -204,13 +204,27 @@ Deno.test("http1 server: a client that closes its connection aborts the request 
   }
 });
 
+/**
+ * `serveHttp1` on a port below the ephemeral range (Linux: 32768 and up), so that once it is freed no server
+ * of a parallel test, all on port 0, takes it at once.
+ */
+function serveOnOwnPort(handler: Parameters<typeof serveHttp1>[0]): ReturnType<typeof serveHttp1> {
+  for (let tries = 0;; tries++) {
+    try {
+      return serveHttp1(handler, { hostname: "127.0.0.1", port: 20000 + Math.floor(Math.random() * 10000) });
+    } catch (error) {
+      if (!(error instanceof Deno.errors.AddrInUse) || tries > 20) throw error;
+    }
+  }
+}
+
 Deno.test("http1 server: shutdown closes idle connections and lets a running answer finish", async () => {
   let release!: () => void;
   const held = new Promise<void>((resolve) => release = resolve);
-  const server = serveHttp1(async (request) => {
+  const server = serveOnOwnPort(async (request) => {
     if (new URL(request.url).pathname === "/slow") await held;
     return new Response("done");
-  }, { hostname: "127.0.0.1", port: 0 });
+  });
   const idle = await Deno.connect({ hostname: "127.0.0.1", port: server.port });
   const slow = exchange(server.port, "GET /slow HTTP/1.1\r\nhost: x\r\n\r\n");
   await new Promise((resolve) => setTimeout(resolve, 50));
