@@ -1,0 +1,40 @@
+/**
+ * @module
+ * The floor of any relay written in JavaScript on Deno: a TCP relay with no HTTP at all. Each client
+ * connection gets its own upstream connection, and bytes are copied both ways by a read/write loop. Run it
+ * next to the gateway to see what Deno's own socket and event-loop round trips cost:
+ * `deno run --allow-net=127.0.0.1 bench/raw_relay.ts <listen port> <upstream port>`. Never run by the tests.
+ */
+
+async function pump(from: Deno.Conn, to: Deno.Conn): Promise<void> {
+  const buffer = new Uint8Array(16 * 1024);
+  try {
+    for (let n = await from.read(buffer); n !== null; n = await from.read(buffer)) {
+      for (let at = 0; at < n;) at += await to.write(buffer.subarray(at, n));
+    }
+  } catch { /* either side closed */ }
+  try {
+    to.closeWrite();
+  } catch { /* already closed */ }
+}
+
+async function relay(client: Deno.Conn, upstreamPort: number): Promise<void> {
+  const upstream = await Deno.connect({ hostname: "127.0.0.1", port: upstreamPort });
+  await Promise.all([pump(client, upstream), pump(upstream, client)]);
+  for (const conn of [client, upstream]) {
+    try {
+      conn.close();
+    } catch { /* already closed */ }
+  }
+}
+
+if (import.meta.main) {
+  const [port, upstreamPort] = Deno.args.map(Number);
+  for await (const client of Deno.listen({ hostname: "127.0.0.1", port })) {
+    void relay(client, upstreamPort).catch(() => {
+      try {
+        client.close();
+      } catch { /* already closed */ }
+    });
+  }
+}
