@@ -18,6 +18,7 @@ import { type GatewayAnswer, RelayedAnswer } from "./relayed_answer.ts";
 import { type GatewayRequest, LiteRequest } from "./gateway_request.ts";
 import {
   bodyless,
+  ChunkFramer,
   CONTINUE,
   frameChunk,
   LAST_CHUNK,
@@ -87,6 +88,7 @@ async function respond(
   }
   gone.addEventListener("abort", cancel, { once: true });
   const frame = (chunk: Uint8Array) => chunked ? frameChunk(chunk) : chunk;
+  const framer = chunked ? new ChunkFramer() : null;
   // The head leaves with the first chunks: what the relay read before it began, else the first one read.
   let out: Uint8Array[] = [
     responseHead(answer.status, fields, chunked ? "chunked" : "until-close", keepAlive, httpDate()),
@@ -110,9 +112,11 @@ async function respond(
         return keepAlive;
       }
       if (chunk.byteLength === 0) continue;
-      out.push(frame(chunk));
-      await client.write(concatBytes(out));
-      out = [];
+      if (out.length > 0) { // the head, when no chunk was at hand before the relay began
+        out.push(frame(chunk));
+        await client.write(concatBytes(out));
+        out = [];
+      } else await client.write(framer ? framer.frame(chunk) : chunk);
     }
   } catch (error) {
     await source.cancel(error).catch(() => {});

@@ -186,15 +186,36 @@ export function frameChunk(data: Uint8Array, prefix?: Uint8Array): Uint8Array {
   const before = prefix?.byteLength ?? 0;
   const out = new Uint8Array(before + size.length + 2 + data.byteLength + 2);
   if (prefix) out.set(prefix);
-  let at = before;
+  putChunk(out, before, size, data);
+  return out;
+}
+
+/** Writes `size CRLF data CRLF` into `out` at `at`; returns where it ends. */
+function putChunk(out: Uint8Array, at: number, size: string, data: Uint8Array): number {
   for (let i = 0; i < size.length; i++) out[at++] = size.charCodeAt(i);
   out[at++] = 13;
   out[at++] = 10;
   out.set(data, at);
   at += data.byteLength;
   out[at++] = 13;
-  out[at] = 10;
-  return out;
+  out[at++] = 10;
+  return at;
+}
+
+/**
+ * Frames the chunks of one body into one buffer it keeps: a streamed answer's events cost no allocation
+ * each. What {@link frame} returns is overwritten by its next call, so it must be written first.
+ */
+export class ChunkFramer {
+  #buffer = new Uint8Array(512);
+  frame(data: Uint8Array): Uint8Array {
+    const size = data.byteLength.toString(16);
+    const needed = size.length + 4 + data.byteLength;
+    if (needed > this.#buffer.byteLength) {
+      this.#buffer = new Uint8Array(Math.max(needed, this.#buffer.byteLength * 2));
+    }
+    return this.#buffer.subarray(0, putChunk(this.#buffer, 0, size, data));
+  }
 }
 
 /** The end of a chunked body. */
