@@ -83,44 +83,54 @@ export class Http1Body implements ChunkReader {
     this.onEnd(reusable);
   }
 
-  async read(): Promise<Uint8Array | null> {
-    for (;;) {
-      if (this.#decoder.done) {
-        this.#finish(true);
-        return null;
-      }
-      if (this.#finished) return null;
-      let src: Uint8Array;
-      if (this.#rest !== null) {
-        src = this.#rest;
-        this.#rest = null;
-      } else {
-        let n: number | null;
-        try {
-          n = await this.connection.read();
-        } catch (error) {
-          this.#finish(false);
-          throw this.request.signal.aborted ? this.request.signal.reason : error;
-        }
-        if (n === null) {
-          this.#finish(false);
-          if (this.#decoder.endsAtClose) return null;
-          throw new Error("the upstream closed the connection in the middle of its answer");
-        }
-        this.request.onActivity?.();
-        this.connection.took(n);
-        src = this.connection.buffer.subarray(0, n);
-      }
-      let decoded;
-      try {
-        decoded = this.#decoder.decode(src);
-      } catch (error) {
-        this.#finish(false);
-        throw error;
-      }
-      if (decoded.done) this.#finish(decoded.excess === 0);
-      if (decoded.data !== null) return decoded.data;
+  /** The next payload, or null at the end; no async frame per read (a stream's reads are many). */
+  read(): Promise<Uint8Array | null> {
+    if (this.#decoder.done) {
+      this.#finish(true);
+      return Promise.resolve(null);
     }
+    if (this.#finished) return Promise.resolve(null);
+    if (this.#rest !== null) {
+      const src = this.#rest;
+      this.#rest = null;
+      let data;
+      try {
+        data = this.#decoded(src);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      return data !== undefined ? Promise.resolve(data) : this.read();
+    }
+    return this.connection.read().then(this.#onRead, this.#onFail);
+  }
+
+  readonly #onRead = (n: number | null): Promise<Uint8Array | null> | Uint8Array | null => {
+    if (n === null) {
+      this.#finish(false);
+      if (this.#decoder.endsAtClose) return null;
+      throw new Error("the upstream closed the connection in the middle of its answer");
+    }
+    this.request.onActivity?.();
+    this.connection.took(n);
+    return this.#decoded(this.connection.buffer.subarray(0, n)) ?? this.read();
+  };
+
+  readonly #onFail = (error: unknown): never => {
+    this.#finish(false);
+    throw this.request.signal.aborted ? this.request.signal.reason : error;
+  };
+
+  /** The payload one read decodes to; undefined when it held none. */
+  #decoded(src: Uint8Array): Uint8Array | undefined {
+    let decoded;
+    try {
+      decoded = this.#decoder.decode(src);
+    } catch (error) {
+      this.#finish(false);
+      throw error;
+    }
+    if (decoded.done) this.#finish(decoded.excess === 0);
+    return decoded.data ?? undefined;
   }
 
   cancel(): Promise<void> {

@@ -133,8 +133,12 @@ export class ClientConnection {
     return concatBytes(parts);
   }
 
-  async write(bytes: Uint8Array): Promise<void> {
-    for (let at = 0; at < bytes.byteLength;) at += await this.conn.write(bytes.subarray(at));
+  write(bytes: Uint8Array): Promise<void> {
+    return this.conn.write(bytes).then((n) => n < bytes.byteLength ? this.#rest(bytes, n) : undefined);
+  }
+
+  async #rest(bytes: Uint8Array, at: number): Promise<void> {
+    while (at < bytes.byteLength) at += await this.conn.write(bytes.subarray(at));
   }
 
   close(): void {

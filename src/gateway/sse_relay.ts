@@ -133,6 +133,20 @@ export function directRelay(
   };
   let pending: Uint8Array[] | null = buffered;
   let finished = done;
+  // Made once, not per chunk: a stream's chunks are many (no async frame or closures per read).
+  const took = (chunk: Uint8Array | null): Uint8Array | null => {
+    if (chunk === null) {
+      finished = true;
+      end("completed");
+      return null;
+    }
+    hooks.onChunk();
+    return chunk;
+  };
+  const failedWith = (error: unknown): never => {
+    end("upstream-failed", error);
+    throw error;
+  };
   return {
     takeBuffered() {
       const chunks = pending ?? [];
@@ -140,26 +154,20 @@ export function directRelay(
       if (finished) end("completed");
       return chunks;
     },
-    async next() {
+    next() {
       if (finished) {
         end("completed");
-        return null;
+        return Promise.resolve(null);
       }
       hooks.onWait?.();
-      let chunk: Uint8Array | null;
+      let reading: Promise<Uint8Array | null>;
       try {
-        chunk = await reader.read();
+        reading = reader.read();
       } catch (error) {
         end("upstream-failed", error);
-        throw error;
+        return Promise.reject(error);
       }
-      if (chunk === null) {
-        finished = true;
-        end("completed");
-        return null;
-      }
-      hooks.onChunk();
-      return chunk;
+      return reading.then(took, failedWith);
     },
     cancel(reason) {
       end("client-gone", reason);
