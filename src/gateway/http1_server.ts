@@ -9,7 +9,8 @@
  * HEAD; bodies go out chunked (HTTP/1.0: until the connection closes). The handler gets a `LiteRequest`
  * (`gateway_request.ts`): the parsed head and the body read whole, without a `Request`'s `Headers` and
  * streams. Its `signal` aborts when the client closes its connection, before or during the answer, and the
- * answer is then cancelled; a write that fails cancels it too. A malformed request gets its 4xx/5xx and the connection is closed.
+ * answer is then cancelled; a write that fails cancels it too. A malformed request gets its 4xx/5xx and the
+ * connection is closed.
  */
 
 import { concatBytes } from "../shared/bytes.ts";

@@ -6,8 +6,6 @@
  * Request heads and whole request bodies (`Content-Length` or chunked) are read here.
  */
 
-import type { GatewayRequest } from "./gateway_request.ts";
-import type { GatewayAnswer } from "./relayed_answer.ts";
 import { concatBytes } from "../shared/bytes.ts";
 import { BodyDecoder, type BodyFraming, headEnd } from "./http1_wire.ts";
 import { MAX_HEAD_BYTES, parseRequestHead, type RequestHead, WireError } from "./http1_server_wire.ts";
@@ -18,8 +16,6 @@ const MAX_BODY_BYTES = 512 * 1024 * 1024;
 const READ_BYTES = 4 * 1024;
 /** Less room than this after the unread bytes: they are moved to the front before the next read. */
 const MIN_READ_BYTES = 1024;
-
-type Handler = (request: GatewayRequest) => Promise<GatewayAnswer>;
 
 /** One client connection: its socket, the bytes read and not yet used, and at most one read in flight. */
 export class ClientConnection {

@@ -2,7 +2,7 @@
  * @module
  * The streaming edge of the gateway: read the first SSE events of an upstream answer, decide whether it is a
  * usage limit before anything reaches Codex ({@link sniffFirstEvents}), and then hand the stream through
- * ({@link relayStream}) with no per-chunk work beyond one enqueue and an activity mark. Bytes are never
+ * ({@link directRelay}) with no per-chunk work beyond one hand-over and an activity mark. Bytes are never
  * decoded after the first events and never re-encoded.
  */
 
@@ -91,7 +91,7 @@ export async function sniffFirstEvents(
 /** How a relayed stream ended. */
 export type RelayEnd = "completed" | "client-gone" | "upstream-failed";
 
-/** Callbacks of {@link relayStream}. */
+/** Callbacks of {@link directRelay}. */
 export interface RelayHooks {
   /** Called per chunk once it is handed to the client (keep it trivial). */
   onChunk(): void;
@@ -117,7 +117,7 @@ export interface DirectRelay {
 
 /**
  * A relay of the buffered chunks, then the rest of `reader`, chunk for chunk, for a server to drive
- * (`http1_server.ts` through a `RelayedAnswer`); {@link relayStream} makes a `ReadableStream` of it.
+ * (`http1_server.ts` through a `RelayedAnswer`); {@link streamOf} makes a `ReadableStream` of it.
  */
 export function directRelay(
   buffered: Uint8Array[],
@@ -199,14 +199,4 @@ export function streamOf(relay: DirectRelay): ReadableStream<Uint8Array> {
     },
     cancel: (reason) => relay.cancel(reason),
   }, { highWaterMark: 0 });
-}
-
-/** The client-facing body: the buffered chunks, then the rest of `reader`, chunk for chunk. */
-export function relayStream(
-  buffered: Uint8Array[],
-  done: boolean,
-  reader: ChunkReader,
-  hooks: RelayHooks,
-): ReadableStream<Uint8Array> {
-  return streamOf(directRelay(buffered, done, reader, hooks));
 }

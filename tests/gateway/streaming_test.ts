@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { okEvents } from "../support/mock_upstream.ts";
 import { IdleWatch } from "../../src/gateway/idle_watch.ts";
-import { type ChunkReader, relayStream } from "../../src/gateway/sse_relay.ts";
+import { type ChunkReader, directRelay, streamOf } from "../../src/gateway/sse_relay.ts";
 import { sseText, startHarness, TEST_KEY } from "./gateway_harness.ts";
 import { waitFor, within } from "../support/wait.ts";
 
@@ -116,14 +116,14 @@ Deno.test("a client that reads slowly is not cut as if the upstream were silent,
   };
   let ended = "";
   ticket.hold();
-  const relay = relayStream([], false, reader, {
+  const relay = streamOf(directRelay([], false, reader, {
     onWait: ticket.touch,
     onChunk: ticket.hold,
     onEnd: (how) => {
       ended = how;
       ticket.done();
     },
-  });
+  }));
   const client = relay.getReader();
   assert.equal((await client.read()).value?.length, 10);
   await new Promise((resolve) => setTimeout(resolve, 400)); // the client does not ask for more for a while
