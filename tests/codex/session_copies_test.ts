@@ -90,7 +90,12 @@ Deno.test("syncSessionCopies() gives the home that runs next the newest copy, an
     );
     assert.deepEqual(await syncSessionCopies([`${root}/b`], `${root}/a`, owner, { bringNewer: false }), []);
 
-    await Deno.writeTextFile(`${root}/b/${day}/rollout-2026-12-01T17-00-00-${other}.jsonl`, `${META}\n`);
+    const later = `${root}/b/${day}/rollout-2026-12-01T17-00-00-${other}.jsonl`;
+    await Deno.writeTextFile(later, `${META}\n`);
+    // Written after a's newest, as a session started later is: the clock the kernel stamps with is coarse
+    // (ticks of a few ms), so two writes in a row can carry the same mtime.
+    const newestOfA = (await Deno.stat(`${root}/a/${day}/${name}`)).mtime!.getTime();
+    await Deno.utime(later, new Date(newestOfA + 1000), new Date(newestOfA + 1000));
     assert.deepEqual(await syncSessionCopies([`${root}/b`], `${root}/a`, owner, { bringNewer: false }), []);
     assert.deepEqual(await syncSessionCopies([`${root}/b`], `${root}/a`, owner, { bringNewer: true }), [
       other,
