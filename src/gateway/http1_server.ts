@@ -136,7 +136,12 @@ interface BodySource {
 }
 
 function relaySource({ relay }: RelayedAnswer): BodySource {
-  return { first: relay.takeBuffered(), next: () => relay.next(), cancel: (reason) => relay.cancel(reason) };
+  // Each chunk is framed (copied) before the next is asked for: the relay need not copy it out of its buffer.
+  return {
+    first: relay.takeBuffered(),
+    next: () => relay.nextView(),
+    cancel: (reason) => relay.cancel(reason),
+  };
 }
 
 function streamSource(body: ReadableStream<Uint8Array>): BodySource {

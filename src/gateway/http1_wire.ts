@@ -130,7 +130,7 @@ const SIZE = 0, EXTENSION = 1, SIZE_LF = 2, DATA = 3, DATA_CR = 4, DATA_LF = 5, 
 
 /** What one {@link BodyDecoder.decode} call found. */
 export interface Decoded {
-  /** The payload bytes of this read (a copy), or null when it held none. */
+  /** The payload bytes of this read (a copy, or a view of the read with `view`), or null when it held none. */
   data: Uint8Array | null;
   /** The body is complete. */
   done: boolean;
@@ -168,17 +168,23 @@ export class BodyDecoder {
 
   /**
    * Decodes one read. `src` is the caller's scratch buffer: the payload is compacted in place, then copied
-   * out as one buffer, so the read costs one allocation however many chunks it holds. Throws on broken
-   * chunk framing.
+   * out as one buffer, so the read costs one allocation however many chunks it holds; with `view`, it is
+   * handed out in place (valid until `src` is reused) and costs none. Throws on broken chunk framing.
    */
-  decode(src: Uint8Array): Decoded {
+  decode(src: Uint8Array, view = false): Decoded {
     if (this.#done) return { data: null, done: true, excess: src.byteLength };
-    if (this.#untilClose) return { data: src.byteLength > 0 ? src.slice() : null, done: false, excess: 0 };
+    if (this.#untilClose) {
+      return { data: src.byteLength > 0 ? (view ? src : src.slice()) : null, done: false, excess: 0 };
+    }
     if (!this.#chunked) {
       const take = Math.min(this.#remaining, src.byteLength);
       this.#remaining -= take;
       this.#done = this.#remaining === 0;
-      return { data: take > 0 ? src.slice(0, take) : null, done: this.#done, excess: src.byteLength - take };
+      return {
+        data: take > 0 ? (view ? src.subarray(0, take) : src.slice(0, take)) : null,
+        done: this.#done,
+        excess: src.byteLength - take,
+      };
     }
     let state = this.#state;
     let size = this.#size;
@@ -254,6 +260,6 @@ export class BodyDecoder {
     this.#remaining = remaining;
     this.#lineLength = lineLength;
     this.#done = done;
-    return { data: out > 0 ? src.slice(0, out) : null, done, excess: n - i };
+    return { data: out > 0 ? (view ? src.subarray(0, out) : src.slice(0, out)) : null, done, excess: n - i };
   }
 }

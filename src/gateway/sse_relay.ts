@@ -11,6 +11,8 @@ import { classifySseText, normaliseLineEnds, type UsageLimitInfo } from "./upstr
 /** Reads an upstream body chunk by chunk; null at the end. */
 export interface ChunkReader {
   read(): Promise<Uint8Array | null>;
+  /** Optional: {@link read} without the copy: the chunk is valid until the next read. */
+  readView?(): Promise<Uint8Array | null>;
   cancel(reason?: unknown): Promise<void>;
 }
 
@@ -111,6 +113,11 @@ export interface DirectRelay {
   takeBuffered(): Uint8Array[];
   /** The next chunk for the client, or null at the end; rejects when the upstream failed. */
   next(): Promise<Uint8Array | null>;
+  /**
+   * {@link next} for a caller that copies each chunk before it asks for the next one (the server frames it):
+   * the chunk may be a view of the reader's buffer, valid until the next call.
+   */
+  nextView(): Promise<Uint8Array | null>;
   /** The client went away: ends the relay as "client-gone" and cancels the upstream. */
   cancel(reason?: unknown): Promise<void>;
 }
@@ -147,6 +154,21 @@ export function directRelay(
     end("upstream-failed", error);
     throw error;
   };
+  const next = (view: boolean): Promise<Uint8Array | null> => {
+    if (finished) {
+      end("completed");
+      return Promise.resolve(null);
+    }
+    hooks.onWait?.();
+    let reading: Promise<Uint8Array | null>;
+    try {
+      reading = view && reader.readView ? reader.readView() : reader.read();
+    } catch (error) {
+      end("upstream-failed", error);
+      return Promise.reject(error);
+    }
+    return reading.then(took, failedWith);
+  };
   return {
     takeBuffered() {
       const chunks = pending ?? [];
@@ -154,21 +176,8 @@ export function directRelay(
       if (finished) end("completed");
       return chunks;
     },
-    next() {
-      if (finished) {
-        end("completed");
-        return Promise.resolve(null);
-      }
-      hooks.onWait?.();
-      let reading: Promise<Uint8Array | null>;
-      try {
-        reading = reader.read();
-      } catch (error) {
-        end("upstream-failed", error);
-        return Promise.reject(error);
-      }
-      return reading.then(took, failedWith);
-    },
+    next: () => next(false),
+    nextView: () => next(true),
     cancel(reason) {
       end("client-gone", reason);
       return reader.cancel(reason);

@@ -1,10 +1,11 @@
 /**
  * The upstream connection's read buffer: 4 KiB while reads are small (a streamed answer), doubling up to
- * 16 KiB after a read that filled it, with every byte delivered in order. Over a real loopback socket.
+ * 16 KiB after a read that filled it, with every byte delivered in order; an answer's body read by views
+ * (no copy) or by copies. Over a real loopback socket.
  */
 
 import assert from "node:assert/strict";
-import { Connection } from "../../src/gateway/http1_connection.ts";
+import { Connection, Http1Body } from "../../src/gateway/http1_connection.ts";
 
 async function connected(send: Uint8Array[]): Promise<{ connection: Connection; done: Promise<void> }> {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
@@ -15,6 +16,24 @@ async function connected(send: Uint8Array[]): Promise<{ connection: Connection; 
   const done = (async () => {
     for (const part of send) {
       for (let at = 0; at < part.byteLength;) at += await server.write(part.subarray(at));
+    }
+    server.close();
+  })();
+  return { connection: new Connection(conn, "test"), done };
+}
+
+/** Like {@link connected}, but each piece is its own write, a few ms apart, so reads see the pieces apart. */
+async function connectedSlowly(send: Uint8Array[]): Promise<{ connection: Connection; done: Promise<void> }> {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const accepted = listener.accept();
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port: (listener.addr as Deno.NetAddr).port });
+  const server = await accepted;
+  listener.close();
+  (server as Deno.TcpConn).setNoDelay(true);
+  const done = (async () => {
+    for (const [i, part] of send.entries()) {
+      for (let at = 0; at < part.byteLength;) at += await server.write(part.subarray(at));
+      if (i % 8 === 7) await new Promise((resolve) => setTimeout(resolve, 1));
     }
     server.close();
   })();
@@ -54,4 +73,65 @@ Deno.test("a connection whose reads stay small keeps its 4 KiB buffer", async ()
   await done;
   assert.equal(bytes.length, event.byteLength * 10);
   assert.deepEqual([...new Set(sizes)], [4096]);
+});
+
+Deno.test("an answer's body read by views is byte-exact when the chunk framing is split across reads", async () => {
+  // 300 chunked events of varying size, written in pieces that cut sizes, CRLFs and payloads apart.
+  const events = Array.from({ length: 300 }, (_, i) => `data: {"n":${i},"pad":"${"y".repeat(i % 97)}"}\n\n`);
+  const wire = new TextEncoder().encode(
+    events.map((event) => `${new TextEncoder().encode(event).byteLength.toString(16)}\r\n${event}\r\n`).join(
+      "",
+    ) +
+      "0\r\n\r\n",
+  );
+  const pieces: Uint8Array[] = [];
+  for (let at = 0, step = 1; at < wire.byteLength; at += step, step = (step * 7 + 3) % 613 + 1) {
+    pieces.push(wire.subarray(at, Math.min(wire.byteLength, at + step)));
+  }
+  const { connection, done } = await connectedSlowly(pieces);
+  let reusable: boolean | null = null;
+  const body = new Http1Body(
+    connection,
+    { signal: new AbortController().signal },
+    { kind: "chunked" },
+    (r) => {
+      reusable = r;
+    },
+  );
+  body.start(new Uint8Array(0));
+  const received: string[] = [];
+  let views = 0;
+  for (let chunk = await body.readView(); chunk !== null; chunk = await body.readView()) {
+    if (chunk.buffer === connection.buffer.buffer) views++;
+    received.push(new TextDecoder().decode(chunk)); // copied before the next read, as the server frames it
+  }
+  await done;
+  connection.close();
+  assert.equal(received.join(""), events.join(""));
+  assert.equal(views, received.length, "every chunk was a view of the connection's buffer");
+  assert.equal(reusable, true, "read to its end: the connection may carry the next exchange");
+});
+
+Deno.test("an answer's body read by read() copies each chunk out of the connection's buffer", async () => {
+  const { connection, done } = await connectedSlowly([
+    new TextEncoder().encode("3\r\nabc\r\n"),
+    new TextEncoder().encode("3\r\ndef\r\n0\r\n\r\n"),
+  ]);
+  const body = new Http1Body(
+    connection,
+    { signal: new AbortController().signal },
+    { kind: "chunked" },
+    () => {},
+  );
+  body.start(new Uint8Array(0));
+  const chunks: Uint8Array[] = [];
+  for (let chunk = await body.read(); chunk !== null; chunk = await body.read()) chunks.push(chunk);
+  await done;
+  connection.close();
+  assert.ok(chunks.every((chunk) => chunk.buffer !== connection.buffer.buffer));
+  assert.equal(
+    chunks.map((chunk) => new TextDecoder().decode(chunk)).join(""),
+    "abcdef",
+    "kept across reads",
+  );
 });

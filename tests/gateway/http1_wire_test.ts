@@ -113,3 +113,22 @@ Deno.test("BodyDecoder counts a content-length body and passes an until-close bo
   assert.deepEqual([text(open.decode(bytes("xyz")).data), open.done, open.endsAtClose], ["xyz", false, true]);
   assert.equal(new BodyDecoder({ kind: "none" }).done, true);
 });
+
+Deno.test("BodyDecoder's view mode hands out the payload in place, where the default copies it", () => {
+  const framings = [
+    { framing: { kind: "chunked" } as const, wire: "3\r\nabc\r\n3\r\ndef\r\n" },
+    { framing: { kind: "length", length: 6 } as const, wire: "abcdef" },
+    { framing: { kind: "until-close" } as const, wire: "abcdef" },
+  ];
+  for (const { framing, wire } of framings) {
+    const src = bytes(wire);
+    const view = new BodyDecoder(framing).decode(src, true).data!;
+    assert.equal(text(view), "abcdef", framing.kind);
+    assert.equal(view.buffer, src.buffer, `${framing.kind}: a view of the read`);
+    src[0] = 120; // the read buffer's next use shows through a view...
+    assert.equal(text(view)!.slice(0, 1), "x", framing.kind);
+    const copy = new BodyDecoder(framing).decode(bytes(wire)).data!;
+    assert.notEqual(copy.buffer, src.buffer, `${framing.kind}: a copy by default`);
+    assert.equal(text(copy), "abcdef", framing.kind); // ...and never through a copy
+  }
+});
