@@ -107,7 +107,7 @@ export class Http1Body implements ChunkReader {
       this.#rest = null;
       let data;
       try {
-        data = this.#decoded(src, view);
+        data = this.#decoded(src, src.byteLength, view);
       } catch (error) {
         return Promise.reject(error);
       }
@@ -129,7 +129,7 @@ export class Http1Body implements ChunkReader {
     }
     this.request.onActivity?.();
     this.connection.took(n);
-    return this.#decoded(this.connection.buffer.subarray(0, n), view) ?? this.#read(view);
+    return this.#decoded(this.connection.buffer, n, view) ?? this.#read(view);
   }
 
   readonly #onFail = (error: unknown): never => {
@@ -137,17 +137,18 @@ export class Http1Body implements ChunkReader {
     throw this.request.signal.aborted ? this.request.signal.reason : error;
   };
 
-  /** The payload one read decodes to (a view of `src` with `view`, else a copy); undefined when it held none. */
-  #decoded(src: Uint8Array, view: boolean): Uint8Array | undefined {
-    let decoded;
+  /** The payload the read `src[0, n)` decodes to (a view of `src` with `view`, else a copy); undefined when none. */
+  #decoded(src: Uint8Array, n: number, view: boolean): Uint8Array | undefined {
+    let out;
     try {
-      decoded = this.#decoder.decode(src, view);
+      out = this.#decoder.decodeInPlace(src, n);
     } catch (error) {
       this.#finish(false);
       throw error;
     }
-    if (decoded.done) this.#finish(decoded.excess === 0);
-    return decoded.data ?? undefined;
+    if (this.#decoder.done) this.#finish(this.#decoder.excess === 0);
+    if (out === 0) return undefined;
+    return view ? src.subarray(0, out) : src.slice(0, out);
   }
 
   cancel(): Promise<void> {

@@ -129,9 +129,16 @@ export class ClientConnection {
     return concatBytes(parts);
   }
 
+  /** Writes `bytes` whole; one write at a time (an answer's writes follow each other). */
   write(bytes: Uint8Array): Promise<void> {
-    return this.conn.write(bytes).then((n) => n < bytes.byteLength ? this.#rest(bytes, n) : undefined);
+    this.#writing = bytes;
+    return this.conn.write(bytes).then(this.#wrote);
   }
+
+  #writing: Uint8Array = new Uint8Array(0);
+  // Made once, not per write: a streamed answer's writes are many.
+  readonly #wrote = (n: number): Promise<void> | undefined =>
+    n < this.#writing.byteLength ? this.#rest(this.#writing, n) : undefined;
 
   async #rest(bytes: Uint8Array, at: number): Promise<void> {
     while (at < bytes.byteLength) at += await this.conn.write(bytes.subarray(at));

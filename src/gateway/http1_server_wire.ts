@@ -190,9 +190,17 @@ export function frameChunk(data: Uint8Array, prefix?: Uint8Array): Uint8Array {
   return out;
 }
 
+/** The ASCII codes of the lowercase hex digits. */
+const HEX_DIGITS = Uint8Array.from("0123456789abcdef", (c) => c.charCodeAt(0));
+
 /** Writes `size CRLF data CRLF` into `out` at `at`; returns where it ends. */
 function putChunk(out: Uint8Array, at: number, size: string, data: Uint8Array): number {
   for (let i = 0; i < size.length; i++) out[at++] = size.charCodeAt(i);
+  return putChunkRest(out, at, data);
+}
+
+/** Writes `CRLF data CRLF` into `out` at `at`; returns where it ends. */
+function putChunkRest(out: Uint8Array, at: number, data: Uint8Array): number {
   out[at++] = 13;
   out[at++] = 10;
   out.set(data, at);
@@ -209,12 +217,19 @@ function putChunk(out: Uint8Array, at: number, size: string, data: Uint8Array): 
 export class ChunkFramer {
   #buffer = new Uint8Array(512);
   frame(data: Uint8Array): Uint8Array {
-    const size = data.byteLength.toString(16);
-    const needed = size.length + 4 + data.byteLength;
+    const length = data.byteLength;
+    let digits = 1;
+    while (length >= 16 ** digits) digits++;
+    const needed = digits + 4 + length;
     if (needed > this.#buffer.byteLength) {
       this.#buffer = new Uint8Array(Math.max(needed, this.#buffer.byteLength * 2));
     }
-    return this.#buffer.subarray(0, putChunk(this.#buffer, 0, size, data));
+    const buffer = this.#buffer;
+    // The size in hex digits, written without a string (one allocation less per event).
+    for (let i = digits - 1, rest = length; i >= 0; i--, rest = Math.floor(rest / 16)) {
+      buffer[i] = HEX_DIGITS[rest % 16];
+    }
+    return buffer.subarray(0, putChunkRest(buffer, digits, data));
   }
 }
 

@@ -148,6 +148,7 @@ export class BodyDecoder {
   #remaining: number;
   #lineLength = 0;
   #done: boolean;
+  #excess = 0;
 
   constructor(framing: BodyFraming) {
     this.#chunked = framing.kind === "chunked";
@@ -166,25 +167,39 @@ export class BodyDecoder {
     return this.#untilClose;
   }
 
+  /** Bytes after the end of the body in the last {@link decodeInPlace} (nonzero: the peer sent more). */
+  get excess(): number {
+    return this.#excess;
+  }
+
   /**
    * Decodes one read. `src` is the caller's scratch buffer: the payload is compacted in place, then copied
    * out as one buffer, so the read costs one allocation however many chunks it holds; with `view`, it is
    * handed out in place (valid until `src` is reused) and costs none. Throws on broken chunk framing.
    */
   decode(src: Uint8Array, view = false): Decoded {
-    if (this.#done) return { data: null, done: true, excess: src.byteLength };
-    if (this.#untilClose) {
-      return { data: src.byteLength > 0 ? (view ? src : src.slice()) : null, done: false, excess: 0 };
+    const out = this.decodeInPlace(src, src.byteLength);
+    const data = out === 0 ? null : view ? src.subarray(0, out) : src.slice(0, out);
+    return { data, done: this.#done, excess: this.#excess };
+  }
+
+  /**
+   * Decodes the read `src[0, n)` in place: its payload is moved to the front of `src`, and its length is
+   * returned (no allocation); {@link done} and {@link excess} tell what else the read held.
+   */
+  decodeInPlace(src: Uint8Array, n: number): number {
+    if (this.#done) {
+      this.#excess = n;
+      return 0;
     }
+    this.#excess = 0;
+    if (this.#untilClose) return n;
     if (!this.#chunked) {
-      const take = Math.min(this.#remaining, src.byteLength);
+      const take = Math.min(this.#remaining, n);
       this.#remaining -= take;
       this.#done = this.#remaining === 0;
-      return {
-        data: take > 0 ? (view ? src.subarray(0, take) : src.slice(0, take)) : null,
-        done: this.#done,
-        excess: src.byteLength - take,
-      };
+      this.#excess = n - take;
+      return take;
     }
     let state = this.#state;
     let size = this.#size;
@@ -194,7 +209,6 @@ export class BodyDecoder {
     let done = false;
     let out = 0;
     let i = 0;
-    const n = src.byteLength;
     while (i < n && !done) {
       if (state === DATA) {
         const take = remaining < n - i ? remaining : n - i;
@@ -260,6 +274,7 @@ export class BodyDecoder {
     this.#remaining = remaining;
     this.#lineLength = lineLength;
     this.#done = done;
-    return { data: out > 0 ? (view ? src.subarray(0, out) : src.slice(0, out)) : null, done, excess: n - i };
+    this.#excess = n - i;
+    return out;
   }
 }

@@ -22,3 +22,13 @@ Deno.test("ChunkFramer frames as frameChunk does, reusing its buffer and growing
   assert.notEqual(framed.buffer, first.buffer, "grown for a chunk that does not fit");
   assert.deepEqual(framer.frame(new Uint8Array(0)), frameChunk(new Uint8Array(0)));
 });
+
+Deno.test("ChunkFramer writes every chunk size in hex, at each digit boundary", () => {
+  const framer = new ChunkFramer();
+  for (const size of [1, 9, 10, 15, 16, 17, 255, 256, 4095, 4096, 65535, 65536, 1_048_575, 1_048_576]) {
+    const framed = framer.frame(new Uint8Array(size).fill(120));
+    const head = new TextDecoder().decode(framed.subarray(0, framed.indexOf(13)));
+    assert.equal(head, size.toString(16), `size ${size}`);
+    assert.deepEqual(framed, frameChunk(new Uint8Array(size).fill(120)), `size ${size}`);
+  }
+});
