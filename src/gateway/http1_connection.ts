@@ -55,11 +55,18 @@ export class Connection {
   }
 }
 
+const COPY = 0, VIEW = 1, FRAMED = 2;
+/** How a read hands out what it brought. */
+type ReadMode = typeof COPY | typeof VIEW | typeof FRAMED;
+
 /** The body of one answer, read from its connection. */
 export class Http1Body implements ChunkReader {
   readonly #decoder: BodyDecoder;
   #rest: Uint8Array | null = null;
   #finished = false;
+  #framed = false;
+  /** The body ended in a read handed out as a view: whether the connection is reusable, once that view is used. */
+  #endReusable: boolean | null = null;
 
   /** `onEnd(reusable)` runs once, when the body ended (reusable: read to its end, nothing extra after). */
   constructor(
@@ -85,7 +92,7 @@ export class Http1Body implements ChunkReader {
 
   /** The next payload (a copy), or null at the end; no async frame per read (a stream's reads are many). */
   read(): Promise<Uint8Array | null> {
-    return this.#read(false);
+    return this.#read(COPY);
   }
 
   /**
@@ -93,12 +100,30 @@ export class Http1Body implements ChunkReader {
    * a caller that copies it at once (the server frames it for the client), one allocation less per event.
    */
   readView(): Promise<Uint8Array | null> {
-    return this.#read(true);
+    return this.#read(VIEW);
   }
 
-  #read(view: boolean): Promise<Uint8Array | null> {
+  /**
+   * Whether the rest of the body can be read by {@link readFramed}: a chunked body between two chunks, or
+   * one already read that way.
+   */
+  framedFromHere(): boolean {
+    return this.#framed || (!this.#finished && this.#decoder.atChunkStart);
+  }
+
+  /**
+   * The next bytes of a chunked body in its own framing, as they came (`body_decoder.ts` `framed`), as a
+   * view valid until the next read; null at the last chunk, which the caller writes itself. Once called,
+   * the rest of the body is read by it.
+   */
+  readFramed(): Promise<Uint8Array | null> {
+    this.#framed = true;
+    return this.#read(FRAMED);
+  }
+
+  #read(mode: ReadMode): Promise<Uint8Array | null> {
     if (this.#decoder.done) {
-      this.#finish(true);
+      this.#finish(this.#endReusable ?? true);
       return Promise.resolve(null);
     }
     if (this.#finished) return Promise.resolve(null);
@@ -107,21 +132,24 @@ export class Http1Body implements ChunkReader {
       this.#rest = null;
       let data;
       try {
-        data = this.#decoded(src, src.byteLength, view);
+        data = this.#decoded(src, src.byteLength, mode);
       } catch (error) {
         return Promise.reject(error);
       }
-      return data !== undefined ? Promise.resolve(data) : this.#read(view);
+      return data !== undefined ? Promise.resolve(data) : this.#read(mode);
     }
-    return this.connection.read().then(view ? this.#onReadView : this.#onRead, this.#onFail);
+    const onRead = mode === COPY ? this.#onRead : mode === VIEW ? this.#onReadView : this.#onReadFramed;
+    return this.connection.read().then(onRead, this.#onFail);
   }
 
   readonly #onRead = (n: number | null): Promise<Uint8Array | null> | Uint8Array | null =>
-    this.#took(n, false);
+    this.#took(n, COPY);
   readonly #onReadView = (n: number | null): Promise<Uint8Array | null> | Uint8Array | null =>
-    this.#took(n, true);
+    this.#took(n, VIEW);
+  readonly #onReadFramed = (n: number | null): Promise<Uint8Array | null> | Uint8Array | null =>
+    this.#took(n, FRAMED);
 
-  #took(n: number | null, view: boolean): Promise<Uint8Array | null> | Uint8Array | null {
+  #took(n: number | null, mode: ReadMode): Promise<Uint8Array | null> | Uint8Array | null {
     if (n === null) {
       this.#finish(false);
       if (this.#decoder.endsAtClose) return null;
@@ -129,7 +157,7 @@ export class Http1Body implements ChunkReader {
     }
     this.request.onActivity?.();
     this.connection.took(n);
-    return this.#decoded(this.connection.buffer, n, view) ?? this.#read(view);
+    return this.#decoded(this.connection.buffer, n, mode) ?? this.#read(mode);
   }
 
   readonly #onFail = (error: unknown): never => {
@@ -137,18 +165,27 @@ export class Http1Body implements ChunkReader {
     throw this.request.signal.aborted ? this.request.signal.reason : error;
   };
 
-  /** The payload the read `src[0, n)` decodes to (a view of `src` with `view`, else a copy); undefined when none. */
-  #decoded(src: Uint8Array, n: number, view: boolean): Uint8Array | undefined {
-    let out;
+  /** What the read `src[0, n)` gives in `mode` (a copy, a view of `src`, or its framed bytes); undefined when none. */
+  #decoded(src: Uint8Array, n: number, mode: ReadMode): Uint8Array | undefined {
+    let out: Uint8Array | null;
     try {
-      out = this.#decoder.decodeInPlace(src, n);
+      if (mode === FRAMED) out = this.#decoder.framed(src, n);
+      else {
+        const length = this.#decoder.decodeInPlace(src, n);
+        out = length === 0 ? null : mode === VIEW ? src.subarray(0, length) : src.slice(0, length);
+      }
     } catch (error) {
       this.#finish(false);
       throw error;
     }
-    if (this.#decoder.done) this.#finish(this.#decoder.excess === 0);
-    if (out === 0) return undefined;
-    return view ? src.subarray(0, out) : src.slice(0, out);
+    if (this.#decoder.done) {
+      const reusable = this.#decoder.excess === 0;
+      // A view of the read buffer is still to be used: the connection goes back at the next read, not now
+      // (another exchange on it would read into that buffer).
+      if (mode === COPY || out === null) this.#finish(reusable);
+      else this.#endReusable = reusable;
+    }
+    return out ?? undefined;
   }
 
   cancel(): Promise<void> {

@@ -2,9 +2,8 @@
  * @module
  * The HTTP/1.1 wire format the gateway's upstream client needs, as pure code over bytes: the request head
  * it writes, the response head it reads ({@link parseResponseHead}) and the body framing
- * ({@link BodyDecoder}: `Transfer-Encoding: chunked`, `Content-Length`, or until the connection closes).
- * The decoder takes whole socket reads and returns each read's payload as one buffer, so a read holding
- * many SSE events costs one copy and one hand-over. Nothing here touches a socket.
+ * (`body_decoder.ts`: `Transfer-Encoding: chunked`, `Content-Length`, or until the connection closes).
+ * Nothing here touches a socket.
  */
 
 /** Response headers in arrival order, lower-case names; the subset of `Headers` the gateway uses. */
@@ -29,12 +28,8 @@ export class HeaderList {
   }
 }
 
-/** How the body of an answer is delimited. */
-export type BodyFraming =
-  | { kind: "none" }
-  | { kind: "chunked" }
-  | { kind: "length"; length: number }
-  | { kind: "until-close" };
+export { BodyDecoder, type BodyFraming, type Decoded } from "./body_decoder.ts";
+import type { BodyFraming } from "./body_decoder.ts";
 
 /** A parsed response head. */
 export interface ResponseHead {
@@ -124,157 +119,4 @@ export function parseResponseHead(bytes: Uint8Array, method: string): ResponseHe
     keepAlive = false;
   }
   return { status, headers: new HeaderList(pairs), framing, keepAlive, headBytes: end + 4 };
-}
-
-const SIZE = 0, EXTENSION = 1, SIZE_LF = 2, DATA = 3, DATA_CR = 4, DATA_LF = 5, TRAILER = 6, TRAILER_LF = 7;
-
-/** What one {@link BodyDecoder.decode} call found. */
-export interface Decoded {
-  /** The payload bytes of this read (a copy, or a view of the read with `view`), or null when it held none. */
-  data: Uint8Array | null;
-  /** The body is complete. */
-  done: boolean;
-  /** Bytes after the end of the body (nonzero: the peer sent more than the answer). */
-  excess: number;
-}
-
-/** Removes the body framing from successive socket reads. */
-export class BodyDecoder {
-  readonly #chunked: boolean;
-  readonly #untilClose: boolean;
-  #state = SIZE;
-  #size = 0;
-  #digits = 0;
-  #remaining: number;
-  #lineLength = 0;
-  #done: boolean;
-  #excess = 0;
-
-  constructor(framing: BodyFraming) {
-    this.#chunked = framing.kind === "chunked";
-    this.#untilClose = framing.kind === "until-close";
-    this.#remaining = framing.kind === "length" ? framing.length : 0;
-    this.#done = framing.kind === "none";
-  }
-
-  /** The body has been read to its end. */
-  get done(): boolean {
-    return this.#done;
-  }
-
-  /** Whether the peer closing the connection now ends the body normally. */
-  get endsAtClose(): boolean {
-    return this.#untilClose;
-  }
-
-  /** Bytes after the end of the body in the last {@link decodeInPlace} (nonzero: the peer sent more). */
-  get excess(): number {
-    return this.#excess;
-  }
-
-  /**
-   * Decodes one read. `src` is the caller's scratch buffer: the payload is compacted in place, then copied
-   * out as one buffer, so the read costs one allocation however many chunks it holds; with `view`, it is
-   * handed out in place (valid until `src` is reused) and costs none. Throws on broken chunk framing.
-   */
-  decode(src: Uint8Array, view = false): Decoded {
-    const out = this.decodeInPlace(src, src.byteLength);
-    const data = out === 0 ? null : view ? src.subarray(0, out) : src.slice(0, out);
-    return { data, done: this.#done, excess: this.#excess };
-  }
-
-  /**
-   * Decodes the read `src[0, n)` in place: its payload is moved to the front of `src`, and its length is
-   * returned (no allocation); {@link done} and {@link excess} tell what else the read held.
-   */
-  decodeInPlace(src: Uint8Array, n: number): number {
-    if (this.#done) {
-      this.#excess = n;
-      return 0;
-    }
-    this.#excess = 0;
-    if (this.#untilClose) return n;
-    if (!this.#chunked) {
-      const take = Math.min(this.#remaining, n);
-      this.#remaining -= take;
-      this.#done = this.#remaining === 0;
-      this.#excess = n - take;
-      return take;
-    }
-    let state = this.#state;
-    let size = this.#size;
-    let digits = this.#digits;
-    let remaining = this.#remaining;
-    let lineLength = this.#lineLength;
-    let done = false;
-    let out = 0;
-    let i = 0;
-    while (i < n && !done) {
-      if (state === DATA) {
-        const take = remaining < n - i ? remaining : n - i;
-        if (out !== i) src.copyWithin(out, i, i + take);
-        out += take;
-        i += take;
-        remaining -= take;
-        if (remaining === 0) state = DATA_CR;
-        continue;
-      }
-      const b = src[i++];
-      switch (state) {
-        case SIZE: {
-          const digit = b >= 48 && b <= 57
-            ? b - 48
-            : b >= 97 && b <= 102
-            ? b - 87
-            : b >= 65 && b <= 70
-            ? b - 55
-            : -1;
-          if (digit >= 0) {
-            if (++digits > 12) throw new Error("chunk size too large");
-            size = size * 16 + digit;
-          } else if (b === 13) state = SIZE_LF;
-          else if (b === 59 || b === 32 || b === 9) state = EXTENSION;
-          else throw new Error("malformed chunk size");
-          break;
-        }
-        case EXTENSION:
-          if (b === 13) state = SIZE_LF;
-          break;
-        case SIZE_LF:
-          if (b !== 10 || digits === 0) throw new Error("malformed chunk size");
-          digits = 0;
-          remaining = size;
-          size = 0;
-          lineLength = 0;
-          state = remaining === 0 ? TRAILER : DATA;
-          break;
-        case DATA_CR:
-          if (b !== 13) throw new Error("malformed chunk end");
-          state = DATA_LF;
-          break;
-        case DATA_LF:
-          if (b !== 10) throw new Error("malformed chunk end");
-          state = SIZE;
-          break;
-        case TRAILER:
-          if (b === 13) state = TRAILER_LF;
-          else lineLength++;
-          break;
-        case TRAILER_LF:
-          if (b !== 10) throw new Error("malformed trailer");
-          if (lineLength === 0) done = true;
-          lineLength = 0;
-          state = TRAILER;
-          break;
-      }
-    }
-    this.#state = state;
-    this.#size = size;
-    this.#digits = digits;
-    this.#remaining = remaining;
-    this.#lineLength = lineLength;
-    this.#done = done;
-    this.#excess = n - i;
-    return out;
-  }
 }

@@ -2,8 +2,8 @@
  * @module
  * The streaming edge of the gateway: read the first SSE events of an upstream answer, decide whether it is a
  * usage limit before anything reaches Codex ({@link sniffFirstEvents}), and then hand the stream through
- * ({@link directRelay}) with no per-chunk work beyond one hand-over and an activity mark. Bytes are never
- * decoded after the first events and never re-encoded.
+ * ({@link directRelay}) with no per-chunk work beyond one hand-over and an activity mark. After the first
+ * events, SSE text is never decoded again; to a chunked client, the upstream's own chunks go as they came.
  */
 
 import { classifySseText, normaliseLineEnds, type UsageLimitInfo } from "./upstream_verdict.ts";
@@ -13,6 +13,13 @@ export interface ChunkReader {
   read(): Promise<Uint8Array | null>;
   /** Optional: {@link read} without the copy: the chunk is valid until the next read. */
   readView?(): Promise<Uint8Array | null>;
+  /** Optional: whether the rest can be read by {@link readFramed} (a chunked upstream body). */
+  framedFromHere?(): boolean;
+  /**
+   * Optional: the next bytes of the body in its own chunked framing, as they came (valid until the next
+   * read); null at the last chunk. Once called, the rest is read by it.
+   */
+  readFramed?(): Promise<Uint8Array | null>;
   cancel(reason?: unknown): Promise<void>;
 }
 
@@ -118,6 +125,13 @@ export interface DirectRelay {
    * the chunk may be a view of the reader's buffer, valid until the next call.
    */
   nextView(): Promise<Uint8Array | null>;
+  /**
+   * For a chunked client: the rest of the stream in the upstream's own chunk framing, passed on as it came
+   * (no decoding, no copy), the next bytes of it valid until the next call; null at the last chunk, which
+   * the caller writes. Returns null instead of a promise when the upstream's framing cannot be passed on
+   * from here (then use {@link nextView}, and ask again before the next chunk).
+   */
+  nextFramed(): Promise<Uint8Array | null> | null;
   /** The client went away: ends the relay as "client-gone" and cancels the upstream. */
   cancel(reason?: unknown): Promise<void>;
 }
@@ -154,7 +168,10 @@ export function directRelay(
     end("upstream-failed", error);
     throw error;
   };
-  const next = (view: boolean): Promise<Uint8Array | null> => {
+  const readCopy = () => reader.read();
+  const readView = reader.readView ? () => reader.readView!() : readCopy;
+  const readFramed = reader.readFramed ? () => reader.readFramed!() : null;
+  const next = (read: () => Promise<Uint8Array | null>): Promise<Uint8Array | null> => {
     if (finished) {
       end("completed");
       return Promise.resolve(null);
@@ -162,7 +179,7 @@ export function directRelay(
     hooks.onWait?.();
     let reading: Promise<Uint8Array | null>;
     try {
-      reading = view && reader.readView ? reader.readView() : reader.read();
+      reading = read();
     } catch (error) {
       end("upstream-failed", error);
       return Promise.reject(error);
@@ -176,8 +193,10 @@ export function directRelay(
       if (finished) end("completed");
       return chunks;
     },
-    next: () => next(false),
-    nextView: () => next(true),
+    next: () => next(readCopy),
+    nextView: () => next(readView),
+    nextFramed: () =>
+      readFramed !== null && (finished || (reader.framedFromHere?.() ?? false)) ? next(readFramed) : null,
     cancel(reason) {
       end("client-gone", reason);
       return reader.cancel(reason);

@@ -135,3 +135,28 @@ Deno.test("an answer's body read by read() copies each chunk out of the connecti
     "kept across reads",
   );
 });
+
+Deno.test("a body that ends in a view goes back to the pool only when the next read shows the view was used", async () => {
+  for (const how of ["readView", "readFramed", "read"] as const) {
+    const { connection, done } = await connectedSlowly([new TextEncoder().encode("3\r\nabc\r\n0\r\n\r\n")]);
+    const ends: boolean[] = [];
+    const body = new Http1Body(
+      connection,
+      { signal: new AbortController().signal },
+      { kind: "chunked" },
+      (r) => {
+        ends.push(r);
+      },
+    );
+    body.start(new Uint8Array(0));
+    const chunk = await body[how]();
+    assert.ok(chunk !== null, how);
+    // A view points into the connection's buffer: handing the connection on now would let another exchange
+    // read over it before it is written. A copy can let it go at once.
+    assert.deepEqual(ends, how === "read" ? [true] : [], how);
+    assert.equal(await body[how](), null, how);
+    assert.deepEqual(ends, [true], `${how}: released once, reusable`);
+    await done;
+    connection.close();
+  }
+});
