@@ -3,7 +3,11 @@
  * The floor of any relay written in JavaScript on Deno: a TCP relay with no HTTP at all. Each client
  * connection gets its own upstream connection, and bytes are copied both ways by a read/write loop. Run it
  * next to the gateway to see what Deno's own socket and event-loop round trips cost:
- * `deno run --allow-net=127.0.0.1 bench/raw_relay.ts <listen port> <upstream port>`. Never run by the tests.
+ * `deno run --allow-net=127.0.0.1 bench/raw_relay.ts <listen port> <upstream port>`.
+ *
+ * With a third argument N > 1 it runs N event loops (Web Workers) on one port (`reusePort`, Linux; needs
+ * `--unstable-net --allow-read`), the kernel spreading the connections: what a gateway with more than one
+ * event loop could reach. Never run by the tests.
  */
 
 async function pump(from: Deno.Conn, to: Deno.Conn): Promise<void> {
@@ -28,13 +32,32 @@ async function relay(client: Deno.Conn, upstreamPort: number): Promise<void> {
   }
 }
 
-if (import.meta.main) {
-  const [port, upstreamPort] = Deno.args.map(Number);
-  for await (const client of Deno.listen({ hostname: "127.0.0.1", port })) {
+async function serve(port: number, upstreamPort: number, reusePort: boolean): Promise<void> {
+  const options = { hostname: "127.0.0.1", port, ...(reusePort ? { reusePort } : {}) };
+  for await (const client of Deno.listen(options as Deno.TcpListenOptions)) {
     void relay(client, upstreamPort).catch(() => {
       try {
         client.close();
       } catch { /* already closed */ }
     });
   }
+}
+
+/** A worker's first message: where to listen and relay to. */
+interface Start {
+  port: number;
+  upstreamPort: number;
+}
+
+const inWorker = typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== "undefined";
+if (inWorker) {
+  (globalThis as unknown as { onmessage: (event: MessageEvent<Start>) => void }).onmessage = (event) =>
+    void serve(event.data.port, event.data.upstreamPort, true);
+} else if (import.meta.main) {
+  const [port, upstreamPort, loops = 1] = Deno.args.map(Number);
+  if (loops > 1) {
+    for (let i = 0; i < loops; i++) {
+      new Worker(import.meta.url, { type: "module" }).postMessage({ port, upstreamPort } satisfies Start);
+    }
+  } else await serve(port, upstreamPort, false);
 }
