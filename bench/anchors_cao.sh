@@ -14,6 +14,6 @@
 # its proxy key (and makes a control key of its own), so /k/<bench key>/… is proxied.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-exec deno run --quiet --unstable-no-legacy-abort --unstable-lazy-dynamic-imports --v8-flags=--max-semi-space-size=4 \
+exec deno run --quiet --unstable-no-legacy-abort --unstable-lazy-dynamic-imports --v8-flags=--max-semi-space-size=4,--heap-growing-percent=50 \
   --allow-env --allow-read --allow-write --allow-sys --allow-net=127.0.0.1,localhost \
   --config "$ROOT/deno.json" "$ROOT/main.ts" "$@" --default-cooldown 0

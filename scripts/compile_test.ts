@@ -93,7 +93,7 @@ Deno.test("compileCommandArgs() bakes in the permissions of deno task cao and th
     "--allow-run",
     "--allow-net",
     "--allow-sys=homedir,osRelease,hostname",
-    "--v8-flags=--max-semi-space-size=4",
+    "--v8-flags=--max-semi-space-size=4,--heap-growing-percent=50",
     "--exclude-unused-npm",
     "--target",
     "aarch64-pc-windows-msvc",
