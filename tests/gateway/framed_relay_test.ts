@@ -18,6 +18,18 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const upperChunk = (event: string) =>
   `${encoder.encode(event).byteLength.toString(16).toUpperCase()}\r\n${event}\r\n`;
 
+/** What `conn` sends until `enough` says so, or until it closes. */
+async function readUntil(conn: Deno.Conn, enough: (text: string) => boolean): Promise<string> {
+  const buffer = new Uint8Array(64 * 1024);
+  let text = "";
+  while (!enough(text)) {
+    const n = await conn.read(buffer);
+    if (n === null) break;
+    text += decoder.decode(buffer.subarray(0, n));
+  }
+  return text;
+}
+
 /** A raw HTTP/1.1 upstream: every request gets `events` as chunks, one write each, a few ms apart. */
 function rawUpstream(events: string[]): { url: string; close: () => void } {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
@@ -26,19 +38,13 @@ function rawUpstream(events: string[]): { url: string; close: () => void } {
     for await (const conn of listener) {
       conns.push(conn);
       (async () => {
-        const buffer = new Uint8Array(64 * 1024);
-        let text = "";
-        while (!text.includes("\r\n\r\n")) {
-          const n = await conn.read(buffer);
-          if (n === null) return;
-          text += decoder.decode(buffer.subarray(0, n));
-        }
-        const length = Number(/content-length: *(\d+)/i.exec(text)?.[1] ?? 0);
-        while (encoder.encode(text.slice(text.indexOf("\r\n\r\n") + 4)).byteLength < length) {
-          const n = await conn.read(buffer);
-          if (n === null) return;
-          text += decoder.decode(buffer.subarray(0, n));
-        }
+        const bodyRead = (text: string) => {
+          const end = text.indexOf("\r\n\r\n");
+          if (end < 0) return false;
+          const length = Number(/content-length: *(\d+)/i.exec(text)?.[1] ?? 0);
+          return encoder.encode(text.slice(end + 4)).byteLength >= length;
+        };
+        if (!bodyRead(await readUntil(conn, bodyRead))) return;
         await conn.write(encoder.encode(
           "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n",
         ));
@@ -72,13 +78,7 @@ async function rawPost(gatewayUrl: string, path: string): Promise<string> {
     `POST ${path} HTTP/1.1\r\nhost: ${hostname}:${port}\r\ncontent-type: application/json\r\n` +
       `accept: text/event-stream\r\nsession-id: framed-1\r\ncontent-length: ${body.length}\r\n\r\n${body}`,
   ));
-  const buffer = new Uint8Array(64 * 1024);
-  let text = "";
-  while (!text.endsWith("\r\n0\r\n\r\n")) {
-    const n = await conn.read(buffer);
-    if (n === null) break;
-    text += decoder.decode(buffer.subarray(0, n));
-  }
+  const text = await readUntil(conn, (text) => text.endsWith("\r\n0\r\n\r\n"));
   conn.close();
   return text;
 }

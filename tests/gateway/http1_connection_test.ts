@@ -7,38 +7,32 @@
 import assert from "node:assert/strict";
 import { Connection, Http1Body } from "../../src/gateway/http1_connection.ts";
 
-async function connected(send: Uint8Array[]): Promise<{ connection: Connection; done: Promise<void> }> {
+/**
+ * A connection to a loopback peer that writes `send` and closes. `slowly`: each piece is its own write
+ * (no delay on the socket), with a pause after every 8, so reads see the pieces apart.
+ */
+async function connected(
+  send: Uint8Array[],
+  slowly = false,
+): Promise<{ connection: Connection; done: Promise<void> }> {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const accepted = listener.accept();
   const conn = await Deno.connect({ hostname: "127.0.0.1", port: (listener.addr as Deno.NetAddr).port });
   const server = await accepted;
   listener.close();
+  if (slowly) (server as Deno.TcpConn).setNoDelay(true);
   const done = (async () => {
-    for (const part of send) {
+    for (const [i, part] of send.entries()) {
       for (let at = 0; at < part.byteLength;) at += await server.write(part.subarray(at));
+      if (slowly && i % 8 === 7) await new Promise((resolve) => setTimeout(resolve, 1));
     }
     server.close();
   })();
   return { connection: new Connection(conn, "test"), done };
 }
 
-/** Like {@link connected}, but each piece is its own write, a few ms apart, so reads see the pieces apart. */
-async function connectedSlowly(send: Uint8Array[]): Promise<{ connection: Connection; done: Promise<void> }> {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const accepted = listener.accept();
-  const conn = await Deno.connect({ hostname: "127.0.0.1", port: (listener.addr as Deno.NetAddr).port });
-  const server = await accepted;
-  listener.close();
-  (server as Deno.TcpConn).setNoDelay(true);
-  const done = (async () => {
-    for (const [i, part] of send.entries()) {
-      for (let at = 0; at < part.byteLength;) at += await server.write(part.subarray(at));
-      if (i % 8 === 7) await new Promise((resolve) => setTimeout(resolve, 1));
-    }
-    server.close();
-  })();
-  return { connection: new Connection(conn, "test"), done };
-}
+/** {@link connected}, writing the pieces apart. */
+const connectedSlowly = (send: Uint8Array[]) => connected(send, true);
 
 async function readAll(connection: Connection): Promise<{ bytes: number[]; sizes: number[] }> {
   const bytes: number[] = [];
