@@ -143,7 +143,8 @@ interface BodySource {
 }
 
 function relaySource({ relay }: RelayedAnswer): BodySource {
-  // Each chunk is framed (copied) before the next is asked for: the relay need not copy it out of its buffer.
+  // Each chunk is framed (copied) or written before the next is asked for: the relay need not copy it out
+  // of its buffer.
   return {
     first: relay.takeBuffered(),
     next: () => relay.nextView(),
