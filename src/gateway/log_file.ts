@@ -11,7 +11,6 @@
 import type { CaoHome } from "../accounts/cao_home.ts";
 import { CaoError } from "../shared/errors.ts";
 import { redactSecrets } from "../shared/redact.ts";
-import { nextTask } from "../shared/timers.ts";
 
 /** A log grows to this size before a gateway that opens it moves it aside. */
 export const LOG_ROTATE_BYTES = 5 * 1024 * 1024;
@@ -33,8 +32,10 @@ async function writeAll(file: Deno.FsFile, bytes: Uint8Array): Promise<void> {
 }
 
 /**
- * Lines handed to `write` in batches, in order: what is queued during one turn of the event loop (and
- * while a write runs) goes out as one text, so a busy gateway makes one write for many requests. A failed
+ * Lines handed to `write` in batches, in order: what is queued before the next microtask (and while a write
+ * runs) goes out as one text, so a busy gateway makes one write for many requests. A microtask, not a turn
+ * of the event loop: a timer per batch (the only macrotask Deno has without loading its Node timers) costs
+ * an `AbortSignal` and a `DOMException` with its stack each time, once per request at low load. A failed
  * write drops its lines rather than taking the gateway down.
  */
 export function batchedLines(write: (text: string) => void | Promise<void>): LogFile {
@@ -42,7 +43,7 @@ export function batchedLines(write: (text: string) => void | Promise<void>): Log
   let flushing: Promise<void> | null = null;
   let closed: Promise<void> | null = null;
   const flush = async () => {
-    await nextTask();
+    await Promise.resolve();
     while (pending !== "") {
       const text = pending;
       pending = "";

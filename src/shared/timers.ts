@@ -1,11 +1,12 @@
 /**
  * @module
- * Timers that leave Deno's Node timers unloaded: {@link later} (once), {@link repeat} (at an interval) and
- * {@link nextTask} (the next turn of the event loop). In Deno 2.9 the global `setTimeout`/`setInterval` are
+ * Timers that leave Deno's Node timers unloaded: {@link later} (once) and {@link repeat} (at an interval).
+ * In Deno 2.9 the global `setTimeout`/`setInterval` are
  * Node's; the first call of a process loads them (about 110 `ext:deno_node` scripts: 11–12 ms of CPU and
  * 3.5–4.5 MiB of RSS, measured), which the gateway paid on its start path before it could answer. These run
  * on the web timer behind `AbortSignal.timeout()`, which Deno has loaded already. Like `setTimeout`, a
- * pending timer keeps the process alive; a cancelled one does not (its listener is removed at once).
+ * pending timer keeps the process alive; a cancelled one does not (its listener is removed at once). Each
+ * one that comes due makes a `DOMException` (the signal's reason), so none is started per request.
  */
 
 /** Stops a timer; calling it again does nothing. */
@@ -36,9 +37,4 @@ export function repeat(ms: number, fn: () => void): Cancel {
     stopped = true;
     cancel();
   };
-}
-
-/** Resolves on a later turn of the event loop, after the I/O and timers that are ready now. */
-export function nextTask(): Promise<void> {
-  return new Promise((resolve) => later(0, resolve));
 }

@@ -7,6 +7,8 @@ import {
   openLogFile,
 } from "../../src/gateway/log_file.ts";
 import { waitFor } from "../support/wait.ts";
+import { later } from "../../src/shared/timers.ts";
+import { sleep } from "../../src/shared/wait.ts";
 
 Deno.test("openLogFile() appends lines in order to a private file and close() waits for them", async () => {
   const dir = await Deno.makeTempDir();
@@ -67,4 +69,15 @@ Deno.test("batchedLines() writes what was queued in one turn as one text, in ord
   });
   failing.write("lost");
   await failing.close();
+});
+
+Deno.test("batchedLines() writes a batch before a timer already due: it starts no timer of its own", async () => {
+  const order: string[] = [];
+  const lines = batchedLines((text) => {
+    order.push(`write ${text.trim()}`);
+  });
+  later(0, () => order.push("timer"));
+  lines.write("a");
+  await sleep(20);
+  assert.deepEqual(order, ["write a", "timer"]);
 });

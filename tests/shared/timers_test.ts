@@ -1,7 +1,7 @@
-/** `shared/timers.ts`: once, at an interval, the next turn; a cancelled timer neither fires nor holds the process. */
+/** `shared/timers.ts`: once and at an interval; a cancelled timer neither fires nor holds the process. */
 
 import assert from "node:assert/strict";
-import { later, nextTask, repeat } from "../../src/shared/timers.ts";
+import { later, repeat } from "../../src/shared/timers.ts";
 import { sleep } from "../../src/shared/wait.ts";
 
 Deno.test("later() runs once after the delay; cancelled first, it never runs", async () => {
@@ -36,17 +36,6 @@ Deno.test("repeat() runs again and again until cancelled, also when cancelled fr
   await sleep(40);
   assert.equal(outside, atStop, "no run after cancel");
   assert.equal(inside, 2);
-});
-
-Deno.test("nextTask() lets a timer that is due run first", async () => {
-  const order: string[] = [];
-  later(0, () => order.push("timer"));
-  await sleep(5);
-  later(0, () => order.push("due"));
-  await nextTask();
-  await nextTask();
-  order.push("after");
-  assert.deepEqual(order, ["timer", "due", "after"]);
 });
 
 Deno.test("a cancelled later() does not keep a process alive; a pending one does", async () => {
