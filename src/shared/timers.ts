@@ -1,9 +1,9 @@
 /**
  * @module
  * Timers that leave Deno's Node timers unloaded: {@link later} (once) and {@link repeat} (at an interval).
- * In Deno 2.9 the global `setTimeout`/`setInterval` are
- * Node's; the first call of a process loads them (about 110 `ext:deno_node` scripts: 11–12 ms of CPU and
- * 3.5–4.5 MiB of RSS, measured), which the gateway paid on its start path before it could answer. These run
+ * In Deno 2.9 the global `setTimeout`/`setInterval` are Node's; the first call of a process loads them
+ * (about 110 `ext:deno_node` scripts: 11–12 ms of CPU and 3.5–4.5 MiB of RSS, measured), which the gateway
+ * paid on its start path before it could answer. These run
  * on the web timer behind `AbortSignal.timeout()`, which Deno has loaded already. Like `setTimeout`, a
  * pending timer keeps the process alive; a cancelled one does not (its listener is removed at once). Each
  * one that comes due makes a `DOMException` (the signal's reason), so none is started per request.
