@@ -7,7 +7,7 @@
  */
 
 import type { ChunkReader } from "./sse_relay.ts";
-import { BodyDecoder, type BodyFraming } from "./http1_wire.ts";
+import { BodyDecoder, type BodyFraming } from "./body_decoder.ts";
 
 /** A connection's first read buffer: a streamed answer's reads are small (an event or a few). */
 const FIRST_READ_BYTES = 4 * 1024;

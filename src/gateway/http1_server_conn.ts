@@ -7,7 +7,8 @@
  */
 
 import { concatBytes } from "../shared/bytes.ts";
-import { BodyDecoder, type BodyFraming, headEnd } from "./http1_wire.ts";
+import { BodyDecoder, type BodyFraming } from "./body_decoder.ts";
+import { headEnd } from "./http1_wire.ts";
 import { MAX_HEAD_BYTES, parseRequestHead, type RequestHead, WireError } from "./http1_server_wire.ts";
 
 /** The largest request body taken (a larger one gets 413). */

@@ -8,7 +8,7 @@
  * answer with. Nothing here touches a socket.
  */
 
-import type { BodyFraming } from "./http1_wire.ts";
+import type { BodyFraming } from "./body_decoder.ts";
 
 /** A request head the server cannot take; `status` is the answer (400, 413, 431, 501, 505). */
 export class WireError extends Error {

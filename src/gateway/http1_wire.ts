@@ -28,7 +28,6 @@ export class HeaderList {
   }
 }
 
-export { BodyDecoder, type BodyFraming, type Decoded } from "./body_decoder.ts";
 import type { BodyFraming } from "./body_decoder.ts";
 
 /** A parsed response head. */

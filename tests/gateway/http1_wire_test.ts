@@ -4,7 +4,8 @@
  */
 
 import assert from "node:assert/strict";
-import { BodyDecoder, parseResponseHead, requestBytes } from "../../src/gateway/http1_wire.ts";
+import { BodyDecoder } from "../../src/gateway/body_decoder.ts";
+import { parseResponseHead, requestBytes } from "../../src/gateway/http1_wire.ts";
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 const text = (data: Uint8Array | null) => data === null ? null : new TextDecoder().decode(data);
