@@ -2,9 +2,11 @@
  * @module
  * The gateway's idle timeout: an upstream exchange (waiting for headers, or a body, streamed or not) that shows
  * no activity for the idle time is aborted. Long streams that keep talking are never cut, and idleness is the
- * upstream's only: while a chunk waits for a client that reads slowly, the exchange is held (not counted). One timer serves every
- * exchange and runs only while something is tracked; marking activity is a plain field write (no clock
- * read, no timer reset per chunk).
+ * upstream's only: while a chunk waits for a client that reads slowly, the exchange is held (not counted).
+ * One timer serves every exchange; marking activity is a plain field write (no clock read, no timer reset
+ * per chunk). The timer stops at the first tick that finds nothing tracked, not when the last exchange
+ * ends: one request at a time would otherwise start a timer per request, and each of those comes due later
+ * anyway (`timers.ts`: a cancelled timer is only unlistened), making a `DOMException` per request.
  */
 
 import { type Cancel, repeat } from "../shared/timers.ts";
@@ -27,13 +29,16 @@ interface Entry {
 
 /** Aborts exchanges idle for longer than `idleMs`. */
 export class IdleWatch {
+  readonly #repeat: typeof repeat;
   readonly #idleMs: number;
   readonly #stepMs: number;
   readonly #entries = new Set<Entry>();
   #tick = 0;
   #timer: Cancel | undefined;
 
-  constructor(idleMs: number) {
+  /** `every` starts the ticking (tests count the starts). */
+  constructor(idleMs: number, every: typeof repeat = repeat) {
+    this.#repeat = every;
     this.#idleMs = idleMs;
     this.#stepMs = Math.min(5000, Math.max(20, Math.floor(idleMs / 4)));
   }
@@ -58,7 +63,6 @@ export class IdleWatch {
       },
       done: () => {
         this.#entries.delete(entry);
-        if (this.#entries.size === 0) this.#stop();
       },
     };
   }
@@ -71,7 +75,7 @@ export class IdleWatch {
 
   #start(): void {
     if (this.#timer !== undefined) return;
-    this.#timer = repeat(this.#stepMs, () => this.#check());
+    this.#timer = this.#repeat(this.#stepMs, () => this.#check());
   }
 
   #stop(): void {
