@@ -121,6 +121,11 @@ export class Http1Body implements ChunkReader {
     return this.#read(FRAMED);
   }
 
+  /** Whether the body has been read to its end (the next read gives null). */
+  atEnd(): boolean {
+    return this.#finished || (this.#rest === null && this.#decoder.done);
+  }
+
   #read(mode: ReadMode): Promise<Uint8Array | null> {
     if (this.#decoder.done) {
       this.#finish(this.#endReusable ?? true);

@@ -96,8 +96,17 @@ async function respond(
     responseHead(answer.status, fields, chunked ? "chunked" : "until-close", keepAlive, httpDate()),
   ];
   for (const chunk of source.first) if (chunk.byteLength > 0) out.push(frame(chunk));
+  // When the upstream's answer has been read to its end, the last chunk leaves with the bytes before it.
+  let lastSent = false;
+  const endIfAtEnd = () => {
+    if (chunked && !lastSent && source.atEnd?.()) {
+      out.push(LAST_CHUNK);
+      lastSent = true;
+    }
+  };
   try {
     if (out.length > 1) {
+      endIfAtEnd();
       await client.write(concatBytes(out));
       out = [];
     }
@@ -113,16 +122,20 @@ async function respond(
         return false; // the body broke: end the connection without the last chunk, so the client sees it
       }
       if (chunk === null) {
-        if (chunked) out.push(LAST_CHUNK);
+        if (chunked && !lastSent) out.push(LAST_CHUNK);
         if (out.length > 0) await client.write(concatBytes(out));
         return keepAlive;
       }
       if (chunk.byteLength === 0) continue;
-      if (out.length > 0) { // the head, when no chunk was at hand before the relay began
-        out.push(framed !== null ? chunk : frame(chunk));
-        await client.write(concatBytes(out));
-        out = [];
-      } else await client.write(framed !== null ? chunk : framer ? framer.frame(chunk) : chunk);
+      if (out.length === 0 && !(chunked && source.atEnd?.())) {
+        await client.write(framed !== null ? chunk : framer ? framer.frame(chunk) : chunk);
+        continue;
+      }
+      // The head, when no chunk was at hand before the relay began; or the last chunk after this one.
+      out.push(framed !== null ? chunk : frame(chunk));
+      endIfAtEnd();
+      await client.write(concatBytes(out));
+      out = [];
     }
   } catch (error) {
     await source.cancel(error).catch(() => {});
@@ -139,6 +152,8 @@ interface BodySource {
   next(): Promise<Uint8Array | null>;
   /** A relay's `nextFramed` (`sse_relay.ts`): the next bytes already chunk-framed, or null (use next). */
   nextFramed?: () => Promise<Uint8Array | null> | null;
+  /** A relay's `atEnd`: the next {@link next} gives null. */
+  atEnd?: () => boolean;
   cancel(reason: unknown): Promise<void>;
 }
 
@@ -149,6 +164,7 @@ function relaySource({ relay }: RelayedAnswer): BodySource {
     first: relay.takeBuffered(),
     next: () => relay.nextView(),
     nextFramed: () => relay.nextFramed(),
+    atEnd: () => relay.atEnd(),
     cancel: (reason) => relay.cancel(reason),
   };
 }

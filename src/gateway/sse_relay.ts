@@ -20,6 +20,8 @@ export interface ChunkReader {
    * read); null at the last chunk. Once called, the rest is read by it.
    */
   readFramed?(): Promise<Uint8Array | null>;
+  /** Optional: whether the body has been read to its end (the next read gives null). */
+  atEnd?(): boolean;
   cancel(reason?: unknown): Promise<void>;
 }
 
@@ -132,6 +134,11 @@ export interface DirectRelay {
    * from here (then use {@link nextView}, and ask again before the next chunk).
    */
   nextFramed(): Promise<Uint8Array | null> | null;
+  /**
+   * Whether the upstream's answer has been read to its end, so that the next call gives null: the server
+   * then sends the last chunk with the bytes before it, in one write.
+   */
+  atEnd(): boolean;
   /** The client went away: ends the relay as "client-gone" and cancels the upstream. */
   cancel(reason?: unknown): Promise<void>;
 }
@@ -197,6 +204,7 @@ export function directRelay(
     nextView: () => next(readView),
     nextFramed: () =>
       readFramed !== null && (finished || (reader.framedFromHere?.() ?? false)) ? next(readFramed) : null,
+    atEnd: () => finished || (reader.atEnd?.() ?? false),
     cancel(reason) {
       end("client-gone", reason);
       return reader.cancel(reason);
