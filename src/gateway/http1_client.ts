@@ -246,7 +246,10 @@ export class Http1Client {
             continue;
           }
           const keepAlive = parsed.keepAlive;
-          const body = new Http1Body(connection, request, parsed.framing, (reusable) => {
+          // Only what the body needs of the request: the request itself holds its body (a whole
+          // conversation), which a stream would keep alive for as long as it lasts.
+          const watch = { signal, onActivity: request.onActivity };
+          const body = new Http1Body(connection, watch, parsed.framing, (reusable) => {
             signal.removeEventListener("abort", onAbort);
             this.#release(connection, reusable && keepAlive);
           });

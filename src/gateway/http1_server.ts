@@ -237,6 +237,7 @@ async function serveConnection(
         });
       watch();
       const request = toRequest(head, body, local, controller.signal);
+      body = null; // the request has it now; this frame lives as long as the answer (a stream: minutes)
       let response: GatewayAnswer;
       try {
         response = request instanceof Response ? request : await handler(request);
