@@ -23,6 +23,7 @@ import {
   ChunkFramer,
   CONTINUE,
   frameChunk,
+  httpDate,
   LAST_CHUNK,
   MAX_HEAD_BYTES,
   type RequestHead,
@@ -32,19 +33,6 @@ import {
 import type { ServerHandle } from "./server.ts";
 
 type Handler = (request: GatewayRequest) => Promise<GatewayAnswer>;
-
-let dateSecond = -1;
-let dateText = "";
-/** The `date` field, formatted once a second. */
-function httpDate(): string {
-  const now = Date.now();
-  const second = Math.floor(now / 1000);
-  if (second !== dateSecond) {
-    dateSecond = second;
-    dateText = new Date(now).toUTCString();
-  }
-  return dateText;
-}
 
 /** Every field of `headers` in order, each `set-cookie` on its own line. */
 function fieldsOf(headers: Headers): [string, string][] {

@@ -4,7 +4,8 @@
  * (`http1_server.ts`): the request head a client sends ({@link parseRequestHead}: request line, fields,
  * body framing, keep-alive, `Expect: 100-continue`), the response head the gateway writes
  * ({@link responseHead}) and the chunk framing of a streamed body ({@link frameChunk}: one buffer per
- * chunk, so one write per SSE event). A malformed head throws a {@link WireError} carrying the status to
+ * chunk, so one write per SSE event), and its `date` field ({@link httpDate}, the one clock read here). A
+ * malformed head throws a {@link WireError} carrying the status to
  * answer with. Nothing here touches a socket.
  */
 
@@ -238,3 +239,16 @@ export const LAST_CHUNK: Uint8Array = encoder.encode("0\r\n\r\n");
 
 /** The interim answer to `Expect: 100-continue`. */
 export const CONTINUE: Uint8Array = encoder.encode("HTTP/1.1 100 Continue\r\n\r\n");
+
+let dateSecond = -1;
+let dateText = "";
+/** The `date` field, formatted once a second. */
+export function httpDate(): string {
+  const now = Date.now();
+  const second = Math.floor(now / 1000);
+  if (second !== dateSecond) {
+    dateSecond = second;
+    dateText = new Date(now).toUTCString();
+  }
+  return dateText;
+}
