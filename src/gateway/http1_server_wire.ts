@@ -4,9 +4,9 @@
  * (`http1_server.ts`): the request head a client sends ({@link parseRequestHead}: request line, fields,
  * body framing, keep-alive, `Expect: 100-continue`), the response head the gateway writes
  * ({@link responseHead}) and the chunk framing of a streamed body ({@link frameChunk}: one buffer per
- * chunk, so one write per SSE event), and its `date` field ({@link httpDate}, the one clock read here). A
- * malformed head throws a {@link WireError} carrying the status to
- * answer with. Nothing here touches a socket.
+ * chunk, so one write per SSE event), and its `date` field ({@link httpDate}, the one clock read here).
+ * A malformed head throws a {@link WireError} carrying the status to answer with. Nothing here touches a
+ * socket.
  */
 
 import type { BodyFraming } from "./body_decoder.ts";
