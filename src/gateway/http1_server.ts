@@ -86,15 +86,13 @@ async function respond(
   for (const chunk of source.first) if (chunk.byteLength > 0) out.push(frame(chunk));
   // When the upstream's answer has been read to its end, the last chunk leaves with the bytes before it.
   let lastSent = false;
-  const endIfAtEnd = () => {
-    if (chunked && !lastSent && source.atEnd?.()) {
-      out.push(LAST_CHUNK);
-      lastSent = true;
-    }
-  };
+  const endsHere = () => chunked && !lastSent && (source.atEnd?.() ?? false);
   try {
     if (out.length > 1) {
-      endIfAtEnd();
+      if (endsHere()) {
+        out.push(LAST_CHUNK);
+        lastSent = true;
+      }
       await client.write(concatBytes(out));
       out = [];
     }
@@ -115,13 +113,16 @@ async function respond(
         return keepAlive;
       }
       if (chunk.byteLength === 0) continue;
-      if (out.length === 0 && !(chunked && source.atEnd?.())) {
+      if (out.length === 0 && !endsHere()) {
         await client.write(framed !== null ? chunk : framer ? framer.frame(chunk) : chunk);
         continue;
       }
       // The head, when no chunk was at hand before the relay began; or the last chunk after this one.
       out.push(framed !== null ? chunk : frame(chunk));
-      endIfAtEnd();
+      if (endsHere()) {
+        out.push(LAST_CHUNK);
+        lastSent = true;
+      }
       await client.write(concatBytes(out));
       out = [];
     }
