@@ -5,29 +5,15 @@
  */
 
 import assert from "node:assert/strict";
+import { runGcChild } from "../support/gc_child.ts";
 
 Deno.test("open streams keep none of their requests' bodies alive", async () => {
   const n = 20;
   const size = 1024 * 1024;
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--quiet",
-      "--v8-flags=--expose-gc",
-      "--allow-env",
-      "--allow-read",
-      "--allow-write",
-      "--allow-net=127.0.0.1,localhost",
-      new URL("./fixtures/open_streams_child.ts", import.meta.url).pathname,
-      String(n),
-      String(size),
-    ],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const stderr = new TextDecoder().decode(out.stderr);
-  assert.equal(out.code, 0, stderr);
-  const { open, arrayBuffers } = JSON.parse(new TextDecoder().decode(out.stdout));
+  const { open, arrayBuffers } = await runGcChild(
+    new URL("./fixtures/open_streams_child.ts", import.meta.url),
+    [String(n), String(size)],
+  );
   assert.equal(open, n, "every stream was still open when memory was measured");
   assert.ok(
     arrayBuffers < (n * size) / 4,

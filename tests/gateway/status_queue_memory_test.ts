@@ -5,29 +5,15 @@
  */
 
 import assert from "node:assert/strict";
+import { runGcChild } from "../support/gc_child.ts";
 
 Deno.test("queued status changes keep none of their requests' bodies alive", async () => {
   const n = 40;
   const size = 1024 * 1024;
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--quiet",
-      "--v8-flags=--expose-gc",
-      "--allow-env",
-      "--allow-read",
-      "--allow-write",
-      "--allow-net=127.0.0.1,localhost",
-      new URL("./fixtures/queued_changes_child.ts", import.meta.url).pathname,
-      String(n),
-      String(size),
-    ],
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const stderr = new TextDecoder().decode(out.stderr);
-  assert.equal(out.code, 0, stderr);
-  const { successes, arrayBuffers } = JSON.parse(new TextDecoder().decode(out.stdout));
+  const { successes, arrayBuffers } = await runGcChild(
+    new URL("./fixtures/queued_changes_child.ts", import.meta.url),
+    [String(n), String(size)],
+  );
   assert.equal(successes, n);
   assert.ok(
     arrayBuffers < (n * size) / 4,
