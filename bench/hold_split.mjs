@@ -3,7 +3,8 @@
  * ramp-up, while 200 requests arrive within one 40 ms interval) and the rest (the steady state, one event per
  * stream every 40 ms). Same load as `../shared/bench/probe.mjs hold` against the same `upstream.mjs`: 200
  * streams of `events` events 40 ms apart, started evenly over one interval, 8 KiB request bodies. Prints one
- * line per target. Run with Node (as the harness is) or Deno, one target at a time, interleaved:
+ * line per target. Run it with Node, as the harness is (Deno's `process.hrtime` has another origin than
+ * the upstream's, so its delays would be wrong), one target at a time, interleaved:
  *
  *   TOK=$(node ../shared/bench/probe.mjs jwt acct_a) node bench/hold_split.mjs <base url> [events] [K]
  *
