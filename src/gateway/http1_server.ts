@@ -225,8 +225,8 @@ async function serveConnection(
           } else if (client.busy && client.end - client.start < MAX_HEAD_BYTES) watch();
         });
       watch();
-      const request = toRequest(head, body, local, controller.signal);
-      body = null; // the request has it now; this frame lives as long as the answer (a stream: minutes)
+      let request: LiteRequest | Response | null = toRequest(head, body, local, controller.signal);
+      body = null; // the request has it now
       let response: GatewayAnswer;
       try {
         response = request instanceof Response ? request : await handler(request);
@@ -234,7 +234,10 @@ async function serveConnection(
         response = errorAnswer(500, error instanceof Error ? error.message : String(error));
       }
       const keepAlive = head.keepAlive && !state.stopping && !(request instanceof Response);
-      const again = await respond(client, response, head, keepAlive, controller.signal);
+      const exchange = { method: head.method, minor: head.minor };
+      // This frame lives as long as the answer (a stream: minutes): it keeps nothing else of the request.
+      head = request = null;
+      const again = await respond(client, response, exchange, keepAlive, controller.signal);
       client.busy = false;
       if (!again || client.eof && client.start === client.end) return;
     }

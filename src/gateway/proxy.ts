@@ -61,6 +61,10 @@ function relayHooks(
 export async function proxyRequest(ctx: GatewayContext, req: ProxyRequest): Promise<GatewayAnswer> {
   const started = performance.now();
   const { request } = req;
+  // What the log and the relay's hooks keep of the request, for as long as a stream lasts: not the
+  // request itself (its head's fields and strings), which closures over `request` or `req` would.
+  const { method } = request;
+  const { path } = req;
   const sessionId = request.headers.get("session-id");
   const hasBody = request.method !== "GET" && request.method !== "HEAD";
   const body = hasBody ? await bodyBytes(request) : null;
@@ -82,8 +86,8 @@ export async function proxyRequest(ctx: GatewayContext, req: ProxyRequest): Prom
   const log = (status: number, account: string | null, note?: string) =>
     ctx.log({
       at: ctx.now(),
-      method: request.method,
-      path: req.path,
+      method,
+      path,
       status,
       durationMs: performance.now() - started,
       account,
