@@ -87,12 +87,14 @@ async function respond(
   // When the upstream's answer has been read to its end, the last chunk leaves with the bytes before it.
   let lastSent = false;
   const endsHere = () => chunked && !lastSent && (source.atEnd?.() ?? false);
+  const endIfAtEnd = () => {
+    if (!endsHere()) return;
+    out.push(LAST_CHUNK);
+    lastSent = true;
+  };
   try {
     if (out.length > 1) {
-      if (endsHere()) {
-        out.push(LAST_CHUNK);
-        lastSent = true;
-      }
+      endIfAtEnd();
       await client.write(concatBytes(out));
       out = [];
     }
@@ -119,10 +121,7 @@ async function respond(
       }
       // The head, when no chunk was at hand before the relay began; or the last chunk after this one.
       out.push(framed !== null ? chunk : frame(chunk));
-      if (endsHere()) {
-        out.push(LAST_CHUNK);
-        lastSent = true;
-      }
+      endIfAtEnd();
       await client.write(concatBytes(out));
       out = [];
     }

@@ -66,7 +66,7 @@ export async function proxyRequest(ctx: GatewayContext, req: ProxyRequest): Prom
   const { method } = request;
   const { path } = req;
   const sessionId = request.headers.get("session-id");
-  const hasBody = request.method !== "GET" && request.method !== "HEAD";
+  const hasBody = method !== "GET" && method !== "HEAD";
   const body = hasBody ? await bodyBytes(request) : null;
   const contentEncoding = request.headers.get("content-encoding");
   const state: Attempt = {
@@ -154,7 +154,7 @@ export async function proxyRequest(ctx: GatewayContext, req: ProxyRequest): Prom
     const sent = await sendUpstream(
       {
         url: upstreamUrl(ctx.upstream, req.path, req.search),
-        method: request.method,
+        method,
         headers,
         body: sendBody,
       },
