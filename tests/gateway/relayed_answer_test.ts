@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { serveHttp1 } from "../../src/gateway/http1_server.ts";
 import { RelayedAnswer, webAnswer } from "../../src/gateway/relayed_answer.ts";
 import { type ChunkReader, directRelay, type RelayEnd } from "../../src/gateway/sse_relay.ts";
-import { within } from "../support/wait.ts";
+import { waitFor, within } from "../support/wait.ts";
 
 const encoder = new TextEncoder();
 
@@ -94,7 +94,7 @@ Deno.test("an answer read to its end goes out with its last chunk, before the re
     );
     assert.deepEqual(ends, [], "while the relay's last read was still held");
     opened();
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await waitFor(() => ends.length > 0, { what: "the relay's end" });
     assert.deepEqual(ends, ["completed"]);
   } finally {
     opened();
