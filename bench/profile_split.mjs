@@ -35,12 +35,25 @@ function waitExit(child) {
   return new Promise((resolve) => child.on("exit", (code) => resolve(code ?? 1)));
 }
 
+/** The process's memory map, read before sampling (its code regions are mapped when V8 starts). */
+let maps;
+try {
+  maps = fs.readFileSync(`/proc/${pid}/maps`, "utf8");
+} catch (error) {
+  process.stderr.write(
+    `profile_split: cannot read /proc/${pid}/maps (${error.code}): is ${pid} a running process of yours?\n`,
+  );
+  process.exit(2);
+}
 const perf = spawn("perf", ["record", "-q", "-e", "cpu-clock", "-F", "4000", "-p", String(pid), "-o", data], {
   stdio: "inherit",
 });
+perf.on("error", () => {
+  process.stderr.write("profile_split: perf is not installed here (Debian: apt-get install linux-perf)\n");
+  process.exit(2);
+});
 await new Promise((resolve) => setTimeout(resolve, 300));
 const loadCode = await waitExit(spawn(load[0], load.slice(1), { stdio: ["ignore", "ignore", "inherit"] }));
-const maps = fs.readFileSync(`/proc/${pid}/maps`, "utf8");
 perf.kill("SIGINT");
 await waitExit(perf);
 if (loadCode !== 0) process.stderr.write(`profile_split: the load command exited with ${loadCode}\n`);
