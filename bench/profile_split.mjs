@@ -30,6 +30,7 @@ if (!pidArg || !logPath || dashes !== "--" || load.length === 0) {
 const pid = Number(pidArg);
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "profile-split-"));
 const data = path.join(scratch, "perf.data");
+process.on("exit", () => fs.rmSync(scratch, { recursive: true, force: true }));
 
 function waitExit(child) {
   return new Promise((resolve) => child.on("exit", (code) => resolve(code ?? 1)));
@@ -53,7 +54,13 @@ perf.on("error", () => {
   process.exit(2);
 });
 await new Promise((resolve) => setTimeout(resolve, 300));
-const loadCode = await waitExit(spawn(load[0], load.slice(1), { stdio: ["ignore", "ignore", "inherit"] }));
+const loader = spawn(load[0], load.slice(1), { stdio: ["ignore", "ignore", "inherit"] });
+loader.on("error", (error) => {
+  perf.kill("SIGINT");
+  process.stderr.write(`profile_split: cannot run the load command ${load[0]} (${error.code})\n`);
+  process.exit(2);
+});
+const loadCode = await waitExit(loader);
 perf.kill("SIGINT");
 await waitExit(perf);
 if (loadCode !== 0) process.stderr.write(`profile_split: the load command exited with ${loadCode}\n`);
@@ -131,7 +138,6 @@ for (const line of script.stdout.split("\n")) {
   }
   if (name !== null) bump(names, name);
 }
-fs.rmSync(scratch, { recursive: true, force: true });
 if (total === 0) {
   process.stderr.write("profile_split: no samples (is perf allowed here? kernel.perf_event_paranoid)\n");
   process.exit(1);
