@@ -10,6 +10,7 @@
  */
 
 import type { BodyFraming } from "./body_decoder.ts";
+import { encodeWithRoom, headText } from "./http1_wire.ts";
 
 /** A request head the server cannot take; `status` is the answer (400, 413, 431, 501, 505). */
 export class WireError extends Error {
@@ -41,7 +42,6 @@ export interface RequestHead {
 /** The longest request head taken (a longer one gets 431). */
 export const MAX_HEAD_BYTES = 64 * 1024;
 
-const latin1 = new TextDecoder("latin1");
 const encoder = new TextEncoder();
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
@@ -50,7 +50,7 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
  * Throws a {@link WireError} for a malformed or unsupported one. Pure.
  */
 export function parseRequestHead(bytes: Uint8Array, end: number): RequestHead {
-  const lines = latin1.decode(bytes.subarray(0, end)).split("\r\n");
+  const lines = headText(bytes.subarray(0, end)).split("\r\n");
   // A client may send empty lines before the request line (RFC 9112 §2.2).
   while (lines.length > 1 && lines[0] === "") lines.shift();
   const line = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+) (\S+) HTTP\/(\d)\.(\d)$/.exec(lines[0]);
@@ -170,7 +170,9 @@ export function responseHead(
   if (framing === "chunked") head += "transfer-encoding: chunked\r\n";
   else if (framing === "empty") head += "content-length: 0\r\n";
   if (!keepAlive) head += "connection: close\r\n";
-  return encoder.encode(head + "\r\n");
+  head += "\r\n";
+  const { buffer, written } = encodeWithRoom(head, 0);
+  return buffer.subarray(0, written);
 }
 
 /** Whether a response to `method` with `status` carries no body at all (RFC 9110 §6.4.1). Pure. */

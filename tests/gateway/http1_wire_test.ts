@@ -5,7 +5,8 @@
 
 import assert from "node:assert/strict";
 import { BodyDecoder } from "../../src/gateway/body_decoder.ts";
-import { parseResponseHead, requestBytes } from "../../src/gateway/http1_wire.ts";
+import { headText, parseResponseHead, requestBytes } from "../../src/gateway/http1_wire.ts";
+import { parseRequestHead } from "../../src/gateway/http1_server_wire.ts";
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 const text = (data: Uint8Array | null) => data === null ? null : new TextDecoder().decode(data);
@@ -29,6 +30,27 @@ Deno.test("requestBytes() writes one buffer: request line, host, headers, conten
   );
   assert.equal(text(requestBytes("GET", "/m", "h", {}, null)[0]), "GET /m HTTP/1.1\r\nhost: h\r\n\r\n");
   assert.equal(requestBytes("POST", "/", "h", {}, new Uint8Array(2 * 1024 * 1024)).length, 2);
+});
+
+Deno.test("headText() reads a head byte for byte: ASCII as it is, any other byte as the latin1 decoder does", () => {
+  assert.equal(headText(bytes("HTTP/1.1 200 OK\r\nx: y")), "HTTP/1.1 200 OK\r\nx: y");
+  // A lone 0xe9 is "é" in ISO-8859-1 and invalid UTF-8; the UTF-8 bytes of "é" are two characters.
+  assert.equal(headText(Uint8Array.of(0x61, 0xe9, 0x62)), "a\u00e9b");
+  assert.equal(headText(bytes("caf\u00e9")), "caf\u00c3\u00a9");
+  assert.equal(headText(bytes("\uFFFD")), "\u00ef\u00bf\u00bd");
+  // Whatever is not ASCII is read as before this fast path: by the WHATWG "latin1" decoder (windows-1252).
+  const mixed = Uint8Array.of(0x41, 0xff, 0x80, 0x9f, 0xc3);
+  assert.equal(headText(mixed), new TextDecoder("latin1").decode(mixed));
+  const wire = Uint8Array.of(...bytes("GET / HTTP/1.1\r\nhost: h\r\nx-name: Jos"), 0xe9);
+  const head = parseRequestHead(wire, wire.byteLength);
+  assert.deepEqual(head.fields, [["host", "h"], ["x-name", "Jos\u00e9"]]);
+});
+
+Deno.test("requestBytes() encodes header values as TextEncoder does, and keeps the body after the head", () => {
+  const body = bytes('{"a":1}');
+  const [all] = requestBytes("POST", "/r", "h", { "x-name": "Jos\u00e9 \u{1f600}" }, body);
+  const head = "POST /r HTTP/1.1\r\nhost: h\r\nx-name: Jos\u00e9 \u{1f600}\r\ncontent-length: 7\r\n\r\n";
+  assert.deepEqual([...all], [...bytes(head), ...body]);
 });
 
 Deno.test("parseResponseHead() waits for the blank line, then reads status, headers and framing", () => {
