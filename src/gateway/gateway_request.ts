@@ -19,6 +19,8 @@ export interface HeaderView {
 export interface GatewayRequest {
   readonly method: string;
   readonly url: string;
+  /** `url` parsed, when the server parsed it already (a {@link LiteRequest}); a `Request` has none. */
+  readonly parsedUrl?: URL;
   readonly headers: HeaderView;
   /** Aborts when the client goes away. */
   readonly signal: AbortSignal;
@@ -64,15 +66,22 @@ export class LiteRequest implements GatewayRequest {
   readonly headers: LiteHeaders;
   readonly body = null;
   #bytes: Uint8Array<ArrayBuffer> | null;
+  #parsed: URL | null;
+  /** `parsed`: `url` as the server parsed it to check it (one parse a request, not two). */
   constructor(
     readonly method: string,
     readonly url: string,
     readonly fields: readonly [string, string][],
     bytes: Uint8Array<ArrayBuffer> | null,
     readonly signal: AbortSignal,
+    parsed?: URL,
   ) {
     this.headers = new LiteHeaders(fields);
     this.#bytes = bytes;
+    this.#parsed = parsed ?? null;
+  }
+  get parsedUrl(): URL {
+    return this.#parsed ??= new URL(this.url);
   }
   /** The body's bytes, handed over once (null after, or without a body). */
   takeBytes(): Uint8Array<ArrayBuffer> | null {

@@ -74,7 +74,7 @@ export function accessOf(
 /** Builds the handler. */
 export function createGatewayHandler(deps: HandlerDeps): (request: GatewayRequest) => Promise<GatewayAnswer> {
   return async (request) => {
-    const url = new URL(request.url);
+    const url = request.parsedUrl ?? new URL(request.url);
     const started = performance.now();
     const { key, path } = splitKeyPrefix(url.pathname);
     /** Every answer the gateway writes itself gets its log line, as proxied requests do. */

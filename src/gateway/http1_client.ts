@@ -15,6 +15,7 @@ import type { ChunkReader } from "./sse_relay.ts";
 import { Connection, Http1Body } from "./http1_connection.ts";
 import { type HeaderList, parseResponseHead, requestBytes } from "./http1_wire.ts";
 import { proxyFor, type ProxyRoute, type UpstreamProxySettings } from "./upstream_proxy.ts";
+import { tunnel } from "./http1_tunnel.ts";
 
 /** One request. */
 export interface Http1Request {
@@ -57,6 +58,7 @@ export class Http1Client {
   readonly #idle = new Map<string, Connection[]>();
   readonly #open = new Set<Connection>();
   readonly #permitted = new Map<string, boolean>();
+  readonly #routes = new Map<string, ProxyRoute | null>();
 
   constructor(options: Http1ClientOptions = {}) {
     this.#proxy = options.proxy ?? null;
@@ -77,7 +79,7 @@ export class Http1Client {
     if (url.protocol !== "http:" && url.protocol !== "https:") return false;
     let route: ProxyRoute | null;
     try {
-      route = proxyFor(url, this.#proxy);
+      route = this.#route(url);
     } catch {
       return false;
     }
@@ -93,7 +95,7 @@ export class Http1Client {
 
   /** Sends `request`; resolves with the answer's head. Rejects with the signal's reason once aborted. */
   async request(request: Http1Request): Promise<Http1Answer> {
-    const route = proxyFor(request.url, this.#proxy);
+    const route = this.#route(request.url);
     const key = `${request.url.protocol}//${request.url.host}${route ? ` via ${route.host}` : ""}`;
     for (let attempt = 0;; attempt++) {
       if (request.signal.aborted) throw request.signal.reason;
@@ -116,6 +118,18 @@ export class Http1Client {
     for (const connection of this.#open) connection.close();
     this.#open.clear();
     this.#idle.clear();
+  }
+
+  /** The proxy route to `url` (null: direct), remembered per URL: the settings do not change. */
+  #route(url: URL): ProxyRoute | null {
+    const href = url.href;
+    let route = this.#routes.get(href);
+    if (route === undefined) {
+      route = proxyFor(url, this.#proxy);
+      if (this.#routes.size >= 64) this.#routes.clear();
+      this.#routes.set(href, route);
+    }
+    return route;
   }
 
   #take(key: string): Connection | null {
@@ -175,7 +189,7 @@ export class Http1Client {
         tcp.close();
       } catch { /* handed over or closed */ }
     };
-    signal.addEventListener("abort", closeTcp, { once: true });
+    signal.addEventListener("abort", closeTcp);
     try {
       if (route && https) {
         await tunnel(tcp, `${hostname.includes(":") ? `[${hostname}]` : hostname}:${port}`, route);
@@ -209,7 +223,7 @@ export class Http1Client {
     const extra: Record<string, string> = { "accept-encoding": "identity" };
     if (absolute && route.authorization) extra["proxy-authorization"] = route.authorization;
     const onAbort = () => connection.close();
-    signal.addEventListener("abort", onAbort, { once: true });
+    signal.addEventListener("abort", onAbort);
     let received = 0;
     try {
       try {
@@ -271,29 +285,4 @@ export class Http1Client {
 function isConnectionLoss(error: unknown): boolean {
   return error instanceof Deno.errors.ConnectionReset || error instanceof Deno.errors.BrokenPipe ||
     error instanceof Deno.errors.ConnectionAborted || error instanceof Deno.errors.UnexpectedEof;
-}
-
-/** CONNECT `authority` through an http proxy on `tcp`. */
-async function tunnel(tcp: Deno.TcpConn, authority: string, route: ProxyRoute): Promise<void> {
-  let head = `CONNECT ${authority} HTTP/1.1\r\nhost: ${authority}\r\n`;
-  if (route.authorization) head += `proxy-authorization: ${route.authorization}\r\n`;
-  const bytes = new TextEncoder().encode(`${head}\r\n`);
-  for (let at = 0; at < bytes.byteLength;) at += await tcp.write(bytes.subarray(at));
-  const buffer = new Uint8Array(8192);
-  let got = 0;
-  for (;;) {
-    const n = await tcp.read(buffer.subarray(got));
-    if (n === null) throw new Error(`the proxy ${route.host} closed the connection`);
-    got += n;
-    const parsed = parseResponseHead(buffer.subarray(0, got), "CONNECT");
-    if (parsed === null) {
-      if (got === buffer.byteLength) throw new Error(`the proxy ${route.host} sent an oversized answer`);
-      continue;
-    }
-    if (parsed.status < 200 || parsed.status > 299) {
-      throw new Error(`the proxy ${route.host} refused the tunnel (${parsed.status})`);
-    }
-    if (parsed.headBytes !== got) throw new Error(`the proxy ${route.host} sent bytes before the tunnel`);
-    return;
-  }
 }

@@ -76,7 +76,7 @@ async function respond(
     cancel();
     return false;
   }
-  gone.addEventListener("abort", cancel, { once: true });
+  gone.addEventListener("abort", cancel);
   const frame = (chunk: Uint8Array) => chunked ? frameChunk(chunk) : chunk;
   const framer = chunked ? new ChunkFramer() : null;
   // The head leaves with the first chunks: what the relay read before it began, else the first one read.
@@ -183,8 +183,13 @@ function toRequest(
   else return errorAnswer(400, "malformed request target");
   try {
     const hasBody = head.method !== "GET" && head.method !== "HEAD";
-    if (!URL.canParse(url)) return errorAnswer(400, "malformed request target");
-    return new LiteRequest(head.method, url, head.fields, hasBody ? body : null, signal);
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      return errorAnswer(400, "malformed request target");
+    }
+    return new LiteRequest(head.method, url, head.fields, hasBody ? body : null, signal, parsed);
   } catch (error) {
     return errorAnswer(400, (error as Error).message);
   }

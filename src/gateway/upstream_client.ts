@@ -49,6 +49,17 @@ export function backoffDelay(n: number, baseMs: number): number {
   return Math.round(baseMs * 2 ** n * (0.8 + Math.random() * 0.4));
 }
 
+let lastTarget: { href: string; url: URL } | null = null;
+
+/**
+ * `href` parsed; the last one is kept, since nearly every request goes to the same upstream path
+ * (`/responses`). Nothing changes a parsed URL after this.
+ */
+function parsedTarget(href: string): URL {
+  if (lastTarget?.href !== href) lastTarget = { href, url: new URL(href) };
+  return lastTarget.url;
+}
+
 /** One try, by the HTTP/1.1 client when it can send it, else by `fetch`. */
 async function exchange(
   call: UpstreamCall,
@@ -56,7 +67,7 @@ async function exchange(
   signal: AbortSignal,
   ticket: IdleTicket,
 ): Promise<UpstreamAnswer> {
-  const url = options.http1 ? new URL(call.url) : null;
+  const url = options.http1 ? parsedTarget(call.url) : null;
   if (url !== null && options.http1!.canSend(url)) {
     const answer = await options.http1!.request({
       url,
@@ -91,7 +102,9 @@ export async function sendUpstream(call: UpstreamCall, options: SendOptions): Pr
     if (options.clientSignal?.aborted) return { kind: "client-gone", retries: attempt };
     const controller = new AbortController();
     const onClientGone = () => controller.abort(new DOMException("client went away", "AbortError"));
-    options.clientSignal?.addEventListener("abort", onClientGone, { once: true });
+    // No `{ once: true }` (here, in the server and in the HTTP/1.1 client): each abort listener is removed
+    // when its exchange ends, and Deno converts an options object on every call.
+    options.clientSignal?.addEventListener("abort", onClientGone);
     options.active.add(controller);
     let idle = false;
     const ticket = options.idle.track(() => {

@@ -67,3 +67,14 @@ Deno.test("webRequest() makes the same request as a Request: method, URL, header
     0,
   );
 });
+
+Deno.test("LiteRequest keeps the URL the server parsed, and parses its url once when given none", () => {
+  const signal = new AbortController().signal;
+  const parsed = new URL("http://127.0.0.1/k/x/responses?a=1");
+  const given = new LiteRequest("POST", parsed.href, [], null, signal, parsed);
+  assert.equal(given.parsedUrl, parsed);
+  const lazy = new LiteRequest("GET", "http://127.0.0.1/d/?x=%41", [], null, signal);
+  assert.equal(lazy.parsedUrl.pathname, "/d/");
+  assert.equal(lazy.parsedUrl.search, "?x=%41");
+  assert.equal(lazy.parsedUrl, lazy.parsedUrl);
+});

@@ -139,6 +139,8 @@ Deno.test("http1 server refuses bad requests with their status and closes the co
         [`GET / HTTP/1.1\r\nhost: x\r\nx-big: ${"a".repeat(70 * 1024)}\r\n\r\n`, 431],
         ["GET / HTTP/1.1\r\nhost: x\r\nx-bad: a\0b\r\n\r\n", 400], // a value a Request refuses
         ["GET / HTTP/1.1\r\nhost: x\r\nx-bad: a\nb\r\n\r\n", 400],
+        ["GET http://[::1/ HTTP/1.1\r\nhost: x\r\n\r\n", 400], // a target no URL can be made of
+        ["GET /a HTTP/1.1\r\nhost: [::1\r\n\r\n", 400],
       ] as const
     ) {
       const answer = await exchange(server.port, wire);
