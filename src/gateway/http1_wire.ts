@@ -46,7 +46,7 @@ const utf8 = new TextDecoder();
 const latin1 = new TextDecoder("latin1");
 
 /**
- * The text of a message head, byte for character (ISO-8859-1, as RFC 9110 §5.5 reads field values). A head
+ * The text of a message head, byte for character (the WHATWG "latin1" decoder, i.e. windows-1252). A head
  * is nearly always ASCII, which the UTF-8 decoder reads several times faster than Deno's latin1 one (2 µs for
  * a 1.6 KiB head, measured): it is tried first, and kept when it read every byte as one character. Pure.
  */
