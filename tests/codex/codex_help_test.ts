@@ -1,26 +1,15 @@
 /**
  * The options kept when a conversation is resumed come from the binary in use: its `codex exec resume --help`.
- * Checked on the real Codex CLI 0.169 and, when it is installed, 0.171 (which added `--remote` there).
+ * Checked on the real Codex CLI in use (`CAO_TEST_CODEX`) and, when it is installed, 0.171 (which added `--remote`
+ * there); each binary is judged by the version it reports, so either may be 0.169 or 0.171.
  */
 import assert from "node:assert/strict";
 import { parseCodexArgs, resumeArgs } from "../../src/codex/codex_args.ts";
 import { execResumeOptions, parseHelpOptions } from "../../src/codex/codex_help.ts";
 import { spawnProcess } from "../../src/codex/spawn.ts";
-import { codexAvailable, codexBinary } from "../support/codex_bin.ts";
+import { codex171Binary, codexAvailable, codexBinary, codexVersion } from "../support/codex_bin.ts";
 
 const ID = "01a23289-9bc1-75e2-8332-c4efe444f75d";
-
-/** The native 0.171 binary: `CAO_TEST_CODEX_171`, else where the CI cache puts it; null when absent. */
-async function codex171(): Promise<string | null> {
-  const fromEnv = Deno.env.get("CAO_TEST_CODEX_171");
-  const cached =
-    `${Deno.env.get("HOME")}/.cache/cao-ci/codex-0.171.0/node_modules/@openai/codex-linux-x64/vendor/` +
-    "x86_64-unknown-linux-musl/bin/codex";
-  for (const path of [fromEnv, cached]) {
-    if (path && await Deno.stat(path).then((s) => s.isFile, () => false)) return path;
-  }
-  return null;
-}
 
 Deno.test("parseHelpOptions() reads clap's option lines, and which take a value", () => {
   const help = [
@@ -45,8 +34,13 @@ Deno.test("parseHelpOptions() reads clap's option lines, and which take a value"
   ]);
 });
 
+/** Whether a Codex version's `exec resume` takes `--remote` (added in 0.171). */
+function hasRemote([major, minor]: [number, number, number]): boolean {
+  return major > 0 || minor >= 171;
+}
+
 Deno.test({
-  name: "resuming keeps the options the binary's exec resume takes: 0.171's --remote, not on 0.169",
+  name: "resuming keeps the options the binary's exec resume takes: --remote from 0.171 on, not before",
   ignore: !(await codexAvailable()),
   async fn() {
     const invocation = parseCodexArgs([
@@ -58,24 +52,25 @@ Deno.test({
       ID,
       "go on",
     ]);
-    const on169 = await execResumeOptions(spawnProcess, await codexBinary(), {});
-    assert.ok(on169?.has("--json"), "0.169's help was read");
-    assert.equal(on169?.has("--remote"), false);
-    assert.deepEqual(resumeArgs(invocation, ID, "p", on169 ?? undefined), [
-      "exec",
-      "resume",
-      "--json",
-      ID,
-      "p",
-    ]);
-    const newer = await codex171();
-    if (newer === null) return;
-    const on171 = await execResumeOptions(spawnProcess, newer, {});
-    assert.ok(on171?.has("--remote") && on171.has("--remote-auth-token-env"));
-    assert.deepEqual(
-      resumeArgs(invocation, ID, "p", on171 ?? undefined),
-      ["exec", "resume", "--remote", "ws://127.0.0.1:9", "--json", ID, "p"],
-      "0.171 keeps --remote",
-    );
+    const binaries = [await codexBinary(), await codex171Binary()].filter((path) => path !== null);
+    for (const path of new Set(binaries)) {
+      const version = await codexVersion(path);
+      const remote = hasRemote(version);
+      const options = await execResumeOptions(spawnProcess, path, {});
+      assert.ok(options !== null && options.has("--json"), `${version.join(".")}'s help was read`);
+      assert.equal(options.has("--remote"), remote, `${version.join(".")} --remote`);
+      assert.equal(
+        options.has("--remote-auth-token-env"),
+        remote,
+        `${version.join(".")} --remote-auth-token-env`,
+      );
+      assert.deepEqual(
+        resumeArgs(invocation, ID, "p", options),
+        remote
+          ? ["exec", "resume", "--remote", "ws://127.0.0.1:9", "--json", ID, "p"]
+          : ["exec", "resume", "--json", ID, "p"],
+        `${version.join(".")} keeps the options it takes`,
+      );
+    }
   },
 });

@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { onPath, requireTool, skipMissing } from "../support/ci_tools.ts";
+import { codex171Binary } from "../support/codex_bin.ts";
 import { caoCommandLine } from "../support/run_cao.ts";
 import { startMockUpstream } from "../support/mock_upstream.ts";
 import { makeRunHome, mockArgs, readStatus, type RunHome } from "../support/run_fixture.ts";
@@ -173,18 +174,7 @@ Deno.test({
   },
 });
 
-/** The native Codex 0.171 binary (`CAO_TEST_CODEX_171`, which .ci/run sets, else the CI cache), or null. */
-async function codex171(): Promise<string | null> {
-  const cached =
-    `${Deno.env.get("HOME")}/.cache/cao-ci/codex-0.171.0/node_modules/@openai/codex-linux-x64/vendor/` +
-    "x86_64-unknown-linux-musl/bin/codex";
-  for (const path of [Deno.env.get("CAO_TEST_CODEX_171"), cached]) {
-    if (path && await exists(path)) return path;
-  }
-  return null;
-}
-
-const CODEX_171 = await codex171();
+const CODEX_171 = await codex171Binary();
 
 Deno.test({
   name: "cao run: Codex 0.171's TUI continued on the next account keeps the conversation's title",

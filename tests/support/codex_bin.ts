@@ -164,3 +164,35 @@ export async function runCodex(args: string[], options: RunCodexOptions = {}): P
     clearTimeout(timer);
   }
 }
+
+/**
+ * The native Codex 0.171 binary: `CAO_TEST_CODEX_171` (which .ci/run sets), else where the CI cache puts it;
+ * null when neither is there.
+ */
+export async function codex171Binary(): Promise<string | null> {
+  const { platform, triple, exe } = codexTarget();
+  const cached =
+    `${Deno.env.get("HOME")}/.cache/cao-ci/codex-0.171.0/node_modules/@openai/codex-${platform}/vendor/` +
+    `${triple}/bin/${exe}`;
+  for (const path of [Deno.env.get("CAO_TEST_CODEX_171"), cached]) {
+    if (path && await isFile(path)) return path;
+  }
+  return null;
+}
+
+/** The version a Codex binary reports (`codex --version` prints `codex-cli 0.171.0`), as [major, minor, patch]. */
+export async function codexVersion(path: string): Promise<[number, number, number]> {
+  const out = await new Deno.Command(path, {
+    args: ["--version"],
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  })
+    .output();
+  const text = new TextDecoder().decode(out.stdout);
+  const match = /(\d+)\.(\d+)\.(\d+)/.exec(text);
+  if (!out.success || !match) {
+    throw new Error(`Cannot read the version of "${path}": it printed "${text.trim()}"`);
+  }
+  return [Number(match[1]), Number(match[2]), Number(match[3])];
+}
