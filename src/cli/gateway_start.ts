@@ -153,7 +153,18 @@ async function startOrServe(ctx: CommandContext, options: GatewayStartOptions): 
     return ExitCode.ok;
   }
 
-  const log = options.logFile ? await openLogFile(options.logFile) : batchedLines(ctx.deps.stderr);
+  // Signals are heard from here on: one that comes while the gateway starts stops it as soon as it is up
+  // (exiting with 143/130 and taking its record out), instead of killing it half-recorded.
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => release = resolve);
+  const stopped = waitForStop(released, options.logFile !== undefined, ctx.deps.onSignal);
+  const failed = (error: unknown): never => {
+    release();
+    throw error;
+  };
+  const log = options.logFile
+    ? await openLogFile(options.logFile).catch(failed)
+    : batchedLines(ctx.deps.stderr);
   const write = (line: string) => log.write(line);
   let gateway;
   try {
@@ -180,6 +191,7 @@ async function startOrServe(ctx: CommandContext, options: GatewayStartOptions): 
       dashboard: isLoopbackHost(settings.bind) ? () => loadDashboard(ctx, write) : undefined,
     });
   } catch (error) {
+    release();
     await log.close();
     if (error instanceof Deno.errors.AddrInUse) {
       throw new CaoError(`Cannot start the gateway: ${settings.bind}:${settings.port} is in use`, {
@@ -199,7 +211,8 @@ async function startOrServe(ctx: CommandContext, options: GatewayStartOptions): 
   if (!options.logFile) {
     ctx.out.line(`cao gateway listening on ${gateway.url}; stop it with Ctrl-C or "cao gateway stop"`);
   }
-  const code = await waitForStop(gateway.stopRequested, options.logFile !== undefined, ctx.deps.onSignal);
+  gateway.stopRequested.then(release);
+  const code = await stopped;
   await gateway.close();
   write(`cao gateway stopped`);
   await log.close();
