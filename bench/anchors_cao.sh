@@ -13,9 +13,11 @@
 # cao_gateway.sh writes {"schemaVersion":1,"key":"<bench key>"} into gateway.json; cao takes that `key` as
 # its proxy key (and makes a control key of its own), so /k/<bench key>/… is proxied.
 # CAO_BENCH_V8_FLAGS (optional, comma-separated) adds V8 flags, e.g. the code log that
-# bench/profile_split.mjs reads.
+# bench/profile_split.mjs reads; CAO_BENCH_DENO_FLAGS (optional) adds deno run flags, e.g. the inspector
+# that bench/alloc_profile.ts attaches to.
 set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-exec deno run --quiet --unstable-no-legacy-abort --unstable-lazy-dynamic-imports --v8-flags=--max-semi-space-size=4,--heap-growing-percent=50${CAO_BENCH_V8_FLAGS:+,$CAO_BENCH_V8_FLAGS} \
+HERE="${BASH_SOURCE[0]%/*}"; [ "$HERE" = "${BASH_SOURCE[0]}" ] && HERE=.
+ROOT="$(cd "$HERE/.." && pwd)" # no dirname: one process less before the gateway starts
+exec deno run --quiet ${CAO_BENCH_DENO_FLAGS:-} --unstable-no-legacy-abort --unstable-lazy-dynamic-imports --v8-flags=--max-semi-space-size=4,--heap-growing-percent=50${CAO_BENCH_V8_FLAGS:+,$CAO_BENCH_V8_FLAGS} \
   --allow-env --allow-read --allow-write --allow-sys --allow-net=127.0.0.1,localhost \
   --config "$ROOT/deno.json" "$ROOT/main.ts" "$@" --default-cooldown 0
