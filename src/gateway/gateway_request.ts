@@ -31,13 +31,17 @@ export interface GatewayRequest {
 
 const FORBIDDEN_VALUE = /[\0\r\n]/;
 
+const byName = (a: [string, string], b: [string, string]): number => a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
+
 /** Request fields as `Headers` would give them: names in order, repeats joined with ", ". */
 class LiteHeaders implements HeaderView {
   readonly #values = new Map<string, string>();
   #sorted: [string, string][] | null = null;
   /** `fields`: lower-case names (the server checked them), trimmed values; throws on a value `Headers` refuses. */
   constructor(fields: readonly [string, string][]) {
-    for (const [name, value] of fields) {
+    // Indexed, no destructuring: see `HeaderList` (http1_wire.ts).
+    for (let i = 0; i < fields.length; i++) {
+      const name = fields[i][0], value = fields[i][1];
       if (FORBIDDEN_VALUE.test(value)) throw new TypeError(`invalid value of header "${name}"`);
       const had = this.#values.get(name);
       this.#values.set(name, had === undefined ? value : `${had}, ${value}`);
@@ -47,13 +51,14 @@ class LiteHeaders implements HeaderView {
     return this.#values.get(name.toLowerCase()) ?? null;
   }
   forEach(callback: (value: string, name: string) => void): void {
-    for (const [name, value] of this.#inOrder()) callback(value, name);
+    const fields = this.#inOrder();
+    for (let i = 0; i < fields.length; i++) callback(fields[i][1], fields[i][0]);
   }
   [Symbol.iterator](): IterableIterator<[string, string]> {
     return this.#inOrder()[Symbol.iterator]();
   }
   #inOrder(): [string, string][] {
-    return this.#sorted ??= [...this.#values].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
+    return this.#sorted ??= [...this.#values].sort(byName);
   }
 }
 

@@ -13,18 +13,26 @@ export class HeaderList {
     this.#pairs = pairs;
   }
   /** The value of `name` (repeated fields joined with ", "), or null. */
+  // Indexed loops, no destructuring: until V8 optimises them, `for…of` and `[n, v]` allocate iterator
+  // objects for every field (about 10 KiB a streamed request, measured with bench/alloc_profile.ts).
   get(name: string): string | null {
+    const pairs = this.#pairs;
     let found: string | null = null;
-    for (const [n, v] of this.#pairs) if (n === name) found = found === null ? v : `${found}, ${v}`;
+    for (let i = 0; i < pairs.length; i++) {
+      const pair = pairs[i];
+      if (pair[0] === name) found = found === null ? pair[1] : `${found}, ${pair[1]}`;
+    }
     return found;
   }
   has(name: string): boolean {
-    for (const [n] of this.#pairs) if (n === name) return true;
+    const pairs = this.#pairs;
+    for (let i = 0; i < pairs.length; i++) if (pairs[i][0] === name) return true;
     return false;
   }
   /** Every field, in order (a repeated field once per line, e.g. `set-cookie`). */
   forEach(callback: (value: string, name: string) => void): void {
-    for (const [n, v] of this.#pairs) callback(v, n);
+    const pairs = this.#pairs;
+    for (let i = 0; i < pairs.length; i++) callback(pairs[i][1], pairs[i][0]);
   }
 }
 

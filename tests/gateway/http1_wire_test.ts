@@ -68,6 +68,9 @@ Deno.test("parseResponseHead() waits for the blank line, then reads status, head
   assert.equal(head.keepAlive, true);
   assert.equal(head.headers.get("content-type"), "text/event-stream");
   assert.equal(head.headers.get("set-cookie"), "a=1, b=2");
+  assert.equal(head.headers.get("x-absent"), null);
+  assert.equal(head.headers.has("transfer-encoding"), true);
+  assert.equal(head.headers.has("x-absent"), false);
   const seen: string[] = [];
   head.headers.forEach((v, n) => seen.push(`${n}=${v}`));
   assert.deepEqual(seen.slice(1, 3), ["set-cookie=a=1", "set-cookie=b=2"]);
