@@ -2,9 +2,10 @@
  * @module
  * How the gateway's HTTP/1.1 server (`http1_server.ts`) writes an answer to a client connection: the head,
  * then the body as chunks — a relayed stream (`sse_relay.ts`) driven directly, any other body read from its
- * stream — chunked to an HTTP/1.1 client (a chunked upstream's chunks as they came), until the connection
- * closes to an HTTP/1.0 one. A body that breaks ends the connection without the last chunk, so the client
- * sees it; a write that fails, or the client closing its connection, cancels the body.
+ * stream — chunked to an HTTP/1.1 client (a chunked upstream's chunks as they came, the relay driving them
+ * with one write per upstream read), until the connection closes to an HTTP/1.0 one. A body that breaks
+ * ends the connection without the last chunk, so the client sees it; a write that fails, or the client
+ * closing its connection, cancels the body.
  */
 
 import { concatBytes } from "../shared/bytes.ts";
@@ -78,7 +79,24 @@ export async function respond(
     }
     // To a chunked client, a relay hands on the upstream's own chunks as they came, once it can.
     const framedFrom = chunked ? source.nextFramed : undefined;
+    // And once it can, the relay drives the rest itself, one write per upstream read.
+    const pump = chunked ? source.pumpFramed : undefined;
+    const writeFramed = (bytes: Uint8Array, last: boolean): Promise<void> => {
+      if (!last) return client.write(bytes);
+      lastSent = true;
+      return client.write(concatBytes([bytes, LAST_CHUNK]));
+    };
     for (;;) {
+      const pumping = pump !== undefined && out.length === 0 ? pump(writeFramed) : null;
+      if (pumping !== null) {
+        try {
+          await pumping;
+        } catch {
+          return false; // the body broke (the connection ends without the last chunk) or the client is gone
+        }
+        if (!lastSent) await client.write(LAST_CHUNK);
+        return keepAlive;
+      }
       let chunk;
       let framed: Promise<Uint8Array | null> | null = null;
       try {
@@ -118,6 +136,8 @@ interface BodySource {
   next(): Promise<Uint8Array | null>;
   /** A relay's `nextFramed` (`sse_relay.ts`): the next bytes already chunk-framed, or null (use next). */
   nextFramed?: () => Promise<Uint8Array | null> | null;
+  /** A relay's `pumpFramed` (`sse_relay.ts`): the rest of the stream, driven by the relay; null: step on. */
+  pumpFramed?: (write: (bytes: Uint8Array, last: boolean) => Promise<void>) => Promise<void> | null;
   /** A relay's `atEnd`: the next {@link next} gives null. */
   atEnd?: () => boolean;
   cancel(reason: unknown): Promise<void>;
@@ -130,6 +150,7 @@ function relaySource({ relay }: RelayedAnswer): BodySource {
     first: relay.takeBuffered(),
     next: () => relay.nextView(),
     nextFramed: () => relay.nextFramed(),
+    pumpFramed: (write) => relay.pumpFramed(write),
     atEnd: () => relay.atEnd(),
     cancel: (reason) => relay.cancel(reason),
   };

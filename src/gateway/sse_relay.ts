@@ -3,7 +3,8 @@
  * The streaming edge of the gateway: read the first SSE events of an upstream answer, decide whether it is a
  * usage limit before anything reaches Codex ({@link sniffFirstEvents}), and then hand the stream through
  * ({@link directRelay}) with no per-chunk work beyond one hand-over and an activity mark. After the first
- * events, SSE text is never decoded again; to a chunked client, the upstream's own chunks go as they came.
+ * events, SSE text is never decoded again; to a chunked client, the upstream's own chunks go as they came,
+ * the relay driving them itself once it can (`pumpFramed`: one async frame for the rest of the stream).
  */
 
 import { classifySseText, normaliseLineEnds, type UsageLimitInfo } from "./upstream_verdict.ts";
@@ -22,6 +23,12 @@ export interface ChunkReader {
   readFramed?(): Promise<Uint8Array | null>;
   /** Optional: whether the body has been read to its end (the next read gives null). */
   atEnd?(): boolean;
+  /**
+   * Optional: the rest read as {@link readFramed} gives it, each read's bytes handed to `sink` (valid until
+   * its promise settles; `last`: the body ends with them) before the next read; `onWait` before each read.
+   * Resolves at the end; rejects when the body or the sink failed.
+   */
+  pumpFramed?(onWait: () => void, sink: (bytes: Uint8Array, last: boolean) => Promise<void>): Promise<void>;
   cancel(reason?: unknown): Promise<void>;
 }
 
@@ -135,6 +142,14 @@ export interface DirectRelay {
    */
   nextFramed(): Promise<Uint8Array | null> | null;
   /**
+   * {@link nextFramed} driven by the relay to the end of the stream: each read's bytes go to `write` (valid
+   * until its promise settles; `last`: the stream ends with them, its last chunk the caller's to write), and
+   * the next read waits for it. Resolves when the stream completed; rejects when the upstream failed, or
+   * when `write` did (the relay then ends as "client-gone" and cancels the upstream). null where
+   * {@link nextFramed} would be, or when the reader cannot be driven so (then step with the others).
+   */
+  pumpFramed(write: (bytes: Uint8Array, last: boolean) => Promise<void>): Promise<void> | null;
+  /**
    * Whether the upstream's answer has been read to its end, so that the next call gives null: the server
    * then sends the last chunk with the bytes before it, in one write.
    */
@@ -205,12 +220,36 @@ export function directRelay(
     nextFramed: () =>
       readFramed !== null && (finished || (reader.framedFromHere?.() ?? false)) ? next(readFramed) : null,
     atEnd: () => finished || (reader.atEnd?.() ?? false),
+    pumpFramed(write) {
+      if (reader.pumpFramed === undefined || finished || !(reader.framedFromHere?.() ?? false)) return null;
+      // The reader reads again only once a write has settled: when it fails, the last write tells whose
+      // failure it was (asked once, at the end; no handler per write).
+      let lastWrite = Promise.resolve();
+      const sink = (bytes: Uint8Array, last: boolean) => {
+        hooks.onChunk();
+        return lastWrite = write(bytes, last);
+      };
+      return reader.pumpFramed(hooks.onWait ?? noWait, sink).then(() => {
+        finished = true;
+        end("completed");
+      }, async (error) => {
+        if (await lastWrite.then(() => true, () => false)) {
+          end("upstream-failed", error);
+          throw error;
+        }
+        end("client-gone", error);
+        await reader.cancel(error).catch(() => {});
+        throw error;
+      });
+    },
     cancel(reason) {
       end("client-gone", reason);
       return reader.cancel(reason);
     },
   };
 }
+
+const noWait = () => {};
 
 /** `relay` as a client-facing body (for `Deno.serve`), pulled one chunk at a time. */
 export function streamOf(relay: DirectRelay): ReadableStream<Uint8Array> {
