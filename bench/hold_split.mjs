@@ -6,17 +6,23 @@
  * line per target. Run it with Node, as the harness is (Deno's `process.hrtime` has another origin than
  * the upstream's, so its delays would be wrong), one target at a time, interleaved:
  *
- *   TOK=$(node ../shared/bench/probe.mjs jwt acct_a) node bench/hold_split.mjs <base url> [events] [K]
+ *   TOK=$(node ../shared/bench/probe.mjs jwt acct_a) node bench/hold_split.mjs <base url> [events] [K] [pid]
  *
  * Delays are arrival here minus the upstream's send stamp, in ms; K (5) is the last event counted as
- * ramp-up. Never run by the tests.
+ * ramp-up. With the pid of the relaying process (its main thread's id is the pid: nginx's worker, the
+ * gateway's deno), it also reports from Linux's /proc/<pid>/task/<pid>/schedstat what that thread did
+ * meanwhile: its CPU time per event, and how long it waited, runnable, for a CPU (the run queue) over how
+ * many wakeups. On a 2-core machine that shares its cores with the bench's own Node processes, that wait
+ * (about 0.1 ms per wakeup for nginx and for the gateway alike) is most of an event's added delay, and it
+ * changes from run to run. Never run by the tests.
  */
 
 import http from "node:http";
 import process from "node:process";
 import { Buffer } from "node:buffer";
+import fs from "node:fs";
 
-const [base, eventsArg, kArg] = process.argv.slice(2);
+const [base, eventsArg, kArg, pidArg] = process.argv.slice(2);
 const events = Number(eventsArg ?? 100);
 const rampUp = Number(kArg ?? 5);
 const streams = 200;
@@ -64,11 +70,18 @@ function stream(k) {
   });
 }
 
+/** [CPU ns, run-queue wait ns, wakeups] of the main thread of `pidArg` so far; null without a pid. */
+const schedstat = () =>
+  pidArg
+    ? fs.readFileSync(`/proc/${pidArg}/task/${pidArg}/schedstat`, "utf8").trim().split(/\s+/).map(Number)
+    : null;
+const before = schedstat();
 const started = [];
 for (let k = 0; k < streams; k++) {
   started.push(new Promise((resolve) => setTimeout(resolve, (k * interval) / streams)).then(() => stream(k)));
 }
 await Promise.all(started);
+const after = schedstat();
 agent.destroy();
 
 const ms = (values, q) => {
@@ -83,3 +96,12 @@ process.stdout.write(
     `p50 ${ms(early, 0.5)} p95 ${ms(early, 0.95)} | after p50 ${ms(later, 0.5)} p95 ${ms(later, 0.95)} ` +
     `p99 ${ms(later, 0.99)}\n`,
 );
+if (before && after) {
+  const [run, wait, wakeups] = after.map((v, i) => v - before[i]);
+  process.stdout.write(
+    `  pid ${pidArg} main thread: ${(run / 1000 / all.length).toFixed(1)} µs CPU per event; run queue ` +
+      `${(wait / 1e6).toFixed(0)} ms over ${wakeups} wakeups (${
+        (wait / 1000 / wakeups).toFixed(0)
+      } µs each)\n`,
+  );
+}
