@@ -6,6 +6,7 @@
 
 import assert from "node:assert/strict";
 import { Connection, Http1Body } from "../../src/gateway/http1_connection.ts";
+import { loopbackPeer } from "../support/loopback_peer.ts";
 
 /**
  * A connection to a loopback peer that writes `send` and closes. `slowly`: each piece is its own write
@@ -15,19 +16,7 @@ async function connected(
   send: Uint8Array[],
   slowly = false,
 ): Promise<{ connection: Connection; done: Promise<void> }> {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const accepted = listener.accept();
-  const conn = await Deno.connect({ hostname: "127.0.0.1", port: (listener.addr as Deno.NetAddr).port });
-  const server = await accepted;
-  listener.close();
-  if (slowly) (server as Deno.TcpConn).setNoDelay(true);
-  const done = (async () => {
-    for (const [i, part] of send.entries()) {
-      for (let at = 0; at < part.byteLength;) at += await server.write(part.subarray(at));
-      if (slowly && i % 8 === 7) await new Promise((resolve) => setTimeout(resolve, 1));
-    }
-    server.close();
-  })();
+  const { conn, done } = await loopbackPeer(send, { paced: slowly });
   return { connection: new Connection(conn, "test"), done };
 }
 

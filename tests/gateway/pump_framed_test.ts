@@ -9,26 +9,14 @@
 import assert from "node:assert/strict";
 import { Connection, Http1Body } from "../../src/gateway/http1_connection.ts";
 import { type ChunkReader, directRelay, type RelayEnd } from "../../src/gateway/sse_relay.ts";
+import { loopbackPeer } from "../support/loopback_peer.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 /** A body over a loopback peer that writes `pieces` one write each (1 ms apart every 8) and closes. */
 async function bodyOver(pieces: Uint8Array[], closeEarly = false) {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const accepted = listener.accept();
-  const conn = await Deno.connect({ hostname: "127.0.0.1", port: (listener.addr as Deno.NetAddr).port });
-  const server = await accepted;
-  listener.close();
-  (server as Deno.TcpConn).setNoDelay(true);
-  const done = (async () => {
-    for (const [i, part] of pieces.entries()) {
-      for (let at = 0; at < part.byteLength;) at += await server.write(part.subarray(at));
-      if (i % 8 === 7) await new Promise((resolve) => setTimeout(resolve, 1));
-    }
-    if (!closeEarly) await new Promise((resolve) => setTimeout(resolve, 20));
-    server.close();
-  })();
+  const { conn, done } = await loopbackPeer(pieces, { paced: true, lingerMs: closeEarly ? 0 : 20 });
   const connection = new Connection(conn, "test");
   const ends: boolean[] = [];
   const body = new Http1Body(
