@@ -7,9 +7,9 @@
  */
 
 import assert from "node:assert/strict";
-import { Connection, Http1Body } from "../../src/gateway/http1_connection.ts";
+import { Connection } from "../../src/gateway/http1_connection.ts";
 import { type ChunkReader, directRelay, type RelayEnd } from "../../src/gateway/sse_relay.ts";
-import { loopbackPeer } from "../support/loopback_peer.ts";
+import { chunkedBody, loopbackPeer } from "../support/loopback_peer.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -18,17 +18,7 @@ const decoder = new TextDecoder();
 async function bodyOver(pieces: Uint8Array[], closeEarly = false) {
   const { conn, done } = await loopbackPeer(pieces, { paced: true, lingerMs: closeEarly ? 0 : 20 });
   const connection = new Connection(conn, "test");
-  const ends: boolean[] = [];
-  const body = new Http1Body(
-    connection,
-    { signal: new AbortController().signal },
-    { kind: "chunked" },
-    (r) => {
-      ends.push(r);
-    },
-  );
-  body.start(new Uint8Array(0));
-  return { connection, body, ends, done };
+  return { connection, ...chunkedBody(connection), done };
 }
 
 /** `events` as a chunked body, cut into pieces that split sizes, CRLFs and payloads apart. */

@@ -1,8 +1,10 @@
 /**
  * A real loopback TCP pair for the HTTP/1.1 client's tests: the peer writes `pieces` to the connection this
- * returns, then closes. `paced` writes them apart (no Nagle, a 1 ms pause after every eighth), so that the
+ * returns, then closes; {@link chunkedBody} reads an answer's body from it. `paced` writes them apart (no Nagle, a 1 ms pause after every eighth), so that the
  * reader sees them over many reads; `lingerMs` waits that long before the close.
  */
+
+import { type Connection, Http1Body } from "../../src/gateway/http1_connection.ts";
 
 export interface LoopbackPeerOptions {
   paced?: boolean;
@@ -29,4 +31,22 @@ export async function loopbackPeer(
     server.close();
   })();
   return { conn, done };
+}
+
+/**
+ * A chunked answer's body over `connection`, started with no bytes read ahead; `ends` records what each end
+ * of the exchange said of the connection (true: reusable).
+ */
+export function chunkedBody(connection: Connection): { body: Http1Body; ends: boolean[] } {
+  const ends: boolean[] = [];
+  const body = new Http1Body(
+    connection,
+    { signal: new AbortController().signal },
+    { kind: "chunked" },
+    (r) => {
+      ends.push(r);
+    },
+  );
+  body.start(new Uint8Array(0));
+  return { body, ends };
 }
