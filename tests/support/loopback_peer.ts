@@ -1,7 +1,8 @@
 /**
  * A real loopback TCP pair for the HTTP/1.1 client's tests: the peer writes `pieces` to the connection this
- * returns, then closes; {@link chunkedBody} reads an answer's body from it. `paced` writes them apart (no Nagle, a 1 ms pause after every eighth), so that the
- * reader sees them over many reads; `lingerMs` waits that long before the close.
+ * returns, then closes; {@link chunkedBody} reads an answer's body from it. `paced` writes the pieces apart
+ * (no Nagle, a 1 ms pause after every eighth), so that the reader sees them over many reads; `lingerMs`
+ * waits that long before the close.
  */
 
 import { type Connection, Http1Body } from "../../src/gateway/http1_connection.ts";
