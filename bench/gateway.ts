@@ -17,7 +17,7 @@
 
 import { fileURLToPath } from "node:url";
 import { openCaoHome } from "../src/accounts/cao_home.ts";
-import { GATEWAY_V8_FLAGS, LAZY_IMPORTS_FLAG } from "../src/gateway/detached.ts";
+import { gatewayRunArgs } from "../src/gateway/detached.ts";
 import { writeAccount } from "../tests/gateway/gateway_harness.ts";
 
 /** Where Deno keeps its cache for this user (`DENO_DIR`, else the platform default under the real home). */
@@ -128,19 +128,8 @@ async function spawnGateway(
   const spawnedAt = performance.now();
   const proc = new Deno.Command(Deno.execPath(), {
     args: [
-      "run",
-      "--quiet",
       // As `cao gateway start --detach` and `cao run --gateway` run it.
-      LAZY_IMPORTS_FLAG,
-      GATEWAY_V8_FLAGS,
-      "--allow-env",
-      "--allow-read",
-      "--allow-write",
-      "--allow-sys",
-      "--allow-net=127.0.0.1,localhost",
-      "--config",
-      `${ROOT}/deno.json`,
-      `${ROOT}/main.ts`,
+      ...gatewayRunArgs(new URL("../main.ts", import.meta.url).href, "--allow-net=127.0.0.1,localhost"),
       "--data-dir",
       dataDir,
       "gateway",

@@ -83,7 +83,15 @@ export const LAZY_IMPORTS_FLAG = "--unstable-lazy-dynamic-imports";
 export function selfCommand(netHosts: string[], openBind: boolean, runCommands: string[] = []): SelfCommand {
   const exec = Deno.execPath();
   if ((Deno.build as { standalone?: boolean }).standalone === true) return { command: exec, args: [] };
-  const main = Deno.mainModule;
+  const net = openBind ? "--allow-net" : `--allow-net=${netHosts.join(",")}`;
+  return { command: exec, args: gatewayRunArgs(Deno.mainModule, net, runCommands) };
+}
+
+/**
+ * The `deno` arguments that run `main` (cao's main module) as a gateway process: the flags above, the
+ * permissions a gateway needs (network as `net` says), and a file main module's own deno.json.
+ */
+export function gatewayRunArgs(main: string, net: string, runCommands: string[] = []): string[] {
   const args = [
     "run",
     "--quiet",
@@ -94,7 +102,7 @@ export function selfCommand(netHosts: string[], openBind: boolean, runCommands: 
     "--allow-read",
     "--allow-write",
     "--allow-sys",
-    openBind ? "--allow-net" : `--allow-net=${netHosts.join(",")}`,
+    net,
     ...(runCommands.length > 0 ? [`--allow-run=${runCommands.join(",")}`] : []),
   ];
   if (main.startsWith("file:")) {
@@ -105,7 +113,7 @@ export function selfCommand(netHosts: string[], openBind: boolean, runCommands: 
     } catch { /* run without a project config */ }
   }
   args.push(main);
-  return { command: exec, args };
+  return args;
 }
 
 /** The outbound proxy the streaming client would use for `upstream`, as `host:port` (none: []). */
