@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The cao command for the shared anchors harness (../shared/bench/run_anchors.sh, through its cao_gateway.sh),
 # given as CAO_RUN. It runs this checkout's gateway the way `cao gateway start --detach` and
-# `cao run --gateway` do (the same deno flags: LAZY_IMPORTS_FLAG and GATEWAY_V8_FLAGS in
-# src/gateway/detached.ts, loopback-only network) and adds `--default-cooldown 0`: the harness's failover scenario answers 429 with
-# `resets_at` = now, so that every limited request really fails over instead of meeting a one-hour cooldown
-# (cao's default, unchanged). From the project root:
+# `cao run --gateway` do (the same deno flags: LAZY_IMPORTS_FLAG, GATEWAY_V8_FLAGS and, for a checkout,
+# CHECKOUT_CONFIG_FLAGS with deno.json as the import map, in src/gateway/detached.ts; loopback-only
+# network) and adds `--default-cooldown 0`: the harness's failover scenario answers 429 with `resets_at` =
+# now, so that every limited request really fails over instead of meeting a one-hour cooldown (cao's
+# default, unchanged). From the project root:
 #
 #   CAO_DIR=$PWD CAO_RUN=$PWD/bench/anchors_cao.sh CAO_GATEWAY_URL_SUFFIX=/k/sk-cao-gw-benchmarkkey0123456789 \
 #     CAO_GATEWAY_CMD="$PWD/../shared/bench/cao_gateway.sh" BENCH_PACED_ROUNDS=3 BENCH_OUT=/tmp/anchors \
@@ -20,4 +21,4 @@ HERE="${BASH_SOURCE[0]%/*}"; [ "$HERE" = "${BASH_SOURCE[0]}" ] && HERE=.
 ROOT="$(cd "$HERE/.." && pwd)" # no dirname: one process less before the gateway starts
 exec deno run --quiet ${CAO_BENCH_DENO_FLAGS:-} --unstable-no-legacy-abort --unstable-lazy-dynamic-imports --v8-flags=--max-semi-space-size=4,--heap-growing-percent=50${CAO_BENCH_V8_FLAGS:+,$CAO_BENCH_V8_FLAGS} \
   --allow-env --allow-read --allow-write --allow-sys --allow-net=127.0.0.1,localhost \
-  --config "$ROOT/deno.json" "$ROOT/main.ts" "$@" --default-cooldown 0
+  --no-config --no-lock --import-map="$ROOT/deno.json" "$ROOT/main.ts" "$@" --default-cooldown 0

@@ -8,6 +8,7 @@ import { openCaoHome } from "../../src/accounts/cao_home.ts";
 import { GATEWAY_V8_FLAGS, LAZY_IMPORTS_FLAG } from "../../src/gateway/detached.ts";
 import { sseText, writeAccount } from "../gateway/gateway_harness.ts";
 import { startMockUpstream } from "../support/mock_upstream.ts";
+import { startDetachedGateway } from "../support/detached_gateway.ts";
 import { makeTempHome, runCaoProcess } from "../support/run_cao.ts";
 
 Deno.test("a detached gateway runs with GATEWAY_V8_FLAGS and LAZY_IMPORTS_FLAG and moves a 40 MiB conversation on a failover", async () => {
@@ -18,29 +19,12 @@ Deno.test("a detached gateway runs with GATEWAY_V8_FLAGS and LAZY_IMPORTS_FLAG a
   const cao = openCaoHome(home.caoHome, () => new Date(), () => {});
   for (const name of ["a", "b"]) await writeAccount(cao, { name });
   const env = { CODEX_REFRESH_TOKEN_URL_OVERRIDE: `${mock.url}/oauth/token` };
-  const started = await runCaoProcess(home, [
-    "gateway",
-    "start",
-    "--detach",
-    "--port",
-    "0",
-    "--upstream",
-    mock.url,
-  ], {
-    env,
-  });
-  assert.equal(started.code, 0, started.stderr);
-  const file = JSON.parse(await Deno.readTextFile(`${home.caoHome}/gateway.json`));
+  const gateway = await startDetachedGateway(home, mock.url, { env });
   try {
-    if (Deno.build.os !== "windows") {
-      const ps = await new Deno.Command("ps", { args: ["-o", "args=", "-p", String(file.running.pid)] })
-        .output();
-      const cmdline = new TextDecoder().decode(ps.stdout);
-      for (const flag of [GATEWAY_V8_FLAGS, LAZY_IMPORTS_FLAG]) {
-        assert.ok(cmdline.split(/\s+/).includes(flag), `${flag} in ${cmdline}`);
-      }
+    for (const flag of [GATEWAY_V8_FLAGS, LAZY_IMPORTS_FLAG]) {
+      if (gateway.args) assert.ok(gateway.args.includes(flag), `${flag} in ${gateway.args.join(" ")}`);
     }
-    const base = `${file.running.url}/k/${file.proxyKey ?? file.key}`;
+    const base = `${gateway.url}/k/${gateway.proxyKey}`;
     const send = (body: unknown) =>
       fetch(`${base}/responses`, {
         method: "POST",

@@ -1,0 +1,39 @@
+/**
+ * Starts a detached gateway the way a user does (`cao gateway start --detach --port 0 --upstream …` as a
+ * child process) and reads back what it left: its record in gateway.json and, off Windows, its own command
+ * line as `ps` shows it.
+ */
+import assert from "node:assert/strict";
+import { type RunCaoOptions, runCaoProcess, type TempHome } from "./run_cao.ts";
+
+/** A started detached gateway. */
+export interface DetachedGateway {
+  /** Its URL (`running.url` of gateway.json). */
+  url: string;
+  /** The proxy key of gateway.json (`/k/<key>/…` is proxied). */
+  proxyKey: string;
+  /** The words of the gateway process's command line (null on Windows, which has no `ps`). */
+  args: string[] | null;
+}
+
+/** Starts it (asserting exit 0); stop it with `cao gateway stop`. */
+export async function startDetachedGateway(
+  home: TempHome,
+  upstream: string,
+  options: RunCaoOptions = {},
+): Promise<DetachedGateway> {
+  const started = await runCaoProcess(
+    home,
+    ["gateway", "start", "--detach", "--port", "0", "--upstream", upstream],
+    options,
+  );
+  assert.equal(started.code, 0, started.stderr);
+  const file = JSON.parse(await Deno.readTextFile(`${home.caoHome}/gateway.json`));
+  let args: string[] | null = null;
+  if (Deno.build.os !== "windows") {
+    const ps = await new Deno.Command("ps", { args: ["-o", "args=", "-p", String(file.running.pid)] })
+      .output();
+    args = new TextDecoder().decode(ps.stdout).trim().split(/\s+/);
+  }
+  return { url: file.running.url, proxyKey: file.proxyKey ?? file.key, args };
+}
