@@ -3,7 +3,7 @@
 # given as CAO_RUN. It runs this checkout's gateway the way `cao gateway start --detach` and
 # `cao run --gateway` do (the same deno flags: LAZY_IMPORTS_FLAG, GATEWAY_V8_FLAGS and, for a checkout,
 # CHECKOUT_CONFIG_FLAGS with deno.json as the import map, in src/gateway/detached.ts; loopback-only
-# network) and adds `--default-cooldown 0`: the harness's failover scenario answers 429 with `resets_at` =
+# network; the same environment: GATEWAY_ENV) and adds `--default-cooldown 0`: the harness's failover scenario answers 429 with `resets_at` =
 # now, so that every limited request really fails over instead of meeting a one-hour cooldown (cao's
 # default, unchanged). From the project root:
 #
@@ -19,6 +19,7 @@
 set -euo pipefail
 HERE="${BASH_SOURCE[0]%/*}"; [ "$HERE" = "${BASH_SOURCE[0]}" ] && HERE=.
 ROOT="$(cd "$HERE/.." && pwd)" # no dirname: one process less before the gateway starts
+export DENO_NO_UPDATE_CHECK=1 # GATEWAY_ENV
 exec deno run --quiet ${CAO_BENCH_DENO_FLAGS:-} --unstable-no-legacy-abort --unstable-lazy-dynamic-imports --v8-flags=--max-semi-space-size=4,--heap-growing-percent=50${CAO_BENCH_V8_FLAGS:+,$CAO_BENCH_V8_FLAGS} \
   --allow-env --allow-read --allow-write --allow-sys --allow-net=127.0.0.1,localhost \
   --no-config --no-lock --import-map="$ROOT/deno.json" "$ROOT/main.ts" "$@" --default-cooldown 0

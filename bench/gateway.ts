@@ -17,7 +17,7 @@
 
 import { fileURLToPath } from "node:url";
 import { openCaoHome } from "../src/accounts/cao_home.ts";
-import { gatewayRunArgs } from "../src/gateway/detached.ts";
+import { GATEWAY_ENV, gatewayRunArgs } from "../src/gateway/detached.ts";
 import { writeAccount } from "../tests/gateway/gateway_harness.ts";
 
 /** Where Deno keeps its cache for this user (`DENO_DIR`, else the platform default under the real home). */
@@ -142,6 +142,7 @@ async function spawnGateway(
     // The user's own Deno cache: with HOME moved, Deno would start from an empty one and the "ready"
     // figure would time a first-ever compile, not a gateway start.
     env: {
+      ...GATEWAY_ENV,
       HOME: home,
       DENO_DIR: userDenoDir(),
       CODEX_REFRESH_TOKEN_URL_OVERRIDE: `${upstream}/oauth/token`,

@@ -2,14 +2,15 @@
  * A checkout's detached gateway reads the checkout's deno.json as its import map only (`--no-config
  * --no-lock --import-map=…`, CHECKOUT_CONFIG_FLAGS), and still loads the npm packages it names: its
  * dashboard parses the user's config.toml with the TOML library (`status/gateway_facts.ts`), which a
- * failed import would turn into "not configured" without a word.
+ * failed import would turn into "not configured" without a word. It runs with Deno's own update check off
+ * (GATEWAY_ENV): no request to dl.deno.land from a process allowed only its own hosts.
  */
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { openCaoHome } from "../../src/accounts/cao_home.ts";
 import { mintTicket } from "../../src/gateway/dashboard_auth.ts";
 import { ensureDashboardKey } from "../../src/gateway/dashboard_key.ts";
-import { CHECKOUT_CONFIG_FLAGS } from "../../src/gateway/detached.ts";
+import { CHECKOUT_CONFIG_FLAGS, GATEWAY_ENV } from "../../src/gateway/detached.ts";
 import { writeAccount } from "../gateway/gateway_harness.ts";
 import { startMockUpstream } from "../support/mock_upstream.ts";
 import { startDetachedGateway } from "../support/detached_gateway.ts";
@@ -17,7 +18,7 @@ import { makeTempHome, runCaoProcess } from "../support/run_cao.ts";
 
 const DENO_JSON = fileURLToPath(new URL("../../deno.json", import.meta.url));
 
-Deno.test("a checkout's detached gateway takes deno.json as its import map only and its dashboard still parses config.toml", async () => {
+Deno.test("a checkout's detached gateway takes deno.json as its import map only, checks for no Deno update, and its dashboard still parses config.toml", async () => {
   await using home = await makeTempHome();
   await using mock = await startMockUpstream({ responses: { acct_a: "ok" } });
   const cao = openCaoHome(home.caoHome, () => new Date(), () => {});
@@ -37,6 +38,12 @@ Deno.test("a checkout's detached gateway takes deno.json as its import map only 
         assert.ok(gateway.args.includes(flag), `${flag} in ${gateway.args.join(" ")}`);
       }
       assert.ok(!gateway.args.includes("--config"), gateway.args.join(" "));
+    }
+    if (gateway.environ) {
+      for (const [name, value] of Object.entries(GATEWAY_ENV)) {
+        assert.equal(gateway.environ[name], value, name);
+      }
+      assert.equal(gateway.environ.DENO_NO_UPDATE_CHECK, "1", "Deno's own update check is off");
     }
     const url = gateway.url;
     const answer = await fetch(`${url}/k/${gateway.proxyKey}/responses`, {

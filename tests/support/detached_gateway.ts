@@ -1,7 +1,7 @@
 /**
  * Starts a detached gateway the way a user does (`cao gateway start --detach --port 0 --upstream …` as a
- * child process) and reads back what it left: its record in gateway.json and, off Windows, its own command
- * line as `ps` shows it.
+ * child process) and reads back what it left: its record in gateway.json, off Windows its own command line
+ * as `ps` shows it, and on Linux its environment.
  */
 import assert from "node:assert/strict";
 import { type RunCaoOptions, runCaoProcess, type TempHome } from "./run_cao.ts";
@@ -14,6 +14,8 @@ export interface DetachedGateway {
   proxyKey: string;
   /** The words of the gateway process's command line (null on Windows, which has no `ps`). */
   args: string[] | null;
+  /** The gateway process's environment, from `/proc/<pid>/environ` (null off Linux). */
+  environ: Record<string, string> | null;
 }
 
 /** Starts it (asserting exit 0); stop it with `cao gateway stop`. */
@@ -35,5 +37,12 @@ export async function startDetachedGateway(
       .output();
     args = new TextDecoder().decode(ps.stdout).trim().split(/\s+/);
   }
-  return { url: file.running.url, proxyKey: file.proxyKey ?? file.key, args };
+  let environ: Record<string, string> | null = null;
+  if (Deno.build.os === "linux") {
+    // Through `cat`: Deno lets a test read /proc/<pid>/ only with --allow-all.
+    const cat = await new Deno.Command("cat", { args: [`/proc/${file.running.pid}/environ`] }).output();
+    const pairs = new TextDecoder().decode(cat.stdout).split("\0").filter(Boolean);
+    environ = Object.fromEntries(pairs.map((p) => [p.slice(0, p.indexOf("=")), p.slice(p.indexOf("=") + 1)]));
+  }
+  return { url: file.running.url, proxyKey: file.proxyKey ?? file.key, args, environ };
 }
