@@ -31,18 +31,27 @@ export async function startDetachedGateway(
   );
   assert.equal(started.code, 0, started.stderr);
   const file = JSON.parse(await Deno.readTextFile(`${home.caoHome}/gateway.json`));
+  const pid = file.running.pid as number;
+  try {
+    return { url: file.running.url, proxyKey: file.proxyKey ?? file.key, ...await processFacts(pid) };
+  } catch (error) {
+    Deno.kill(pid, "SIGTERM"); // the caller never got a gateway to stop
+    throw error;
+  }
+}
+
+async function processFacts(pid: number): Promise<Pick<DetachedGateway, "args" | "environ">> {
   let args: string[] | null = null;
   if (Deno.build.os !== "windows") {
-    const ps = await new Deno.Command("ps", { args: ["-o", "args=", "-p", String(file.running.pid)] })
-      .output();
+    const ps = await new Deno.Command("ps", { args: ["-o", "args=", "-p", String(pid)] }).output();
     args = new TextDecoder().decode(ps.stdout).trim().split(/\s+/);
   }
   let environ: Record<string, string> | null = null;
   if (Deno.build.os === "linux") {
     // Through `cat`: Deno lets a test read /proc/<pid>/ only with --allow-all.
-    const cat = await new Deno.Command("cat", { args: [`/proc/${file.running.pid}/environ`] }).output();
+    const cat = await new Deno.Command("cat", { args: [`/proc/${pid}/environ`] }).output();
     const pairs = new TextDecoder().decode(cat.stdout).split("\0").filter(Boolean);
     environ = Object.fromEntries(pairs.map((p) => [p.slice(0, p.indexOf("=")), p.slice(p.indexOf("=") + 1)]));
   }
-  return { url: file.running.url, proxyKey: file.proxyKey ?? file.key, args, environ };
+  return { args, environ };
 }
