@@ -3,9 +3,9 @@
 # given as CAO_RUN. It runs this checkout's gateway the way `cao gateway start --detach` and
 # `cao run --gateway` do (the same deno flags: LAZY_IMPORTS_FLAG, GATEWAY_V8_FLAGS and, for a checkout,
 # CHECKOUT_CONFIG_FLAGS with deno.json as the import map, in src/gateway/detached.ts; loopback-only
-# network; the same environment: GATEWAY_ENV) and adds `--default-cooldown 0`: the harness's failover scenario answers 429 with `resets_at` =
-# now, so that every limited request really fails over instead of meeting a one-hour cooldown (cao's
-# default, unchanged). From the project root:
+# network; the same environment: GATEWAY_ENV) and adds `--default-cooldown 0`: the harness's failover
+# scenario answers 429 with `resets_at` = now, so that every limited request really fails over instead of
+# meeting a one-hour cooldown (cao's default, unchanged). From the project root:
 #
 #   CAO_DIR=$PWD CAO_RUN=$PWD/bench/anchors_cao.sh CAO_GATEWAY_URL_SUFFIX=/k/sk-cao-gw-benchmarkkey0123456789 \
 #     CAO_GATEWAY_CMD="$PWD/../shared/bench/cao_gateway.sh" BENCH_PACED_ROUNDS=3 BENCH_OUT=/tmp/anchors \
